@@ -1,0 +1,52 @@
+"""``qaward`` command line: up | worker | api | migrate | simulate | bench."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="qaward", description="庆元县人民政府质量奖 评审管理服务")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("up", help="启动内嵌环境：Temporal 开发服务器 + worker + API")
+    sub.add_parser("worker", help="只启动 worker（连接外部 Temporal）")
+    sub.add_parser("api", help="只启动 HTTP API（连接外部 Temporal）")
+    sub.add_parser("migrate", help="执行数据库迁移到最新版本")
+    simulate = sub.add_parser("simulate", help="运行情景文件，输出 JSON 结果")
+    simulate.add_argument("scenario", help="情景 YAML 文件")
+    bench = sub.add_parser("bench", help="性能基准：10/100/1000 个申报")
+    bench.add_argument("--sizes", default="10,100,1000")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "up":
+        from qaward.stack import run_stack
+
+        return run_stack()
+    if args.command == "worker":
+        from worker.run import run_worker_command
+
+        return run_worker_command()
+    if args.command == "api":
+        from api.serve import run_api_command
+
+        return run_api_command()
+    if args.command == "migrate":
+        from qaward.stack import run_migrate_command
+
+        return run_migrate_command()
+    if args.command == "simulate":
+        from sim.cli import simulate_command
+
+        return simulate_command(args.scenario)
+    from sim.bench import bench_command
+
+    return bench_command([int(s) for s in args.sizes.split(",") if s])
+
+
+if __name__ == "__main__":
+    sys.exit(main())
