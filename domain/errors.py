@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001, RUF100 -- Chinese messages use full-width punctuation on purpose.
 """Error codes, the rule each one cites, and their Chinese messages (DESIGN.md §3, §7).
 
 One table, `_TABLE`, holds every code once; `RULE_IDS`, `CLAUSES` and `MESSAGES` are
@@ -10,7 +11,7 @@ from enum import StrEnum
 class ErrorCode(StrEnum):
     """Every refusal the service can give, by stable machine-readable code."""
 
-    # Eligibility, E1–E8 (§3(1), §5(3))
+    # Eligibility, E1-E8 (§3(1), §5(3))
     NOT_REGISTERED_IN_COUNTY = "not_registered_in_county"
     REGISTERED_UNDER_3_YEARS = "registered_under_3_years"
     NON_COMPLIANT_OPERATION = "non_compliant_operation"

@@ -1,11 +1,10 @@
+# ruff: noqa: RUF001, RUF100 -- Chinese messages use full-width punctuation on purpose.
 """Program rules: every configurable value of DESIGN.md §3, with the seed's defaults (§5.1).
 
 The defaults live in `program_rules.yaml` (package data), read once at first use.
 """
 
-import functools
 import importlib.resources
-import re
 from collections.abc import Mapping
 from fractions import Fraction
 from typing import Annotated, Any
@@ -37,8 +36,6 @@ __all__ = [
     "load_rules",
 ]
 
-_RATIO_TEXT = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*$")
-
 
 def _to_fraction(value: object) -> Fraction:
     """Accept 2/3 written as "2/3", a Fraction, an int or a decimal such as 0.4 (read as 2/5)."""
@@ -50,12 +47,9 @@ def _to_fraction(value: object) -> Fraction:
         # str() gives the shortest decimal that round-trips, so 0.4 means exactly 2/5.
         return Fraction(str(value))
     if isinstance(value, str):
-        match = _RATIO_TEXT.match(value)
-        if match and int(match.group(2)) != 0:
-            return Fraction(int(match.group(1)), int(match.group(2)))
         try:
             return Fraction(value.strip())
-        except ValueError:
+        except (ValueError, ZeroDivisionError):
             pass
     raise ValueError("应为分数（如 2/3）或小数（如 0.5）")
 
@@ -88,7 +82,7 @@ class PanelRules(_Section):
 
 
 class Weights(_Section):
-    """Total score = document × 0.4 + site × 0.6 (DESIGN 3.2)."""
+    """Total score = document x 0.4 + site x 0.6 (DESIGN 3.2)."""
 
     document: Ratio
     site: Ratio
@@ -160,7 +154,7 @@ class RevocationRules(_Section):
 
 
 class EligibilityRules(_Section):
-    """Basic conditions E1–E7 (§3(1))."""
+    """Basic conditions E1-E7 (§3(1))."""
 
     county: str = Field(min_length=1)
     registered_years: int = Field(ge=0)
@@ -204,14 +198,17 @@ class RulesError(ValueError):
 
 def award_rules(rules: ProgramRules, award: Award) -> AwardRules:
     """The section of `rules` for `award`."""
-    return rules.quality if award is Award.QUALITY else rules.innovation
+    return rules.quality if award == Award.QUALITY else rules.innovation
 
 
-@functools.cache
-def _default_data() -> Mapping[str, Any]:
+def _read_defaults() -> Mapping[str, Any]:
     text = importlib.resources.files("domain").joinpath("program_rules.yaml").read_text("utf-8")
     data: Mapping[str, Any] = yaml.safe_load(text)
     return data
+
+
+# Read at import time: inside Temporal's workflow sandbox file access is refused at run time.
+_DEFAULTS = _read_defaults()
 
 
 def _merge(base: Mapping[str, Any], overrides: Mapping[str, Any], path: str) -> dict[str, Any]:
@@ -232,7 +229,7 @@ def load_rules(overrides: Mapping[str, Any] | None = None) -> ProgramRules:
     """The default rules with `overrides` deep-merged over them, validated (DESIGN §5.1)."""
     if overrides is not None and not isinstance(overrides, Mapping):
         raise RulesError("(root)", "应为键值映射")
-    data = _merge(_default_data(), overrides or {}, "")
+    data = _merge(_DEFAULTS, overrides or {}, "")
     try:
         return ProgramRules.model_validate(data)
     except ValidationError as exc:
@@ -241,7 +238,9 @@ def load_rules(overrides: Mapping[str, Any] | None = None) -> ProgramRules:
         raise RulesError(key, first["msg"]) from None
 
 
-@functools.cache
+_DEFAULT_RULES = load_rules()
+
+
 def default_rules() -> ProgramRules:
-    """The seed's rules, read once."""
-    return load_rules()
+    """The seed's rules (read once, at import)."""
+    return _DEFAULT_RULES
