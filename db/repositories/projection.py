@@ -1,0 +1,189 @@
+"""Writes of the cycle projection: idempotent upserts keyed by natural keys."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import Application, Cycle, Objection, PanelMember, Score, Vote
+from db.repositories.lookups import organization_ids, reviewer_ids
+from workflows.messages import ApplicationState, CycleProjection, Stage
+
+
+async def upsert_cycle(session: AsyncSession, p: CycleProjection) -> Cycle:
+    cycle = await session.scalar(select(Cycle).where(Cycle.workflow_id == p.workflow_id))
+    if cycle is None:
+        cycle = Cycle(
+            workflow_id=p.workflow_id,
+            year=p.year,
+            opened_at=p.opened_at,
+            application_deadline=p.application_deadline,
+            committee_members=p.committee_members,
+            rules=p.rules,
+            phase=p.phase.value,
+        )
+        session.add(cycle)
+    cycle.phase = p.phase.value
+    cycle.publicity_opens = p.publicity_opens
+    cycle.publicity_closes = p.publicity_closes
+    cycle.awarded_on = p.awarded_on
+    cycle.cancel_reason = p.cancel_reason
+    cycle.document_closed_early_reason = p.document_closed_early_reason
+    cycle.attention = p.attention
+    cycle.winners = p.winners
+    await session.flush()
+    return cycle
+
+
+async def write_projection(session: AsyncSession, p: CycleProjection) -> None:
+    cycle = await upsert_cycle(session, p)
+    reviewers = await reviewer_ids(
+        session,
+        {m for a in p.applications for s in (a.document, a.site) for m in (*s.members, *s.scores)}
+        | {i.reviewer for i in p.score_items},
+    )
+    apps: dict[str, Application] = {}
+    for state in p.applications:
+        apps[state.credit_code] = await _upsert_application(session, cycle, state, reviewers)
+    for item in p.score_items:
+        app = apps.get(item.credit_code)
+        if app is not None:
+            score = await session.scalar(
+                select(Score).where(
+                    Score.application_id == app.id,
+                    Score.stage == item.stage.value,
+                    Score.reviewer_id == reviewers[item.reviewer],
+                )
+            )
+            if score is not None:
+                score.items = item.items
+    await _write_votes(session, cycle, p)
+    await _write_objections(session, cycle, p)
+
+
+async def _upsert_application(
+    session: AsyncSession, cycle: Cycle, s: ApplicationState, reviewers: dict[str, int]
+) -> Application:
+    org_id = s.organization_id
+    app = await session.scalar(
+        select(Application).where(
+            Application.cycle_id == cycle.id, Application.organization_id == org_id
+        )
+    )
+    if app is None:
+        app = Application(
+            cycle_id=cycle.id, organization_id=org_id, award=s.award.value,
+            submitted_at=s.submitted_at,
+        )
+        session.add(app)
+    app.outcome = s.outcome.value
+    app.eligible = s.eligible
+    app.reasons = [r.model_dump() for r in s.reasons]
+    app.shortlisted = s.shortlisted
+    app.document_score = s.document_score
+    app.document_consensus = s.document.consensus
+    app.site_score = s.site_score
+    app.site_consensus = s.site.consensus
+    app.site_report_confirmed_at = s.site_report_confirmed_at
+    app.total_score = s.total_score
+    await session.flush()
+    for stage in Stage:
+        await _write_panel(session, app.id, stage, s, reviewers)
+    return app
+
+
+async def _write_panel(
+    session: AsyncSession,
+    application_id: int,
+    stage: Stage,
+    s: ApplicationState,
+    reviewers: dict[str, int],
+) -> None:
+    panel = s.stage(stage)
+    members = {
+        m.reviewer_id: m
+        for m in await session.scalars(
+            select(PanelMember).where(
+                PanelMember.application_id == application_id, PanelMember.stage == stage.value
+            )
+        )
+    }
+    current = {reviewers[code]: code for code in panel.members}
+    for reviewer_id, member in members.items():
+        member.withdrawn = reviewer_id not in current
+        member.leader = current.get(reviewer_id) == panel.leader
+    for reviewer_id, code in current.items():
+        if reviewer_id not in members:
+            session.add(
+                PanelMember(
+                    application_id=application_id, stage=stage.value,
+                    reviewer_id=reviewer_id, leader=code == panel.leader,
+                )
+            )
+    scores = {
+        row.reviewer_id: row
+        for row in await session.scalars(
+            select(Score).where(Score.application_id == application_id, Score.stage == stage.value)
+        )
+    }
+    wanted = {reviewers[code]: total for code, total in panel.scores.items()}
+    for reviewer_id, row in scores.items():
+        if reviewer_id not in wanted:
+            await session.delete(row)
+        else:
+            row.total = wanted[reviewer_id]
+    for reviewer_id, total in wanted.items():
+        if reviewer_id not in scores:
+            session.add(
+                Score(application_id=application_id, stage=stage.value,
+                      reviewer_id=reviewer_id, total=total)
+            )
+    await session.flush()
+
+
+async def _write_votes(session: AsyncSession, cycle: Cycle, p: CycleProjection) -> None:
+    existing = {
+        (v.award, v.round) for v in await session.scalars(select(Vote).where(Vote.cycle_id == cycle.id))
+    }
+    for award, votes in p.votes.items():
+        for vote in votes:
+            if (award, vote.round) not in existing:
+                session.add(
+                    Vote(
+                        cycle_id=cycle.id, award=award, round=vote.round, present=vote.present,
+                        ballots={k: b.model_dump() for k, b in vote.ballots.items()},
+                    )
+                )
+
+
+async def _write_objections(session: AsyncSession, cycle: Cycle, p: CycleProjection) -> None:
+    if not p.objections:
+        return
+    rows = {
+        o.number: o
+        for o in await session.scalars(select(Objection).where(Objection.cycle_id == cycle.id))
+    }
+    orgs = await organization_ids(session, [o.credit_code for o in p.objections])
+    app_ids = {
+        org_id: app_id
+        for org_id, app_id in (
+            await session.execute(
+                select(Application.organization_id, Application.id).where(
+                    Application.cycle_id == cycle.id
+                )
+            )
+        ).tuples()
+    }
+    for o in p.objections:
+        row = rows.get(o.number)
+        if row is None:
+            row = Objection(
+                cycle_id=cycle.id, number=o.number,
+                application_id=app_ids[orgs[o.credit_code]],
+                name=o.name, contact=o.contact, content=o.content, received_at=o.received_at,
+            )
+            session.add(row)
+        row.finding = o.finding
+        row.report = o.report
+        row.decision = o.decision
+

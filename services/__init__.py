@@ -1,0 +1,1 @@
+"""Commands and queries shared by the HTTP API and the scenario simulator."""

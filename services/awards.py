@@ -1,0 +1,418 @@
+"""Commands into the cycle and honor workflows, used by the HTTP API and the simulator.
+
+A command reads what it needs from the database, commits its own records first, then
+sends a workflow update (DESIGN.md §4). A refusal comes back as a `DomainError` with the
+code the workflow's validator gave; nothing has changed then.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from temporalio.client import Client, WorkflowHandle
+from temporalio.common import WorkflowIDReusePolicy
+from temporalio.exceptions import WorkflowAlreadyStartedError
+
+from db.models import Cycle, Honor
+from db.repositories.honors import upsert_honor
+from db.session import transaction
+from domain.awards import bonus_cny, honor_dates
+from domain.committee import Ballot
+from domain.committee import takes_quota_place as quota_place
+from domain.dates import SHANGHAI
+from domain.eligibility import HeldHonor
+from domain.errors import DomainError, ErrorCode
+from domain.rules import ProgramRules, RulesError, load_rules
+from domain.types import Award
+from services import registry
+from services.errors import from_temporal
+from services.schemas import CycleCreate, HistoricalHonorCreate
+from workflows.cycle import AwardCycleWorkflow
+from workflows.honor import HonorWorkflow
+from workflows.honor_messages import FraudCommand, HonorInput, IncidentCommand
+from workflows.messages import (
+    ApplyCommand,
+    ApproveCommand,
+    AssignPanelCommand,
+    CancelCommand,
+    CloseStageCommand,
+    CommitteeDecisionCommand,
+    ConfirmSiteReportCommand,
+    ConflictCommand,
+    ConsensusCommand,
+    CycleInput,
+    FindingCommand,
+    HonorGrant,
+    InvestigateCommand,
+    ObjectionCommand,
+    ScoreCommand,
+    ShortlistCommand,
+    Stage,
+    VoteCommand,
+    WithdrawCommand,
+)
+
+R = TypeVar("R")
+
+
+class AwardService:
+    def __init__(
+        self,
+        client: Client,
+        sessions: async_sessionmaker[AsyncSession],
+        task_queue: str,
+        *,
+        clock_offset: timedelta = timedelta(0),
+        cycle_suffix: str = "",
+    ) -> None:
+        self._client = client
+        self._sessions = sessions
+        self._task_queue = task_queue
+        self._offset = clock_offset
+        self._suffix = cycle_suffix
+
+    def now(self) -> datetime:
+        """Business now (Asia/Shanghai); the simulator's offset makes scenario dates real."""
+        return (datetime.now(UTC) + self._offset).astimezone(SHANGHAI)
+
+    # --- plumbing ---------------------------------------------------------------------------
+
+    async def _send(self, call: Callable[[], Awaitable[R]]) -> R:
+        try:
+            return await call()
+        except Exception as err:  # translated below, or re-raised untouched
+            domain = from_temporal(err)
+            if domain is None:
+                raise
+            raise domain from None
+
+    async def _cycle(self, year: int | None) -> WorkflowHandle[Any, Any]:
+        async with self._sessions() as session:
+            query = select(Cycle.workflow_id).order_by(Cycle.year.desc(), Cycle.id.desc())
+            if year is not None:
+                query = query.where(Cycle.year == year)
+            workflow_id = await session.scalar(query.limit(1))
+        if workflow_id is None:
+            raise DomainError(ErrorCode.NOT_FOUND, f"没有{year or ''}年度的评审周期")
+        return self._client.get_workflow_handle(workflow_id)
+
+    async def _update(self, year: int | None, update: Any, arg: Any = None) -> Any:
+        handle = await self._cycle(year)
+        if arg is None:
+            return await self._send(lambda: handle.execute_update(update))
+        return await self._send(lambda: handle.execute_update(update, arg))
+
+    # --- cycle ------------------------------------------------------------------------------
+
+    async def open_cycle(self, data: CycleCreate) -> str:
+        """Open a cycle: the record first, then workflow `cycle-{year}` (§3(2))."""
+        try:
+            rules = load_rules(data.rules)
+        except RulesError as err:
+            raise DomainError(ErrorCode.INVALID_RULES, str(err)) from None
+        if data.application_deadline < self.now().date():
+            raise DomainError(ErrorCode.INVALID_INPUT, "申报截止日期不能早于今天")
+        async with transaction(self._sessions) as session:
+            previous = list(await session.scalars(select(Cycle).where(Cycle.year == data.year)))
+            if any(c.phase != "cancelled" for c in previous):
+                raise DomainError(ErrorCode.CYCLE_EXISTS)
+            workflow_id = f"cycle-{data.year}{self._suffix}"
+            if previous:
+                workflow_id += f"-{len(previous) + 1}"
+            session.add(
+                Cycle(
+                    year=data.year,
+                    workflow_id=workflow_id,
+                    phase="open",
+                    opened_at=self.now(),
+                    application_deadline=data.application_deadline,
+                    committee_members=data.committee_members,
+                    rules=rules.model_dump(mode="json"),
+                )
+            )
+        try:
+            await self._client.start_workflow(
+                AwardCycleWorkflow.run,
+                CycleInput(
+                    year=data.year,
+                    workflow_id=workflow_id,
+                    application_deadline=data.application_deadline,
+                    committee_members=data.committee_members,
+                    rules=rules,
+                    clock_offset_seconds=self._offset.total_seconds(),
+                ),
+                id=workflow_id,
+                task_queue=self._task_queue,
+                id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+            )
+        except WorkflowAlreadyStartedError:
+            raise DomainError(ErrorCode.CYCLE_EXISTS) from None
+        return workflow_id
+
+    async def cancel_cycle(self, year: int | None, reason: str) -> None:
+        await self._update(year, AwardCycleWorkflow.cancel, CancelCommand(reason=reason))
+
+    async def apply(self, year: int | None, credit_code: str, award: Award) -> None:
+        async with self._sessions() as session:
+            org = await registry.get_organization(session, credit_code)
+        await self._update(
+            year,
+            AwardCycleWorkflow.apply,
+            ApplyCommand(
+                credit_code=org.credit_code,
+                organization_id=org.id,
+                name=org.name,
+                award=award,
+                industry=org.industry,
+            ),
+        )
+
+    async def withdraw(self, year: int | None, credit_code: str) -> None:
+        await self._update(year, AwardCycleWorkflow.withdraw, WithdrawCommand(credit_code=credit_code))
+
+    async def record_finding(
+        self,
+        year: int | None,
+        credit_code: str,
+        *,
+        passed: bool,
+        reason: str | None = None,
+        note: str = "",
+        department: str = "",
+    ) -> None:
+        await self._update(
+            year,
+            AwardCycleWorkflow.record_finding,
+            FindingCommand(
+                credit_code=credit_code, passed=passed, reason=reason, note=note,
+                department=department,
+            ),
+        )
+
+    async def close_qualification(self, year: int | None) -> None:
+        await self._update(year, AwardCycleWorkflow.close_qualification)
+
+    async def assign_panel(
+        self, year: int | None, credit_code: str, stage: Stage, reviewers: list[str], leader: str
+    ) -> None:
+        async with self._sessions() as session:
+            infos = await registry.reviewer_infos(session, reviewers)
+        await self._update(
+            year,
+            AwardCycleWorkflow.assign_panel,
+            AssignPanelCommand(stage=stage, credit_code=credit_code, reviewers=infos, leader=leader),
+        )
+
+    async def declare_conflict(self, year: int | None, reviewer: str, credit_code: str) -> None:
+        """§6(1): recorded in the pool first (future panels), then the open cycle withdraws."""
+        async with transaction(self._sessions) as session:
+            rev = await registry.get_reviewer(session, reviewer)
+            org = await registry.get_organization(session, credit_code)
+            await registry.add_tie(session, rev, org, "declared")
+        await self._update(
+            year,
+            AwardCycleWorkflow.declare_conflict,
+            ConflictCommand(reviewer=reviewer, credit_code=org.credit_code),
+        )
+
+    async def score(
+        self,
+        year: int | None,
+        credit_code: str,
+        stage: Stage,
+        reviewer: str,
+        *,
+        points: float | None = None,
+        items: dict[str, int] | None = None,
+    ) -> float:
+        result: float = await self._update(
+            year,
+            AwardCycleWorkflow.score,
+            ScoreCommand(
+                stage=stage, credit_code=credit_code, reviewer=reviewer, points=points, items=items
+            ),
+        )
+        return result
+
+    async def consensus(
+        self, year: int | None, credit_code: str, stage: Stage, points: float,
+        reviewer: str | None = None,
+    ) -> None:
+        await self._update(
+            year,
+            AwardCycleWorkflow.record_consensus,
+            ConsensusCommand(stage=stage, credit_code=credit_code, points=points, reviewer=reviewer),
+        )
+
+    async def close_stage(self, year: int | None, stage: Stage, reason: str) -> None:
+        await self._update(
+            year, AwardCycleWorkflow.close_stage, CloseStageCommand(stage=stage, reason=reason)
+        )
+
+    async def shortlist(
+        self, year: int | None, credit_codes: list[str] | None, *, auto: bool = False
+    ) -> list[str]:
+        result: list[str] = await self._update(
+            year,
+            AwardCycleWorkflow.shortlist,
+            ShortlistCommand(credit_codes=credit_codes, auto=auto),
+        )
+        return result
+
+    async def confirm_site_report(self, year: int | None, credit_code: str) -> None:
+        await self._update(
+            year,
+            AwardCycleWorkflow.confirm_site_report,
+            ConfirmSiteReportCommand(credit_code=credit_code),
+        )
+
+    async def record_vote(
+        self, year: int | None, award: Award, present: int, ballots: dict[str, Ballot]
+    ) -> list[str]:
+        """Returns the candidates of a required runoff (empty when the vote decided)."""
+        result: list[str] = await self._update(
+            year,
+            AwardCycleWorkflow.record_vote,
+            VoteCommand(award=award, present=present, ballots=ballots),
+        )
+        return result
+
+    async def object(
+        self, year: int | None, credit_code: str, name: str, contact: str, content: str
+    ) -> int:
+        number: int = await self._update(
+            year,
+            AwardCycleWorkflow.object,
+            ObjectionCommand(credit_code=credit_code, name=name, contact=contact, content=content),
+        )
+        return number
+
+    async def investigate(self, year: int | None, number: int, finding: str, report: str) -> None:
+        await self._update(
+            year,
+            AwardCycleWorkflow.investigate,
+            InvestigateCommand(number=number, finding=finding, report=report),
+        )
+
+    async def committee_decision(self, year: int | None, credit_code: str, remove: bool) -> None:
+        await self._update(
+            year,
+            AwardCycleWorkflow.committee_decision,
+            CommitteeDecisionCommand(credit_code=credit_code, remove=remove),
+        )
+
+    async def approve(self, year: int | None, strike: list[str]) -> list[str]:
+        result: list[str] = await self._update(
+            year, AwardCycleWorkflow.approve, ApproveCommand(strike=strike)
+        )
+        return result
+
+    async def resume_cycle(self, year: int | None) -> None:
+        await self._update(year, AwardCycleWorkflow.resume)
+
+    # --- honors -----------------------------------------------------------------------------
+
+    async def _honor(self, credit_code: str, award: Award, year: int | None) -> WorkflowHandle[Any, Any]:
+        async with self._sessions() as session:
+            org = await registry.get_organization(session, credit_code)
+            honor = await session.scalar(
+                select(Honor)
+                .where(Honor.organization_id == org.id, Honor.award == award.value)
+                .where(Honor.year == year if year is not None else Honor.id.is_not(None))
+                .order_by(Honor.year.desc())
+                .limit(1)
+            )
+        if honor is None or honor.workflow_id is None:
+            raise DomainError(ErrorCode.HONOR_NOT_FOUND)
+        return self._client.get_workflow_handle(honor.workflow_id)
+
+    async def report_incident(
+        self, credit_code: str, award: Award, year: int | None, cmd: IncidentCommand
+    ) -> bool:
+        handle = await self._honor(credit_code, award, year)
+        proposal: bool = await self._send(
+            lambda: handle.execute_update(HonorWorkflow.report_incident, cmd)
+        )
+        return proposal
+
+    async def report_fraud(
+        self, credit_code: str, award: Award, year: int | None, note: str
+    ) -> None:
+        handle = await self._honor(credit_code, award, year)
+        await self._send(
+            lambda: handle.execute_update(HonorWorkflow.report_fraud, FraudCommand(note=note))
+        )
+
+    async def approve_revocation(self, credit_code: str, award: Award, year: int | None) -> None:
+        handle = await self._honor(credit_code, award, year)
+        await self._send(lambda: handle.execute_update(HonorWorkflow.approve_revocation))
+
+    async def register_historical_honor(
+        self, data: HistoricalHonorCreate, rules: ProgramRules | None = None
+    ) -> str:
+        """An honor won before the service existed: it counts for E8, bonuses and quota."""
+        rules = rules or load_rules()
+        async with transaction(self._sessions) as session:
+            org = await registry.get_organization(session, data.credit_code)
+            earlier = [
+                HeldHonor(
+                    award=Award(h.award), year=h.year, awarded_on=h.awarded_on,
+                    revoked=h.revoked_on is not None,
+                )
+                for h in await session.scalars(
+                    select(Honor).where(
+                        Honor.organization_id == org.id, Honor.awarded_on < data.awarded_on
+                    )
+                )
+            ]
+            name = org.name
+            org_id = org.id
+        dates = honor_dates(data.award, data.year, data.awarded_on, rules)
+        grant = HonorGrant(
+            credit_code=data.credit_code,
+            organization_id=org_id,
+            award=data.award,
+            year=data.year,
+            awarded_on=data.awarded_on,
+            bonus_cny=bonus_cny(data.award, earlier, rules),
+            takes_quota_place=quota_place(data.award, earlier),
+            valid_until=dates.valid_until,
+            revocation_window_closes=dates.revocation_window_closes,
+            reapply_from=dates.reapply_from,
+            historical=True,
+            workflow_id=f"honor-{data.credit_code}-{data.award.value}-{data.year}{self._suffix}",
+        )
+        workflow_id = grant.workflow_id
+        assert workflow_id is not None
+        async with transaction(self._sessions) as session:
+            await upsert_honor(session, grant)
+        await self._client.start_workflow(
+            HonorWorkflow.run,
+            HonorInput(
+                workflow_id=workflow_id,
+                grant=grant,
+                name=name,
+                rules=rules,
+                clock_offset_seconds=self._offset.total_seconds(),
+            ),
+            id=workflow_id,
+            task_queue=self._task_queue,
+        )
+        return workflow_id
+
+    async def open_workflow_ids(self) -> list[str]:
+        """Workflows that may still have timers: open cycles and honors (for the simulator)."""
+        async with self._sessions() as session:
+            cycles = await session.scalars(
+                select(Cycle.workflow_id).where(Cycle.phase.not_in(["cancelled"]))
+            )
+            honors = await session.scalars(
+                select(Honor.workflow_id).where(
+                    Honor.workflow_id.is_not(None), Honor.revoked_on.is_(None)
+                )
+            )
+            return [*cycles, *(h for h in honors if h is not None)]

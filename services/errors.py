@@ -1,0 +1,38 @@
+"""Translate Temporal's answers into the service's domain errors."""
+
+from __future__ import annotations
+
+from temporalio.client import WorkflowUpdateFailedError
+from temporalio.exceptions import ApplicationError
+from temporalio.service import RPCError, RPCStatusCode
+
+from domain.errors import DomainError, ErrorCode
+
+
+def from_temporal(err: Exception) -> DomainError | None:
+    """The domain error a refused update or a missing/closed workflow stands for."""
+    if isinstance(err, WorkflowUpdateFailedError):
+        cause = err.cause
+        if isinstance(cause, ApplicationError) and cause.type:
+            try:
+                code = ErrorCode(cause.type)
+            except ValueError:
+                return DomainError(ErrorCode.ACTIVITY_FAILED, cause.message)
+            return DomainError(code, _detail(code, cause.message))
+        return DomainError(ErrorCode.INVALID_INPUT, str(cause))
+    if isinstance(err, RPCError):
+        if err.status == RPCStatusCode.NOT_FOUND:
+            if "completed" in err.message or "closed" in err.message:
+                return DomainError(ErrorCode.CYCLE_CLOSED)
+            return DomainError(ErrorCode.NOT_FOUND, "流程不存在")
+        if err.status == RPCStatusCode.FAILED_PRECONDITION:
+            return DomainError(ErrorCode.CYCLE_CLOSED)
+    return None
+
+
+def _detail(code: ErrorCode, message: str) -> str | None:
+    base = DomainError(code).message
+    if message.startswith(base):
+        rest = message[len(base) :].lstrip("：: ")
+        return rest or None
+    return message or None

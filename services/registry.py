@@ -1,0 +1,112 @@
+"""Organizations and the reviewer pool (DB records the office keeps; no workflow involved)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import Organization, OrganizationRecord, Reviewer, ReviewerTie
+from domain.credit_code import is_valid_credit_code
+from domain.errors import DomainError, ErrorCode
+from services.schemas import OrganizationCreate, RecordCreate, ReviewerCreate
+from workflows.messages import ReviewerInfo
+
+
+async def register_organization(session: AsyncSession, data: OrganizationCreate) -> Organization:
+    """Register (or update) an organization; the credit code must pass GB 32100."""
+    code = data.credit_code.strip().upper()
+    if not is_valid_credit_code(code):
+        raise DomainError(ErrorCode.INVALID_CREDIT_CODE, code)
+    org = await session.scalar(select(Organization).where(Organization.credit_code == code))
+    if org is None:
+        org = Organization(credit_code=code)
+        session.add(org)
+    org.name = data.name
+    org.county = data.county
+    org.registered_on = data.registered_on
+    org.industry = data.industry.value
+    org.industrial = data.industrial
+    org.excellence_since = data.excellence_since
+    org.mu_efficiency = {str(y): g for y, g in data.mu_efficiency.items()}
+    await session.flush()
+    for entry in data.record:
+        await add_record(session, org, entry)
+    return org
+
+
+async def add_record(session: AsyncSession, org: Organization, entry: RecordCreate) -> None:
+    session.add(
+        OrganizationRecord(
+            organization_id=org.id, on=entry.on, kind=entry.kind.value, note=entry.note
+        )
+    )
+    await session.flush()
+
+
+async def get_organization(session: AsyncSession, credit_code: str) -> Organization:
+    org = await session.scalar(
+        select(Organization).where(Organization.credit_code == credit_code.strip().upper())
+    )
+    if org is None:
+        if not is_valid_credit_code(credit_code.strip().upper()):
+            raise DomainError(ErrorCode.INVALID_CREDIT_CODE, credit_code)
+        raise DomainError(ErrorCode.UNKNOWN_ORGANIZATION, credit_code)
+    return org
+
+
+async def register_reviewer(session: AsyncSession, data: ReviewerCreate) -> Reviewer:
+    reviewer = await session.scalar(select(Reviewer).where(Reviewer.code == data.code))
+    if reviewer is None:
+        reviewer = Reviewer(code=data.code)
+        session.add(reviewer)
+    reviewer.name = data.name
+    reviewer.industries = [i.value for i in data.industries]
+    reviewer.employer_credit_code = data.employer_credit_code
+    await session.flush()
+    for credit_code in data.ties:
+        org = await session.scalar(
+            select(Organization).where(Organization.credit_code == credit_code)
+        )
+        if org is not None:
+            await add_tie(session, reviewer, org, "registered")
+    return reviewer
+
+
+async def get_reviewer(session: AsyncSession, code: str) -> Reviewer:
+    reviewer = await session.scalar(select(Reviewer).where(Reviewer.code == code))
+    if reviewer is None:
+        raise DomainError(ErrorCode.UNKNOWN_REVIEWER, code)
+    return reviewer
+
+
+async def add_tie(session: AsyncSession, reviewer: Reviewer, org: Organization, source: str) -> None:
+    """Register or declare a tie (回避, §6(1)); a second one for the same pair is a no-op."""
+    exists = await session.scalar(
+        select(ReviewerTie.id).where(
+            ReviewerTie.reviewer_id == reviewer.id, ReviewerTie.organization_id == org.id
+        )
+    )
+    if exists is None:
+        session.add(ReviewerTie(reviewer_id=reviewer.id, organization_id=org.id, source=source))
+        await session.flush()
+
+
+async def reviewer_infos(session: AsyncSession, codes: list[str]) -> list[ReviewerInfo]:
+    """What the cycle needs to check a panel: expertise, employer and ties."""
+    infos = []
+    for code in codes:
+        reviewer = await get_reviewer(session, code)
+        ties = await session.scalars(
+            select(Organization.credit_code)
+            .join(ReviewerTie, ReviewerTie.organization_id == Organization.id)
+            .where(ReviewerTie.reviewer_id == reviewer.id)
+        )
+        infos.append(
+            ReviewerInfo(
+                code=reviewer.code,
+                employer_credit_code=reviewer.employer_credit_code,
+                industries=list(reviewer.industries),
+                tied_credit_codes=list(ties),
+            )
+        )
+    return infos

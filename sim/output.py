@@ -1,0 +1,109 @@
+"""The simulator's JSON outcome (DESIGN.md §6): keys fixed, lists in a stable order."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from services import queries
+
+if TYPE_CHECKING:
+    from sim.runner import Context
+
+
+@dataclass
+class Outcome:
+    now: datetime
+    cycles: list[dict[str, Any]] = field(default_factory=list)
+    honors: list[dict[str, Any]] = field(default_factory=list)
+    notices: list[dict[str, Any]] = field(default_factory=list)
+    rejected: list[dict[str, Any]] = field(default_factory=list)
+    snapshots: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "now": self.now.isoformat(),
+            "cycles": self.cycles,
+            "honors": self.honors,
+            "notices": self.notices,
+            "rejected": self.rejected,
+            "snapshots": self.snapshots,
+        }
+
+
+def _iso(value: Any) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+async def collect(ctx: Context, at: datetime, *, snapshot: bool) -> dict[str, Any]:
+    keys = {code: key for key, code in ctx.codes.items()}
+    key_order = list(ctx.scenario.organizations)
+
+    def order(code: str) -> tuple[int, str]:
+        key = keys.get(code, code)
+        return (key_order.index(key) if key in key_order else len(key_order), key)
+
+    def by_key(code: str) -> str:
+        return keys.get(code, code)
+
+    async with ctx.sessions() as session:
+        cycle_views = await queries.cycles(session)
+        honor_views = await queries.honors(session, at.date())
+        notice_views = [] if snapshot else await queries.notices(session)
+    cycles = [
+        {
+            "year": c.year,
+            "phase": c.phase,
+            "publicity": {"opens": _iso(c.publicity_opens and c.publicity_opens.astimezone(at.tzinfo)),
+                          "closes": _iso(c.publicity_closes and c.publicity_closes.astimezone(at.tzinfo))},
+            "applications": [
+                {
+                    "organization": by_key(a.credit_code),
+                    "award": a.award,
+                    "outcome": a.outcome,
+                    "reasons": a.reasons,
+                    "document_score": a.document_score,
+                    "site_score": a.site_score,
+                    "total_score": a.total_score,
+                }
+                for a in sorted(c.applications, key=lambda a: by_key(a.credit_code))
+            ],
+            "winners": {
+                award: sorted((by_key(code) for code in c.winners.get(award, [])))
+                for award in ("quality", "innovation")
+            },
+        }
+        for c in cycle_views
+    ]
+    honors = [
+        {
+            "organization": by_key(h.credit_code),
+            "award": h.award,
+            "year": h.year,
+            "awarded_on": h.awarded_on.isoformat(),
+            "bonus_cny": h.bonus_cny,
+            "takes_quota_place": h.takes_quota_place,
+            "status": h.status,
+            "valid_until": _iso(h.valid_until),
+            "revocation_window_closes": h.revocation_window_closes.isoformat(),
+            "reapply_from": h.reapply_from.isoformat(),
+            "revoked_on": _iso(h.revoked_on),
+            "revocation_reason": h.revocation_reason,
+            "bonus_recovered_cny": h.bonus_recovered_cny,
+        }
+        for h in sorted(honor_views, key=lambda h: (h.year, by_key(h.credit_code), h.award))
+    ]
+    if snapshot:
+        return {"at": at.isoformat(), "cycles": cycles, "honors": honors}
+    notices = [
+        {
+            "kind": n.kind,
+            "on": n.on.isoformat(),
+            "audience": n.audience,
+            "organization": None if n.credit_code is None else by_key(n.credit_code),
+        }
+        for n in notice_views
+    ]
+    del order
+    return {"cycles": cycles, "honors": honors, "notices": notices}

@@ -1,0 +1,227 @@
+"""Run a scenario through the real workflows, activities and services (DESIGN.md §6).
+
+A time-skipping Temporal server and a throwaway SQLite database; a business-clock offset
+maps the server's clock onto the scenario's dates. Before each action the clock advances
+to its `at` and every timer due by then fires (the runner waits until each open workflow
+reports that nothing is due and nothing is in flight). Actions go through `services/`
+exactly as the HTTP API sends them; refusals are collected, not fatal.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import tempfile
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+
+from db.migrate import upgrade
+from db.session import create_engine, session_factory, transaction
+from domain.dates import SHANGHAI
+from domain.errors import DomainError, ErrorCode
+from domain.rules import RulesError, load_rules
+from qaward.temporal import runtime, test_server_path
+from services import registry
+from services.awards import AwardService
+from services.schemas import HistoricalHonorCreate, OrganizationCreate, RecordCreate, ReviewerCreate
+from sim import actions
+from sim.output import Outcome, collect
+from sim.scenario import Scenario, ScenarioError
+from worker.registry import build_worker
+from workflows.messages import CycleStatus
+
+SETTLE_TIMEOUT = 60.0
+
+
+@dataclass
+class Context:
+    """What actions need: the service, key ↔ credit code maps, objection numbering."""
+
+    scenario: Scenario
+    service: AwardService
+    sessions: async_sessionmaker[AsyncSession]
+    codes: dict[str, str] = field(default_factory=dict)
+    invalid: dict[str, str] = field(default_factory=dict)
+    objections: dict[int, tuple[int | None, int]] = field(default_factory=dict)
+    latest_year: int | None = None
+
+    def code(self, key: str) -> str:
+        if key in self.invalid:
+            raise DomainError(ErrorCode.INVALID_CREDIT_CODE, self.invalid[key])
+        return self.codes[key]
+
+
+@asynccontextmanager
+async def _environment() -> AsyncIterator[WorkflowEnvironment]:
+    env = await WorkflowEnvironment.start_time_skipping(
+        data_converter=pydantic_data_converter,
+        test_server_existing_path=str(test_server_path()),
+        runtime=runtime(),
+    )
+    try:
+        yield env
+    finally:
+        await env.shutdown()
+
+
+async def run_scenario(scenario: Scenario, *, progress: bool = True) -> Outcome:
+    try:
+        rules = load_rules(scenario.rules)
+    except RulesError as err:
+        raise ScenarioError(f"rules: {err}") from None
+    with tempfile.TemporaryDirectory(prefix="qaward-sim-") as tmp:
+        url = f"sqlite+aiosqlite:///{Path(tmp) / 'sim.sqlite3'}"
+        await asyncio.to_thread(upgrade, url)
+        engine = create_engine(url)
+        sessions = session_factory(engine)
+        try:
+            async with _environment() as env:
+                return await _run(env, sessions, scenario, rules, progress)
+        finally:
+            await engine.dispose()
+
+
+async def _run(
+    env: WorkflowEnvironment,
+    sessions: async_sessionmaker[AsyncSession],
+    scenario: Scenario,
+    rules: Any,
+    progress: bool,
+) -> Outcome:
+    task_queue = f"sim-{uuid.uuid4()}"
+    start = scenario.actions[0].at if scenario.actions else datetime.now(SHANGHAI)
+    assert start is not None
+    offset = start - await env.get_current_time()
+    service = AwardService(env.client, sessions, task_queue, clock_offset=offset)
+    ctx = Context(scenario=scenario, service=service, sessions=sessions)
+    clock = _Clock(env, offset, service)
+    outcome = Outcome(now=start)
+    async with build_worker(env.client, task_queue, sessions):
+        await _register(ctx, rules)
+        for index, action in enumerate(scenario.actions):
+            at = action.at or outcome.now
+            await clock.advance_to(at)
+            outcome.now = at
+            if progress:
+                print(f"[{index}] {at.isoformat()} {action.do}", file=sys.stderr, flush=True)
+            if action.do == "snapshot":
+                outcome.snapshots.append(await collect(ctx, at, snapshot=True))
+                continue
+            try:
+                await actions.perform(ctx, action, rules)
+            except DomainError as err:
+                outcome.rejected.append({"index": index, "do": action.do, "error": err.code.value})
+                if progress:
+                    print(f"    refused: {err.code.value} {err.message}", file=sys.stderr)
+        await clock.settle(outcome.now)
+        final = await collect(ctx, outcome.now, snapshot=False)
+    outcome.cycles, outcome.honors, outcome.notices = final["cycles"], final["honors"], final["notices"]
+    return outcome
+
+
+async def _register(ctx: Context, rules: Any) -> None:
+    """The office's records before the scenario starts: organizations, reviewers, honors."""
+    scenario = ctx.scenario
+    for key, org in scenario.organizations.items():
+        data = OrganizationCreate(
+            credit_code=org.credit_code[:18] or "-",
+            name=org.name,
+            county=org.county,
+            registered_on=org.registered_on,
+            industry=org.industry,
+            industrial=org.industrial,
+            excellence_since=org.excellence_since,
+            mu_efficiency=org.mu_efficiency,
+            record=[RecordCreate(on=r.on, kind=r.kind, note=r.note) for r in org.record],
+        )
+        try:
+            async with transaction(ctx.sessions) as session:
+                created = await registry.register_organization(session, data)
+            ctx.codes[key] = created.credit_code
+        except DomainError:
+            ctx.invalid[key] = org.credit_code
+    for key, reviewer in scenario.reviewers.items():
+        async with transaction(ctx.sessions) as session:
+            await registry.register_reviewer(
+                session,
+                ReviewerCreate(
+                    code=key,
+                    name=reviewer.name,
+                    industries=reviewer.industries,
+                    employer_credit_code=reviewer.employer,
+                    ties=[ctx.codes[t] for t in reviewer.ties if t in ctx.codes],
+                ),
+            )
+    for honor in sorted(scenario.honors, key=lambda h: h.awarded_on):
+        if honor.organization in ctx.codes:
+            await ctx.service.register_historical_honor(
+                HistoricalHonorCreate(
+                    credit_code=ctx.codes[honor.organization],
+                    award=honor.award,
+                    year=honor.year,
+                    awarded_on=honor.awarded_on,
+                ),
+                rules,
+            )
+
+
+class _Clock:
+    """Moves the time-skipping server to a business instant and lets due timers finish."""
+
+    def __init__(self, env: WorkflowEnvironment, offset: timedelta, service: AwardService):
+        self._env = env
+        self._offset = offset
+        self._service = service
+
+    async def business_now(self) -> datetime:
+        return (await self._env.get_current_time() + self._offset).astimezone(SHANGHAI)
+
+    async def advance_to(self, at: datetime) -> None:
+        now = await self.business_now()
+        if at > now:
+            await self._env.sleep(at - now)
+        await self.settle(at)
+
+    async def settle(self, at: datetime) -> None:
+        """Wait until no open workflow has a timer due by `at` or work in flight."""
+        client: Client = self._env.client
+        deadline = asyncio.get_running_loop().time() + SETTLE_TIMEOUT
+        for workflow_id in await self._service.open_workflow_ids():
+            handle = client.get_workflow_handle(workflow_id)
+            while True:
+                try:
+                    status = await handle.query("status", result_type=CycleStatus)
+                except Exception:  # not started yet, or completed: nothing to wait for
+                    status = None
+                    if await _running(handle):
+                        await asyncio.sleep(0.02)
+                        if asyncio.get_running_loop().time() < deadline:
+                            continue
+                if status is None or (
+                    status.idle and (status.next_due is None or status.next_due > at)
+                ):
+                    break
+                if asyncio.get_running_loop().time() > deadline:
+                    print(f"warning: {workflow_id} did not settle", file=sys.stderr)
+                    break
+                await asyncio.sleep(0.02)
+
+
+async def _running(handle: Any) -> bool:
+    from temporalio.client import WorkflowExecutionStatus
+
+    try:
+        description = await handle.describe()
+    except Exception:
+        return False
+    return bool(description.status == WorkflowExecutionStatus.RUNNING)

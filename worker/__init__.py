@@ -1,0 +1,1 @@
+"""The Temporal worker: owns the lists of workflows and activities."""

@@ -1,0 +1,128 @@
+"""What the cycle and honor workflows share: business clock, named timers, activity calls.
+
+A workflow keeps its deadlines as named instants in its state (`timers`); the main loop
+sleeps until the earliest one or until a handler wakes it, then fires what is due, in
+order. The state survives continue-as-new, and so do the timers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from typing import Any, TypeVar
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+from temporalio.exceptions import ActivityError, ApplicationError
+
+from domain.dates import business_now
+from domain.errors import DomainError
+
+with workflow.unsafe.imports_passed_through():
+    from activities.notices import NoticeActivities
+    from workflows.messages import NoticeBatch, NoticeDraft
+
+T = TypeVar("T")
+
+ACTIVITY_TIMEOUT = timedelta(seconds=60)
+ACTIVITY_RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=1),
+    backoff_coefficient=2.0,
+    maximum_interval=timedelta(seconds=30),
+    maximum_attempts=6,
+    non_retryable_error_types=["DomainError", "ValidationError"],
+)
+HISTORY_LIMIT = 7_000
+"""Continue as new past this many events: well under Temporal's 10,240 warning limit."""
+
+
+def refuse(error: DomainError) -> ApplicationError:
+    """A domain refusal as Temporal sees it: `type` is the error code (DESIGN §4)."""
+    return ApplicationError(
+        error.message, error.rule, type=error.code.value, non_retryable=True
+    )
+
+
+class TimedWorkflow:
+    """Business clock, timers and resilient activity calls for a workflow class."""
+
+    _offset: timedelta
+    _timers: dict[str, datetime]
+    _wake: bool
+    _busy: int
+    _attention: str | None
+    _resume: bool
+
+    def _setup_clock(self, offset_seconds: float) -> None:
+        self._offset = timedelta(seconds=offset_seconds)
+        self._wake = False
+        self._busy = 0
+        self._attention = None
+        self._resume = False
+
+    def now(self) -> datetime:
+        """Business now (Asia/Shanghai), to the second."""
+        return business_now(workflow.now(), self._offset).replace(microsecond=0)
+
+    def next_due(self) -> datetime | None:
+        return min(self._timers.values()) if self._timers else None
+
+    def wake(self) -> None:
+        self._wake = True
+
+    def history_too_long(self) -> bool:
+        return workflow.info().get_current_history_length() > HISTORY_LIMIT
+
+    async def sleep_until_due_or_woken(self) -> None:
+        due = self.next_due()
+        condition: Callable[[], bool] = lambda: self._wake or self.history_too_long()  # noqa: E731
+        if due is None:
+            await workflow.wait_condition(condition)
+        else:
+            delay = (due - self.now()).total_seconds()
+            if delay > 0:
+                try:
+                    await workflow.wait_condition(condition, timeout=delay)
+                except TimeoutError:
+                    pass
+        self._wake = False
+
+    def pop_due(self) -> list[str]:
+        """Names of the timers due now, earliest first, removed from the pending set."""
+        now = self.now()
+        due = sorted((at, name) for name, at in self._timers.items() if at <= now)
+        for _, name in due:
+            del self._timers[name]
+        return [name for _, name in due]
+
+    async def call(self, fn: Callable[..., Awaitable[T]], arg: Any) -> T:
+        """Run an activity; when it keeps failing, raise the office's attention and wait.
+
+        The failure is recorded (visible in queries and the projection) and the workflow
+        waits for the `resume` update instead of failing or silently stalling.
+        """
+        self._busy += 1
+        try:
+            while True:
+                try:
+                    return await workflow.execute_activity_method(
+                        fn,
+                        arg,
+                        start_to_close_timeout=ACTIVITY_TIMEOUT,
+                        retry_policy=ACTIVITY_RETRY,
+                    )
+                except ActivityError as err:
+                    cause = err.cause.message if err.cause is not None else str(err)
+                    self._attention = f"后台任务 {workflow.info().workflow_id} 失败：{cause}"
+                    workflow.logger.error("activity failed, waiting for resume: %s", cause)
+                    self._busy -= 1
+                    await workflow.wait_condition(lambda: self._resume)
+                    self._busy += 1
+                    self._resume = False
+                    self._attention = None
+        finally:
+            self._busy -= 1
+
+    async def notify(self, drafts: list[NoticeDraft]) -> None:
+        if drafts:
+            await self.call(NoticeActivities.publish_notices, NoticeBatch(notices=drafts))

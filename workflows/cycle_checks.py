@@ -1,0 +1,267 @@
+"""Validation of cycle commands against the cycle's state (pure; used by update validators).
+
+Each check raises `DomainError` with the code of DESIGN.md §3 and changes nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from domain.committee import VoteResult, validate_vote
+from domain.credit_code import is_valid_credit_code
+from domain.dates import end_of_day
+from domain.eligibility import ELIGIBILITY_REASONS
+from domain.errors import DomainError, ErrorCode
+from domain.publicity import validate_objection
+from domain.rules import ProgramRules
+from domain.scoring import item_total, validate_total
+from workflows.messages import (
+    PHASE_ORDER,
+    ApplicationState,
+    ApplyCommand,
+    AssignPanelCommand,
+    CommitteeDecisionCommand,
+    ConfirmSiteReportCommand,
+    ConsensusCommand,
+    CycleInput,
+    CycleState,
+    FindingCommand,
+    InvestigateCommand,
+    ObjectionCommand,
+    Outcome,
+    Phase,
+    ScoreCommand,
+    ShortlistCommand,
+    Stage,
+    VoteCommand,
+)
+
+E = ErrorCode
+FINDING_REASONS = ELIGIBILITY_REASONS
+
+
+def require_phase(state: CycleState, *phases: Phase) -> None:
+    if state.phase == Phase.CANCELLED or (
+        state.phase == Phase.ANNOUNCED and Phase.ANNOUNCED not in phases
+    ):
+        raise DomainError(E.CYCLE_CLOSED)
+    if state.phase not in phases:
+        raise DomainError(E.NOT_IN_PHASE, f"当前阶段：{state.phase.value}")
+
+
+def application(state: CycleState, credit_code: str) -> ApplicationState:
+    found = state.applications.get(credit_code)
+    if found is None:
+        raise DomainError(E.NOT_FOUND, f"本届评审中没有统一社会信用代码为 {credit_code} 的申报")
+    return found
+
+
+def check_apply(state: CycleState, cmd: ApplyCommand, inp: CycleInput, now: datetime) -> None:
+    """Intake (DESIGN 3.1): open phase, before the deadline, valid code, one per organization."""
+    if not is_valid_credit_code(cmd.credit_code):
+        raise DomainError(E.INVALID_CREDIT_CODE)
+    if state.phase == Phase.CANCELLED:
+        raise DomainError(E.CYCLE_CLOSED)
+    if state.phase != Phase.OPEN or now >= end_of_day(inp.application_deadline):
+        raise DomainError(E.DEADLINE_PASSED)
+    if cmd.credit_code in state.applications:
+        raise DomainError(E.DUPLICATE_APPLICATION)
+
+
+def check_finding(state: CycleState, cmd: FindingCommand) -> None:
+    require_phase(state, Phase.OPEN, Phase.QUALIFICATION)
+    application(state, cmd.credit_code)
+    if not cmd.passed and cmd.reason is not None and cmd.reason not in FINDING_REASONS:
+        raise DomainError(E.INVALID_INPUT, f"未知的不合格原因：{cmd.reason}")
+
+
+def _stage_phase(stage: Stage) -> tuple[Phase, ...]:
+    if stage == Stage.DOCUMENT:
+        return (Phase.DOCUMENT_REVIEW, Phase.SHORTLIST)
+    return (Phase.SITE_REVIEW,)
+
+
+def check_stage_open(state: CycleState, app: ApplicationState, stage: Stage) -> None:
+    """The stage accepts panels and scores: its phase is current and it has not closed."""
+    phases = _stage_phase(stage)
+    if state.phase in (Phase.CANCELLED, Phase.ANNOUNCED):
+        raise DomainError(E.CYCLE_CLOSED)
+    if PHASE_ORDER.index(state.phase) > PHASE_ORDER.index(phases[-1]):
+        raise DomainError(E.STAGE_CLOSED)
+    if state.phase not in phases:
+        raise DomainError(E.NOT_IN_PHASE, f"当前阶段：{state.phase.value}")
+    if app.stage(stage).closed or (
+        stage == Stage.DOCUMENT and state.document_closed_early_reason is not None
+    ):
+        raise DomainError(E.STAGE_CLOSED)
+    in_stage = app.eligible if stage == Stage.DOCUMENT else app.shortlisted
+    if not in_stage or app.outcome != Outcome.PENDING:
+        raise DomainError(E.NOT_IN_PHASE, "该申报未进入本评审环节")
+
+
+def conflicted(state: CycleState, reviewer: str, credit_code: str, employer: str | None,
+               ties: list[str]) -> bool:
+    """回避 (§6(1)): employed by the applicant, or a registered or declared tie."""
+    return (
+        employer == credit_code
+        or credit_code in ties
+        or credit_code in state.declared_conflicts.get(reviewer, [])
+    )
+
+
+def check_assign_panel(state: CycleState, cmd: AssignPanelCommand, rules: ProgramRules) -> None:
+    """§2(4): ≥3 reviewers incl. an industry expert, one leader among them; §6(1) 回避."""
+    app = application(state, cmd.credit_code)
+    check_stage_open(state, app, cmd.stage)
+    codes = [r.code for r in cmd.reviewers]
+    if len(set(codes)) != len(codes):
+        raise DomainError(E.INVALID_INPUT, "评审组成员重复")
+    if len(codes) < rules.panel.min_size:
+        raise DomainError(E.PANEL_TOO_SMALL)
+    if cmd.leader not in codes:
+        raise DomainError(E.LEADER_NOT_IN_PANEL)
+    if not any(app.industry in r.industries for r in cmd.reviewers):
+        raise DomainError(E.PANEL_NEEDS_INDUSTRY_EXPERT)
+    for r in cmd.reviewers:
+        if conflicted(state, r.code, cmd.credit_code, r.employer_credit_code, r.tied_credit_codes):
+            raise DomainError(E.CONFLICT_OF_INTEREST, f"评审员 {r.code} 须回避")
+
+
+def score_points(cmd: ScoreCommand, rules: ProgramRules) -> float:
+    """A reviewer's total: from item percentages (GB/T 19580) or a total where allowed."""
+    if (cmd.points is None) == (cmd.items is None):
+        raise DomainError(E.INVALID_SCORE, "须给出分项百分比或总分之一")
+    if cmd.items is not None:
+        return item_total(cmd.items)
+    assert cmd.points is not None
+    return validate_total(cmd.points, rules)
+
+
+def check_score(state: CycleState, cmd: ScoreCommand, rules: ProgramRules) -> float:
+    app = application(state, cmd.credit_code)
+    check_stage_open(state, app, cmd.stage)
+    if cmd.reviewer not in app.stage(cmd.stage).members:
+        raise DomainError(E.REVIEWER_NOT_ASSIGNED)
+    return score_points(cmd, rules)
+
+
+def check_consensus(state: CycleState, cmd: ConsensusCommand) -> None:
+    app = application(state, cmd.credit_code)
+    check_stage_open(state, app, cmd.stage)
+    panel = app.stage(cmd.stage)
+    if not panel.members:
+        raise DomainError(E.REVIEWER_NOT_ASSIGNED, "该申报尚未组建评审组")
+    if cmd.reviewer is not None and cmd.reviewer != panel.leader:
+        raise DomainError(E.REVIEWER_NOT_ASSIGNED, "只有评审组组长可以录入合议分")
+    if not 0 <= cmd.points <= 1000:
+        raise DomainError(E.INVALID_SCORE, "合议分须在0至1000之间")
+
+
+def in_document_review(state: CycleState) -> list[ApplicationState]:
+    return [a for a in state.applications.values() if a.eligible and a.outcome == Outcome.PENDING]
+
+
+def document_complete(state: CycleState) -> bool:
+    return all(a.document.complete() for a in in_document_review(state))
+
+
+def check_close_stage(state: CycleState, stage: Stage) -> None:
+    if stage != Stage.DOCUMENT:
+        raise DomainError(E.INVALID_INPUT, "现场评审按申报组织确认报告逐一结束，不能整体提前结束")
+    require_phase(state, Phase.DOCUMENT_REVIEW)
+
+
+def check_shortlist(state: CycleState, cmd: ShortlistCommand) -> None:
+    """§4(2): fixed once every panel has all its scores, or after an early close."""
+    require_phase(state, Phase.DOCUMENT_REVIEW, Phase.SHORTLIST)
+    if state.document_closed_early_reason is None and not document_complete(state):
+        raise DomainError(E.REVIEWS_INCOMPLETE)
+    if cmd.auto == (cmd.credit_codes is not None):
+        raise DomainError(E.INVALID_INPUT, "须指定入围名单或选择自动推荐（二者之一）")
+    eligible = {a.credit_code: a for a in in_document_review(state)}
+    for code in cmd.credit_codes or []:
+        if code not in eligible:
+            raise DomainError(E.NOT_FOUND, f"{code} 不在资料评审名单中")
+        if not eligible[code].document.scores and eligible[code].document.consensus is None:
+            raise DomainError(E.REVIEWS_INCOMPLETE, f"{code} 尚无资料评审得分")
+
+
+def check_confirm_site_report(state: CycleState, cmd: ConfirmSiteReportCommand) -> None:
+    app = application(state, cmd.credit_code)
+    check_stage_open(state, app, Stage.SITE)
+    if not app.site.complete():
+        raise DomainError(E.REVIEWS_INCOMPLETE, "现场评审评分尚未完成，报告未形成")
+
+
+def vote_candidates(state: CycleState, cmd: VoteCommand) -> list[str]:
+    result = state.results.get(cmd.award.value)
+    if result is None or not result.candidates:
+        raise DomainError(E.UNKNOWN_CANDIDATE, "该奖项没有候选组织")
+    if result.decided:
+        raise DomainError(E.NOT_IN_PHASE, "该奖项的表决结果已经确定")
+    return result.runoff or result.candidates
+
+
+def check_vote(state: CycleState, cmd: VoteCommand, members: int, rules: ProgramRules) -> None:
+    """§4(4): quorum ⅔, tally ≤ present, known candidates (runoff: the tied ones only)."""
+    require_phase(state, Phase.COMMITTEE)
+    candidates = vote_candidates(state, cmd)
+    validate_vote(VoteResult(present=cmd.present, ballots=cmd.ballots), members, candidates, rules)
+
+
+def check_objection(state: CycleState, cmd: ObjectionCommand, now: datetime) -> None:
+    """§4(5): real-name objections while publicity is open, about a listed organization."""
+    if state.phase == Phase.CANCELLED:
+        raise DomainError(E.CYCLE_CLOSED)
+    if state.publicity_opens is None or now < state.publicity_opens:
+        raise DomainError(E.NOT_IN_PHASE, "公示尚未开始")
+    assert state.publicity_closes is not None
+    if now >= state.publicity_closes:
+        raise DomainError(E.PUBLICITY_CLOSED)
+    validate_objection(cmd.name, cmd.contact, cmd.content)
+    if cmd.credit_code not in published_list(state):
+        raise DomainError(E.UNKNOWN_CANDIDATE, "被反映组织不在公示名单上")
+
+
+def published_list(state: CycleState) -> list[str]:
+    return [code for result in state.results.values() for code in result.winners]
+
+
+def check_investigate(state: CycleState, cmd: InvestigateCommand) -> None:
+    require_phase(state, Phase.PUBLICITY)
+    if not 1 <= cmd.number <= len(state.objections):
+        raise DomainError(E.OBJECTION_NOT_FOUND)
+    if state.objections[cmd.number - 1].finding is not None:
+        raise DomainError(E.OBJECTION_ALREADY_INVESTIGATED)
+
+
+def check_committee_decision(state: CycleState, cmd: CommitteeDecisionCommand) -> None:
+    require_phase(state, Phase.PUBLICITY)
+    if not any(
+        o.credit_code == cmd.credit_code and o.finding == "substantiated" and o.decision is None
+        for o in state.objections
+    ):
+        raise DomainError(E.OBJECTION_NOT_SUBSTANTIATED)
+
+
+def check_approve(state: CycleState, strike: list[str]) -> None:
+    require_phase(state, Phase.APPROVAL)
+    listed = set(published_list(state))
+    for code in strike:
+        if code not in listed:
+            raise DomainError(E.UNKNOWN_CANDIDATE, f"{code} 不在拟授奖名单上")
+
+
+def check_cancel(state: CycleState) -> None:
+    if state.phase in (Phase.ANNOUNCED, Phase.CANCELLED):
+        raise DomainError(E.CYCLE_CLOSED)
+
+
+def check_withdraw(state: CycleState, credit_code: str) -> None:
+    require_phase(
+        state,
+        *(p for p in PHASE_ORDER if PHASE_ORDER.index(p) < PHASE_ORDER.index(Phase.COMMITTEE)),
+    )
+    app = application(state, credit_code)
+    if app.outcome != Outcome.PENDING:
+        raise DomainError(E.NOT_IN_PHASE, "该申报已有结论，不能撤回")

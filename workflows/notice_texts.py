@@ -1,0 +1,219 @@
+"""Chinese texts of the notices (DESIGN.md §3.5). Pure: called from workflow code.
+
+Each function returns a `NoticeDraft` whose `key` makes the write idempotent
+(workflow id + kind + subject), so a replayed or retried step never publishes twice.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from domain.dates import to_business_date
+from domain.types import Award
+from workflows.messages import NoticeDraft
+
+AWARD_NAMES = {Award.QUALITY: "庆元县人民政府质量奖", Award.INNOVATION: "庆元县人民政府质量奖创新奖"}
+STAGE_NAMES = {"document": "资料评审", "site": "现场评审"}
+
+
+def _draft(
+    key: str,
+    kind: str,
+    audience: str,
+    at: datetime,
+    title: str,
+    body: str,
+    *,
+    credit_code: str | None = None,
+    reviewer: str | None = None,
+    cycle_year: int | None = None,
+) -> NoticeDraft:
+    return NoticeDraft(
+        key=key,
+        kind=kind,
+        audience=audience,
+        on=to_business_date(at),
+        at=at,
+        title=title,
+        body=body,
+        credit_code=credit_code,
+        reviewer=reviewer,
+        cycle_year=cycle_year,
+    )
+
+
+def _day(d: date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def call_for_applications(wf: str, year: int, deadline: date, at: datetime) -> NoticeDraft:
+    return _draft(
+        f"{wf}:call_for_applications",
+        "call_for_applications",
+        "public",
+        at,
+        f"关于开展{year}年度庆元县人民政府质量奖评审申报工作的通告",
+        f"{year}年度庆元县人民政府质量奖、创新奖评审申报现已开始，申报截止日期为"
+        f"{_day(deadline)}24时。符合《庆元县人民政府质量奖管理办法》第三章申报条件的组织，"
+        "请按规定报送申报表及证实性材料。",
+        cycle_year=year,
+    )
+
+
+def qualification_result(
+    wf: str, year: int, credit_code: str, messages: list[str], at: datetime
+) -> NoticeDraft:
+    reasons = "；".join(messages) or "不符合申报条件"
+    return _draft(
+        f"{wf}:qualification_result:{credit_code}",
+        "qualification_result",
+        "applicant",
+        at,
+        f"{year}年度质量奖资格审查结果通知",
+        f"经资格审查，贵单位不符合申报条件，原因：{reasons}。如有异议，请与县评审办联系。",
+        credit_code=credit_code,
+        cycle_year=year,
+    )
+
+
+def review_assignment(
+    wf: str, year: int, stage: str, credit_code: str, reviewer: str, at: datetime, seq: int
+) -> NoticeDraft:
+    return _draft(
+        f"{wf}:review_assignment:{stage}:{credit_code}:{reviewer}:{seq}",
+        "review_assignment",
+        "reviewer",
+        at,
+        f"{STAGE_NAMES[stage]}任务通知",
+        f"您已被安排参加{year}年度质量奖{STAGE_NAMES[stage]}，请登录系统查看任务并按期评分。",
+        credit_code=credit_code,
+        reviewer=reviewer,
+        cycle_year=year,
+    )
+
+
+def reviewer_withdrawn(
+    wf: str, year: int, credit_code: str, reviewer: str, at: datetime
+) -> NoticeDraft:
+    return _draft(
+        f"{wf}:review_assignment:withdrawn:{credit_code}:{reviewer}",
+        "review_assignment",
+        "office",
+        at,
+        "评审员回避，请更换评审员",
+        f"评审员 {reviewer} 已声明与申报组织存在利害关系并回避，其评审任务已撤回，请另行安排评审员。",
+        credit_code=credit_code,
+        reviewer=reviewer,
+        cycle_year=year,
+    )
+
+
+def review_reminder(
+    wf: str, year: int, stage: str, reviewer: str, due: date, at: datetime
+) -> NoticeDraft:
+    return _draft(
+        f"{wf}:review_reminder:{stage}:{reviewer}",
+        "review_reminder",
+        "reviewer",
+        at,
+        f"{STAGE_NAMES[stage]}评分提醒",
+        f"您尚有{STAGE_NAMES[stage]}评分未提交，截止日期为{_day(due)}，请及时完成。",
+        reviewer=reviewer,
+        cycle_year=year,
+    )
+
+
+def review_overdue(wf: str, year: int, stage: str, pending: int, at: datetime) -> NoticeDraft:
+    return _draft(
+        f"{wf}:review_overdue:{stage}",
+        "review_overdue",
+        "office",
+        at,
+        f"{STAGE_NAMES[stage]}逾期提醒",
+        f"{year}年度{STAGE_NAMES[stage]}已超过期限，仍有{pending}个申报组织的评分未完成，请督办。",
+        cycle_year=year,
+    )
+
+
+def document_review_feedback(wf: str, year: int, credit_code: str, at: datetime) -> NoticeDraft:
+    return _draft(
+        f"{wf}:document_review_feedback:{credit_code}",
+        "document_review_feedback",
+        "applicant",
+        at,
+        f"{year}年度质量奖资料评审情况反馈",
+        "贵单位未进入现场评审名单。资料评审情况已形成反馈，请登录系统查看。",
+        credit_code=credit_code,
+        cycle_year=year,
+    )
+
+
+def site_review_report(wf: str, year: int, credit_code: str, at: datetime) -> NoticeDraft:
+    return _draft(
+        f"{wf}:site_review_report:{credit_code}",
+        "site_review_report",
+        "applicant",
+        at,
+        f"{year}年度质量奖现场评审报告确认通知",
+        "现场评审报告已形成，请登录系统查阅并确认。",
+        credit_code=credit_code,
+        cycle_year=year,
+    )
+
+
+def publicity(
+    wf: str, year: int, names: list[str], opens: datetime, closes: datetime
+) -> NoticeDraft:
+    listed = "、".join(names) or "（无）"
+    last_day = to_business_date(closes).toordinal() - 1
+    return _draft(
+        f"{wf}:publicity",
+        "publicity",
+        "public",
+        opens,
+        f"{year}年度庆元县人民政府质量奖初选授奖名单公示",
+        f"初选授奖组织：{listed}。公示期自{_day(to_business_date(opens))}至"
+        f"{_day(date.fromordinal(last_day))}24时。公示期间如有异议，请以真实姓名和联系方式"
+        "向县评审办反映。",
+        cycle_year=year,
+    )
+
+
+def objection_received(
+    wf: str, year: int, number: int, credit_code: str, at: datetime
+) -> NoticeDraft:
+    return _draft(
+        f"{wf}:objection_received:{number}",
+        "objection_received",
+        "office",
+        at,
+        f"收到公示异议（第{number}号）",
+        "公示期间收到实名异议，请组织调查核实并形成报告。",
+        credit_code=credit_code,
+        cycle_year=year,
+    )
+
+
+def award_bulletin(wf: str, year: int, names: list[str], at: datetime) -> NoticeDraft:
+    listed = "、".join(names) or "（无）"
+    return _draft(
+        f"{wf}:award_bulletin",
+        "award_bulletin",
+        "public",
+        at,
+        f"关于{year}年度庆元县人民政府质量奖获奖组织的通报",
+        f"经县政府审定批准，授予以下组织{year}年度庆元县人民政府质量奖（创新奖）：{listed}。",
+        cycle_year=year,
+    )
+
+
+def next_cycle_due(wf: str, year: int, at: datetime) -> NoticeDraft:
+    return _draft(
+        f"{wf}:next_cycle_due",
+        "next_cycle_due",
+        "office",
+        at,
+        "新一届质量奖评审提醒",
+        f"{year}年度评审开始已满两年，请筹备新一届庆元县人民政府质量奖评审工作。",
+        cycle_year=year,
+    )
