@@ -100,11 +100,9 @@ class AwardService:
             raise DomainError(ErrorCode.NOT_FOUND, f"没有{year or ''}年度的评审周期")
         return self._client.get_workflow_handle(workflow_id)
 
-    async def _update(self, year: int | None, update: Any, arg: Any = None) -> Any:
+    async def _update(self, year: int | None, update: Any, *args: Any) -> Any:
         handle = await self._cycle(year)
-        if arg is None:
-            return await self._send(lambda: handle.execute_update(update))
-        return await self._send(lambda: handle.execute_update(update, arg))
+        return await self._send(lambda: handle.execute_update(update, *args))
 
     # --- cycle ------------------------------------------------------------------------------
 
@@ -172,7 +170,9 @@ class AwardService:
         )
 
     async def withdraw(self, year: int | None, credit_code: str) -> None:
-        await self._update(year, AwardCycleWorkflow.withdraw, WithdrawCommand(credit_code=credit_code))
+        await self._update(
+            year, AwardCycleWorkflow.withdraw, WithdrawCommand(credit_code=credit_code)
+        )
 
     async def record_finding(
         self,
@@ -188,7 +188,10 @@ class AwardService:
             year,
             AwardCycleWorkflow.record_finding,
             FindingCommand(
-                credit_code=credit_code, passed=passed, reason=reason, note=note,
+                credit_code=credit_code,
+                passed=passed,
+                reason=reason,
+                note=note,
                 department=department,
             ),
         )
@@ -204,7 +207,9 @@ class AwardService:
         await self._update(
             year,
             AwardCycleWorkflow.assign_panel,
-            AssignPanelCommand(stage=stage, credit_code=credit_code, reviewers=infos, leader=leader),
+            AssignPanelCommand(
+                stage=stage, credit_code=credit_code, reviewers=infos, leader=leader
+            ),
         )
 
     async def declare_conflict(self, year: int | None, reviewer: str, credit_code: str) -> None:
@@ -239,13 +244,19 @@ class AwardService:
         return result
 
     async def consensus(
-        self, year: int | None, credit_code: str, stage: Stage, points: float,
+        self,
+        year: int | None,
+        credit_code: str,
+        stage: Stage,
+        points: float,
         reviewer: str | None = None,
     ) -> None:
         await self._update(
             year,
             AwardCycleWorkflow.record_consensus,
-            ConsensusCommand(stage=stage, credit_code=credit_code, points=points, reviewer=reviewer),
+            ConsensusCommand(
+                stage=stage, credit_code=credit_code, points=points, reviewer=reviewer
+            ),
         )
 
     async def close_stage(self, year: int | None, stage: Stage, reason: str) -> None:
@@ -286,7 +297,7 @@ class AwardService:
     ) -> int:
         number: int = await self._update(
             year,
-            AwardCycleWorkflow.object,
+            AwardCycleWorkflow.file_objection,
             ObjectionCommand(credit_code=credit_code, name=name, contact=contact, content=content),
         )
         return number
@@ -316,7 +327,9 @@ class AwardService:
 
     # --- honors -----------------------------------------------------------------------------
 
-    async def _honor(self, credit_code: str, award: Award, year: int | None) -> WorkflowHandle[Any, Any]:
+    async def _honor(
+        self, credit_code: str, award: Award, year: int | None
+    ) -> WorkflowHandle[Any, Any]:
         async with self._sessions() as session:
             org = await registry.get_organization(session, credit_code)
             honor = await session.scalar(
@@ -330,26 +343,30 @@ class AwardService:
             raise DomainError(ErrorCode.HONOR_NOT_FOUND)
         return self._client.get_workflow_handle(honor.workflow_id)
 
+    async def _honor_update(
+        self, credit_code: str, award: Award, year: int | None, update: Any, *args: Any
+    ) -> Any:
+        handle = await self._honor(credit_code, award, year)
+        return await self._send(lambda: handle.execute_update(update, *args))
+
     async def report_incident(
         self, credit_code: str, award: Award, year: int | None, cmd: IncidentCommand
     ) -> bool:
-        handle = await self._honor(credit_code, award, year)
-        proposal: bool = await self._send(
-            lambda: handle.execute_update(HonorWorkflow.report_incident, cmd)
+        """§6(6): returns whether the report is a revocation proposal."""
+        proposal: bool = await self._honor_update(
+            credit_code, award, year, HonorWorkflow.report_incident, cmd
         )
         return proposal
 
     async def report_fraud(
         self, credit_code: str, award: Award, year: int | None, note: str
     ) -> None:
-        handle = await self._honor(credit_code, award, year)
-        await self._send(
-            lambda: handle.execute_update(HonorWorkflow.report_fraud, FraudCommand(note=note))
+        await self._honor_update(
+            credit_code, award, year, HonorWorkflow.report_fraud, FraudCommand(note=note)
         )
 
     async def approve_revocation(self, credit_code: str, award: Award, year: int | None) -> None:
-        handle = await self._honor(credit_code, award, year)
-        await self._send(lambda: handle.execute_update(HonorWorkflow.approve_revocation))
+        await self._honor_update(credit_code, award, year, HonorWorkflow.approve_revocation)
 
     async def register_historical_honor(
         self, data: HistoricalHonorCreate, rules: ProgramRules | None = None
@@ -360,7 +377,9 @@ class AwardService:
             org = await registry.get_organization(session, data.credit_code)
             earlier = [
                 HeldHonor(
-                    award=Award(h.award), year=h.year, awarded_on=h.awarded_on,
+                    award=Award(h.award),
+                    year=h.year,
+                    awarded_on=h.awarded_on,
                     revoked=h.revoked_on is not None,
                 )
                 for h in await session.scalars(

@@ -89,9 +89,7 @@ async def cycles(session: AsyncSession, year: int | None = None) -> list[CycleVi
                 award=app.award,
                 outcome=app.outcome,
                 reasons=[r["reason"] for r in app.reasons],
-                reason_details=[
-                    {k: str(v) for k, v in r.items()} for r in app.reasons
-                ],
+                reason_details=[{k: str(v) for k, v in r.items()} for r in app.reasons],
                 document_score=_score(app.document_score),
                 site_score=_score(app.site_score),
                 total_score=_score(app.total_score),

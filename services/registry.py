@@ -79,7 +79,9 @@ async def get_reviewer(session: AsyncSession, code: str) -> Reviewer:
     return reviewer
 
 
-async def add_tie(session: AsyncSession, reviewer: Reviewer, org: Organization, source: str) -> None:
+async def add_tie(
+    session: AsyncSession, reviewer: Reviewer, org: Organization, source: str
+) -> None:
     """Register or declare a tie (回避, §6(1)); a second one for the same pair is a no-op."""
     exists = await session.scalar(
         select(ReviewerTie.id).where(

@@ -19,7 +19,7 @@ def _year(ctx: Context, action: s._Action) -> int | None:
     return action.year if action.year is not None else ctx.latest_year
 
 
-async def perform(ctx: Context, action: Any, rules: Any) -> None:  # noqa: C901, PLR0912
+async def perform(ctx: Context, action: Any, rules: Any) -> None:
     svc, year = ctx.service, _year(ctx, action)
     match action:
         case s.OpenCycle():
@@ -27,8 +27,7 @@ async def perform(ctx: Context, action: Any, rules: Any) -> None:  # noqa: C901,
                 CycleCreate(
                     year=action.year,
                     application_deadline=action.application_deadline,
-                    committee_members=action.committee_members
-                    or ctx.scenario.committee.members,
+                    committee_members=action.committee_members or ctx.scenario.committee.members,
                     rules=ctx.scenario.rules,
                 )
             )
@@ -50,19 +49,29 @@ async def perform(ctx: Context, action: Any, rules: Any) -> None:  # noqa: C901,
             await svc.close_qualification(year)
         case s.AssignPanel():
             await svc.assign_panel(
-                year, ctx.code(action.organization), Stage(action.stage), action.reviewers,
+                year,
+                ctx.code(action.organization),
+                Stage(action.stage),
+                action.reviewers,
                 action.leader,
             )
         case s.DeclareConflict():
             await svc.declare_conflict(year, action.reviewer, ctx.code(action.organization))
         case s.ScoreIn():
             await svc.score(
-                year, ctx.code(action.organization), Stage(action.stage), action.reviewer,
-                points=action.points, items=action.items,
+                year,
+                ctx.code(action.organization),
+                Stage(action.stage),
+                action.reviewer,
+                points=action.points,
+                items=action.items,
             )
         case s.Consensus():
             await svc.consensus(
-                year, ctx.code(action.organization), Stage(action.stage), action.points,
+                year,
+                ctx.code(action.organization),
+                Stage(action.stage),
+                action.points,
                 action.reviewer,
             )
         case s.CloseStage():

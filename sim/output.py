@@ -55,8 +55,10 @@ async def collect(ctx: Context, at: datetime, *, snapshot: bool) -> dict[str, An
         {
             "year": c.year,
             "phase": c.phase,
-            "publicity": {"opens": _iso(c.publicity_opens and c.publicity_opens.astimezone(at.tzinfo)),
-                          "closes": _iso(c.publicity_closes and c.publicity_closes.astimezone(at.tzinfo))},
+            "publicity": {
+                "opens": _iso(c.publicity_opens and c.publicity_opens.astimezone(at.tzinfo)),
+                "closes": _iso(c.publicity_closes and c.publicity_closes.astimezone(at.tzinfo)),
+            },
             "applications": [
                 {
                     "organization": by_key(a.credit_code),
@@ -70,7 +72,7 @@ async def collect(ctx: Context, at: datetime, *, snapshot: bool) -> dict[str, An
                 for a in sorted(c.applications, key=lambda a: by_key(a.credit_code))
             ],
             "winners": {
-                award: sorted((by_key(code) for code in c.winners.get(award, [])))
+                award: sorted(by_key(code) for code in c.winners.get(award, []))
                 for award in ("quality", "innovation")
             },
         }

@@ -125,7 +125,11 @@ async def _run(
                     print(f"    refused: {err.code.value} {err.message}", file=sys.stderr)
         await clock.settle(outcome.now)
         final = await collect(ctx, outcome.now, snapshot=False)
-    outcome.cycles, outcome.honors, outcome.notices = final["cycles"], final["honors"], final["notices"]
+    outcome.cycles, outcome.honors, outcome.notices = (
+        final["cycles"],
+        final["honors"],
+        final["notices"],
+    )
     return outcome
 
 

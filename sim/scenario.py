@@ -275,10 +275,28 @@ class Snapshot(_Action):
 
 
 Action = Annotated[
-    OpenCycle | Apply | Withdraw | DepartmentFindingIn | CloseQualification | AssignPanel
-    | DeclareConflict | ScoreIn | Consensus | CloseStage | Shortlist | ConfirmSiteReport | Vote
-    | Object | Investigate | CommitteeDecision | Approve | ReportIncident | ReportFraud
-    | ApproveRevocation | CancelCycle | Snapshot,
+    OpenCycle
+    | Apply
+    | Withdraw
+    | DepartmentFindingIn
+    | CloseQualification
+    | AssignPanel
+    | DeclareConflict
+    | ScoreIn
+    | Consensus
+    | CloseStage
+    | Shortlist
+    | ConfirmSiteReport
+    | Vote
+    | Object
+    | Investigate
+    | CommitteeDecision
+    | Approve
+    | ReportIncident
+    | ReportFraud
+    | ApproveRevocation
+    | CancelCycle
+    | Snapshot,
     Field(discriminator="do"),
 ]
 _ACTION = TypeAdapter(Action)
@@ -357,11 +375,15 @@ def _check_references(scenario: Scenario, lines: list[int]) -> None:
     orgs, reviewers = scenario.organizations, scenario.reviewers
     for n, honor in enumerate(scenario.honors):
         if honor.organization not in orgs:
-            raise ScenarioError(f"honors[{n}]: 未定义的组织 / unknown organization {honor.organization!r}")
+            raise ScenarioError(
+                f"honors[{n}]: 未定义的组织 / unknown organization {honor.organization!r}"
+            )
     for key, reviewer in reviewers.items():
         for tie in reviewer.ties:
             if tie not in orgs:
-                raise ScenarioError(f"reviewers.{key}.ties: 未定义的组织 / unknown organization {tie!r}")
+                raise ScenarioError(
+                    f"reviewers.{key}.ties: 未定义的组织 / unknown organization {tie!r}"
+                )
     for index, action in enumerate(scenario.actions):
         line = f"（第 {lines[index]} 行 / line {lines[index]}）" if index < len(lines) else ""
         names_org = [getattr(action, "organization", None)]
@@ -370,9 +392,13 @@ def _check_references(scenario: Scenario, lines: list[int]) -> None:
         names_org += list((getattr(action, "ballots", None) or {}).keys())
         for org in names_org:
             if org is not None and org not in orgs:
-                raise ScenarioError(f"timeline[{index}]{line}: 未定义的组织 / unknown organization {org!r}")
+                raise ScenarioError(
+                    f"timeline[{index}]{line}: 未定义的组织 / unknown organization {org!r}"
+                )
         names_rev = [getattr(action, "reviewer", None), getattr(action, "leader", None)]
         names_rev += list(getattr(action, "reviewers", None) or [])
         for rev in names_rev:
             if rev is not None and rev not in reviewers:
-                raise ScenarioError(f"timeline[{index}]{line}: 未定义的评审员 / unknown reviewer {rev!r}")
+                raise ScenarioError(
+                    f"timeline[{index}]{line}: 未定义的评审员 / unknown reviewer {rev!r}"
+                )

@@ -38,9 +38,7 @@ HISTORY_LIMIT = 7_000
 
 def refuse(error: DomainError) -> ApplicationError:
     """A domain refusal as Temporal sees it: `type` is the error code (DESIGN §4)."""
-    return ApplicationError(
-        error.message, error.rule, type=error.code.value, non_retryable=True
-    )
+    return ApplicationError(error.message, error.rule, type=error.code.value, non_retryable=True)
 
 
 class TimedWorkflow:
@@ -112,7 +110,7 @@ class TimedWorkflow:
                         retry_policy=ACTIVITY_RETRY,
                     )
                 except ActivityError as err:
-                    cause = err.cause.message if err.cause is not None else str(err)
+                    cause = str(err.cause) if err.cause is not None else str(err)
                     self._attention = f"后台任务 {workflow.info().workflow_id} 失败：{cause}"
                     workflow.logger.error("activity failed, waiting for resume: %s", cause)
                     self._busy -= 1

@@ -8,6 +8,8 @@ the state, so they survive restarts and continue-as-new.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from temporalio import workflow
 from temporalio.workflow import ParentClosePolicy
 
@@ -18,9 +20,9 @@ from workflows import notice_texts as texts
 from workflows.base import refuse
 from workflows.cycle_transitions import Transitions, add_years_instant
 from workflows.messages import (
-    ApproveCommand,
     ApplicationState,
     ApplyCommand,
+    ApproveCommand,
     AssignPanelCommand,
     CancelCommand,
     CloseStageCommand,
@@ -216,8 +218,14 @@ class AwardCycleWorkflow(Transitions):
         app = self._state.applications[cmd.credit_code]
         app.stage(cmd.stage).scores[cmd.reviewer] = points
         items = (
-            [ScoreItems(credit_code=cmd.credit_code, stage=cmd.stage, reviewer=cmd.reviewer,
-                        items=cmd.items)]
+            [
+                ScoreItems(
+                    credit_code=cmd.credit_code,
+                    stage=cmd.stage,
+                    reviewer=cmd.reviewer,
+                    items=cmd.items,
+                )
+            ]
             if cmd.items is not None
             else []
         )
@@ -286,12 +294,10 @@ class AwardCycleWorkflow(Transitions):
 
     @record_vote.validator
     def _validate_vote(self, cmd: VoteCommand) -> None:
-        self._check(
-            checks.check_vote, self._state, cmd, self._input.committee_members, self._rules
-        )
+        self._check(checks.check_vote, self._state, cmd, self._input.committee_members, self._rules)
 
     @workflow.update(name="object")
-    async def object(self, cmd: ObjectionCommand) -> int:
+    async def file_objection(self, cmd: ObjectionCommand) -> int:
         number = len(self._state.objections) + 1
         self._state.objections.append(
             ObjectionState(
@@ -309,7 +315,7 @@ class AwardCycleWorkflow(Transitions):
         await self.project([])
         return number
 
-    @object.validator
+    @file_objection.validator
     def _validate_object(self, cmd: ObjectionCommand) -> None:
         self._check(checks.check_objection, self._state, cmd, self.now())
 
@@ -384,8 +390,8 @@ class AwardCycleWorkflow(Transitions):
     # --- helpers ------------------------------------------------------------------------
 
     @staticmethod
-    def _check(fn: object, *args: object) -> None:
+    def _check(fn: Callable[..., object], *args: object) -> None:
         try:
-            fn(*args)  # type: ignore[operator]
+            fn(*args)
         except DomainError as err:
             raise refuse(err) from None

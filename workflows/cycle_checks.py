@@ -99,8 +99,9 @@ def check_stage_open(state: CycleState, app: ApplicationState, stage: Stage) -> 
         raise DomainError(E.NOT_IN_PHASE, "该申报未进入本评审环节")
 
 
-def conflicted(state: CycleState, reviewer: str, credit_code: str, employer: str | None,
-               ties: list[str]) -> bool:
+def conflicted(
+    state: CycleState, reviewer: str, credit_code: str, employer: str | None, ties: list[str]
+) -> bool:
     """回避 (§6(1)): employed by the applicant, or a registered or declared tie."""
     return (
         employer == credit_code

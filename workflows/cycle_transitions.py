@@ -147,8 +147,11 @@ class Transitions(TimedWorkflow):
                 ]
                 drafts.append(
                     texts.qualification_result(
-                        self._wf, self._year, app.credit_code,
-                        [f.message for f in failures], self.now(),
+                        self._wf,
+                        self._year,
+                        app.credit_code,
+                        [f.message for f in failures],
+                        self.now(),
                     )
                 )
         s.phase = Phase.DOCUMENT_REVIEW
@@ -251,8 +254,9 @@ class Transitions(TimedWorkflow):
             if not app.shortlisted:
                 app.outcome = Outcome.NOT_SHORTLISTED
                 drafts.append(
-                    texts.document_review_feedback(self._wf, self._year, app.credit_code,
-                                                   self.now())
+                    texts.document_review_feedback(
+                        self._wf, self._year, app.credit_code, self.now()
+                    )
                 )
         s.shortlist = chosen
         s.phase = Phase.SITE_REVIEW
@@ -282,7 +286,8 @@ class Transitions(TimedWorkflow):
         for name in ("site_reminder", "site_overdue"):
             self._timers.pop(name, None)
         for app in shortlisted:
-            assert app.document_score is not None and app.site_score is not None
+            assert app.document_score is not None
+            assert app.site_score is not None
             app.total_score = total_score(app.document_score, app.site_score, self._rules)
         for award in Award:
             scores = {a.credit_code: a.total_score or 0.0 for a in shortlisted if a.award == award}
@@ -304,7 +309,9 @@ class Transitions(TimedWorkflow):
                 key=code,
                 total_score=s.applications[code].total_score or 0.0,
                 repeat_winner=s.applications[code].repeat_winner,
-                takes_quota_place=not (award == Award.QUALITY and s.applications[code].repeat_winner),
+                takes_quota_place=not (
+                    award == Award.QUALITY and s.applications[code].repeat_winner
+                ),
             )
             for code in result.candidates
         ]
@@ -406,7 +413,8 @@ class Transitions(TimedWorkflow):
         s.awarded_on = today
         s.phase = Phase.ANNOUNCED
         await self.call(
-            RecordsActivities.register_honors, HonorGrants(cycle_workflow_id=self._wf, grants=grants)
+            RecordsActivities.register_honors,
+            HonorGrants(cycle_workflow_id=self._wf, grants=grants),
         )
         names = [s.applications[g.credit_code].name for g in grants]
         await self.notify([texts.award_bulletin(self._wf, self._year, names, self.now())])
@@ -426,5 +434,3 @@ class Transitions(TimedWorkflow):
             rules=self._rules,
             clock_offset_seconds=self._input.clock_offset_seconds,
         )
-
-

@@ -157,7 +157,7 @@ class HonorWorkflow(TimedWorkflow):
 
     @workflow.update(name="approve-revocation")
     async def approve_revocation(self) -> None:
-        """The government approves: revoked, bonus to be recovered, notice; fraud → credit record."""
+        """Government approval: revoked, bonus recovered, notice; fraud → credit record."""
         s = self._state
         reason = s.pending_revocation
         assert reason is not None
@@ -178,8 +178,11 @@ class HonorWorkflow(TimedWorkflow):
                 ),
             )
         await self.notify(
-            [texts.revocation(self._input.workflow_id, self._grant, self._input.name, reason,
-                              self.now())]
+            [
+                texts.revocation(
+                    self._input.workflow_id, self._grant, self._input.name, reason, self.now()
+                )
+            ]
         )
         await self._project()
         self.wake()

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from domain.dates import to_business_date
 from workflows.honor_messages import RevocationReason
 from workflows.messages import HonorGrant, NoticeDraft
 from workflows.notice_texts import AWARD_NAMES
-from domain.dates import to_business_date
 
 
-def _draft(key: str, kind: str, audience: str, grant: HonorGrant, at: datetime, title: str,
-           body: str) -> NoticeDraft:
+def _draft(
+    key: str, kind: str, audience: str, grant: HonorGrant, at: datetime, title: str, body: str
+) -> NoticeDraft:
     return NoticeDraft(
         key=key,
         kind=kind,
@@ -32,7 +33,11 @@ def _day(d: date) -> str:
 def reapply_open(wf: str, grant: HonorGrant, name: str, at: datetime) -> NoticeDraft:
     award = AWARD_NAMES[grant.award]
     return _draft(
-        f"{wf}:reapply_open", "reapply_open", "applicant", grant, at,
+        f"{wf}:reapply_open",
+        "reapply_open",
+        "applicant",
+        grant,
+        at,
         f"{award}再次申请提醒",
         f"{name}于{grant.year}年度获得{award}，自{_day(to_business_date(at))}起可再次申请。",
     )
@@ -43,7 +48,11 @@ def validity_expiring(
 ) -> NoticeDraft:
     award = AWARD_NAMES[grant.award]
     return _draft(
-        f"{wf}:validity_expiring", "validity_expiring", "applicant", grant, at,
+        f"{wf}:validity_expiring",
+        "validity_expiring",
+        "applicant",
+        grant,
+        at,
         f"{award}有效期即将届满",
         f"{name}获得的{grant.year}年度{award}有效期至{_day(valid_until)}，届满后不得继续使用该荣誉称号。",
     )
@@ -51,7 +60,11 @@ def validity_expiring(
 
 def follow_up_due(wf: str, grant: HonorGrant, name: str, step: str, at: datetime) -> NoticeDraft:
     return _draft(
-        f"{wf}:{step}", "follow_up_due", "office", grant, at,
+        f"{wf}:{step}",
+        "follow_up_due",
+        "office",
+        grant,
+        at,
         "获奖组织年度跟踪提醒",
         f"请收集{name}持续实施卓越绩效管理的年度情况报告（《管理办法》第二章第三节第4项、第六章第三节）。",
     )
@@ -67,7 +80,11 @@ def revocation(
         else "获奖后两年内发生事故导致重大不良社会影响"
     )
     return _draft(
-        f"{wf}:revocation", "revocation", "public", grant, at,
+        f"{wf}:revocation",
+        "revocation",
+        "public",
+        grant,
+        at,
         f"关于撤销{name}{grant.year}年度{award}称号的公告",
         f"经县政府批准，因{why}，撤销{name}{grant.year}年度{award}称号，收回奖牌、证书和奖金。",
     )

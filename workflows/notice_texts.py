@@ -12,7 +12,10 @@ from domain.dates import to_business_date
 from domain.types import Award
 from workflows.messages import NoticeDraft
 
-AWARD_NAMES = {Award.QUALITY: "庆元县人民政府质量奖", Award.INNOVATION: "庆元县人民政府质量奖创新奖"}
+AWARD_NAMES = {
+    Award.QUALITY: "庆元县人民政府质量奖",
+    Award.INNOVATION: "庆元县人民政府质量奖创新奖",
+}
 STAGE_NAMES = {"document": "资料评审", "site": "现场评审"}
 
 
@@ -101,7 +104,8 @@ def reviewer_withdrawn(
         "office",
         at,
         "评审员回避，请更换评审员",
-        f"评审员 {reviewer} 已声明与申报组织存在利害关系并回避，其评审任务已撤回，请另行安排评审员。",
+        f"评审员 {reviewer} 已声明与申报组织存在利害关系并回避，"
+        "其评审任务已撤回，请另行安排评审员。",
         credit_code=credit_code,
         reviewer=reviewer,
         cycle_year=year,

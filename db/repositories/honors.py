@@ -32,7 +32,9 @@ async def eligibility_data(
     for h in await session.scalars(select(Honor).where(Honor.organization_id.in_(ids))):
         honors[h.organization_id].append(
             HeldHonor(
-                award=Award(h.award), year=h.year, awarded_on=h.awarded_on,
+                award=Award(h.award),
+                year=h.year,
+                awarded_on=h.awarded_on,
                 revoked=h.revoked_on is not None,
             )
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -13,9 +14,7 @@ from workflows.messages import NoticeDraft
 
 async def insert_notices(session: AsyncSession, drafts: Sequence[NoticeDraft]) -> int:
     keys = [d.key for d in drafts]
-    existing = set(
-        (await session.scalars(select(Notice.key).where(Notice.key.in_(keys)))).all()
-    )
+    existing = set((await session.scalars(select(Notice.key).where(Notice.key.in_(keys)))).all())
     orgs = await organization_ids(session, [d.credit_code for d in drafts if d.credit_code])
     reviewers = await reviewer_ids(session, [d.reviewer for d in drafts if d.reviewer])
     written = 0
@@ -44,4 +43,3 @@ async def insert_notices(session: AsyncSession, drafts: Sequence[NoticeDraft]) -
 
 def _channel(audience: str) -> str:
     return "portal" if audience == "public" else "message"
-

@@ -72,7 +72,9 @@ async def _upsert_application(
     )
     if app is None:
         app = Application(
-            cycle_id=cycle.id, organization_id=org_id, award=s.award.value,
+            cycle_id=cycle.id,
+            organization_id=org_id,
+            award=s.award.value,
             submitted_at=s.submitted_at,
         )
         session.add(app)
@@ -116,8 +118,10 @@ async def _write_panel(
         if reviewer_id not in members:
             session.add(
                 PanelMember(
-                    application_id=application_id, stage=stage.value,
-                    reviewer_id=reviewer_id, leader=code == panel.leader,
+                    application_id=application_id,
+                    stage=stage.value,
+                    reviewer_id=reviewer_id,
+                    leader=code == panel.leader,
                 )
             )
     scores = {
@@ -135,22 +139,30 @@ async def _write_panel(
     for reviewer_id, total in wanted.items():
         if reviewer_id not in scores:
             session.add(
-                Score(application_id=application_id, stage=stage.value,
-                      reviewer_id=reviewer_id, total=total)
+                Score(
+                    application_id=application_id,
+                    stage=stage.value,
+                    reviewer_id=reviewer_id,
+                    total=total,
+                )
             )
     await session.flush()
 
 
 async def _write_votes(session: AsyncSession, cycle: Cycle, p: CycleProjection) -> None:
     existing = {
-        (v.award, v.round) for v in await session.scalars(select(Vote).where(Vote.cycle_id == cycle.id))
+        (v.award, v.round)
+        for v in await session.scalars(select(Vote).where(Vote.cycle_id == cycle.id))
     }
     for award, votes in p.votes.items():
         for vote in votes:
             if (award, vote.round) not in existing:
                 session.add(
                     Vote(
-                        cycle_id=cycle.id, award=award, round=vote.round, present=vote.present,
+                        cycle_id=cycle.id,
+                        award=award,
+                        round=vote.round,
+                        present=vote.present,
                         ballots={k: b.model_dump() for k, b in vote.ballots.items()},
                     )
                 )
@@ -164,26 +176,30 @@ async def _write_objections(session: AsyncSession, cycle: Cycle, p: CycleProject
         for o in await session.scalars(select(Objection).where(Objection.cycle_id == cycle.id))
     }
     orgs = await organization_ids(session, [o.credit_code for o in p.objections])
-    app_ids = {
-        org_id: app_id
-        for org_id, app_id in (
+    app_ids = dict(
+        (
             await session.execute(
                 select(Application.organization_id, Application.id).where(
                     Application.cycle_id == cycle.id
                 )
             )
-        ).tuples()
-    }
+        )
+        .tuples()
+        .all()
+    )
     for o in p.objections:
         row = rows.get(o.number)
         if row is None:
             row = Objection(
-                cycle_id=cycle.id, number=o.number,
+                cycle_id=cycle.id,
+                number=o.number,
                 application_id=app_ids[orgs[o.credit_code]],
-                name=o.name, contact=o.contact, content=o.content, received_at=o.received_at,
+                name=o.name,
+                contact=o.contact,
+                content=o.content,
+                received_at=o.received_at,
             )
             session.add(row)
         row.finding = o.finding
         row.report = o.report
         row.decision = o.decision
-

@@ -16,7 +16,7 @@ import time
 import uuid
 
 ROLE = "qaward_test"
-PASSWORD = "qaward_test_pw"  # noqa: S105 - a local throwaway test role, not a secret
+PASSWORD = "qaward_test_pw"
 HOST, PORT = "127.0.0.1", 5432
 
 
@@ -59,9 +59,7 @@ def main(argv: list[str]) -> int:
     name = f"qaward_test_{uuid.uuid4().hex[:10]}"
     _psql(f"CREATE DATABASE {name} OWNER {ROLE}")
     env = dict(os.environ)
-    env["QAWARD_TEST_DATABASE_URL"] = (
-        f"postgresql+asyncpg://{ROLE}:{PASSWORD}@{HOST}:{PORT}/{name}"
-    )
+    env["QAWARD_TEST_DATABASE_URL"] = f"postgresql+asyncpg://{ROLE}:{PASSWORD}@{HOST}:{PORT}/{name}"
     print(f"== PostgreSQL run on database {name} ==", file=sys.stderr, flush=True)
     try:
         return subprocess.run(command, env=env, check=False).returncode
