@@ -13,7 +13,7 @@ import asyncio
 import sys
 import tempfile
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -74,7 +74,13 @@ async def _environment() -> AsyncIterator[WorkflowEnvironment]:
         await env.shutdown()
 
 
-async def run_scenario(scenario: Scenario, *, progress: bool = True) -> Outcome:
+Inspector = Callable[[Client], Awaitable[None]]
+
+
+async def run_scenario(
+    scenario: Scenario, *, progress: bool = True, inspect: Inspector | None = None
+) -> Outcome:
+    """Run `scenario`; `inspect` (tests, tools) sees the client before the server stops."""
     try:
         rules = load_rules(scenario.rules)
     except RulesError as err:
@@ -86,7 +92,10 @@ async def run_scenario(scenario: Scenario, *, progress: bool = True) -> Outcome:
         sessions = session_factory(engine)
         try:
             async with _environment() as env:
-                return await _run(env, sessions, scenario, rules, progress)
+                outcome = await _run(env, sessions, scenario, rules, progress)
+                if inspect is not None:
+                    await inspect(env.client)
+                return outcome
         finally:
             await engine.dispose()
 

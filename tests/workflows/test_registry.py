@@ -1,0 +1,27 @@
+"""The worker's registered workflows and activities are pinned: renaming one breaks
+every workflow already running, so a change here must be deliberate."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from temporalio import activity, workflow
+
+from worker.registry import WORKFLOWS, activities
+
+
+def test_registered_workflow_names_are_pinned() -> None:
+    names = [workflow._Definition.must_from_class(cls).name for cls in WORKFLOWS]
+    assert names == ["award-cycle", "honor"]
+
+
+def test_registered_activity_names_are_pinned() -> None:
+    fns = activities(async_sessionmaker())
+    names = sorted(activity._Definition.must_from_callable(fn).name for fn in fns)
+    assert names == [
+        "add-credit-record",
+        "load-eligibility-facts",
+        "project-cycle",
+        "project-honor",
+        "publish-notices",
+        "register-honors",
+    ]
