@@ -16,7 +16,7 @@ def test_registered_workflow_names_are_pinned() -> None:
 
 def test_registered_activity_names_are_pinned() -> None:
     fns = activities(async_sessionmaker())
-    names = sorted(activity._Definition.must_from_callable(fn).name for fn in fns)
+    names = sorted(str(activity._Definition.must_from_callable(fn).name) for fn in fns)
     assert names == [
         "add-credit-record",
         "load-eligibility-facts",
