@@ -6,6 +6,11 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from pydantic import ValidationError
+
+from qaward.preflight import ConfigError, settings_error
+from qaward.settings import Settings
+
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="qaward", description="庆元县人民政府质量奖 评审管理服务")
@@ -23,6 +28,20 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    try:
+        return _run(args)
+    except ConfigError as error:
+        print(error.line, file=sys.stderr)
+    except ValidationError as error:
+        if error.title != Settings.__name__:  # only settings errors are configuration errors
+            raise
+        print(settings_error(error).line, file=sys.stderr)
+    except KeyboardInterrupt:
+        return 130
+    return 2
+
+
+def _run(args: argparse.Namespace) -> int:
     if args.command == "up":
         from qaward.stack import run_stack
 

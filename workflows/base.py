@@ -32,8 +32,6 @@ ACTIVITY_RETRY = RetryPolicy(
     maximum_attempts=6,
     non_retryable_error_types=["DomainError", "ValidationError"],
 )
-HISTORY_LIMIT = 7_000
-"""Continue as new past this many events: well under Temporal's 10,240 warning limit."""
 
 
 def refuse(error: DomainError) -> ApplicationError:
@@ -50,9 +48,11 @@ class TimedWorkflow:
     _busy: int
     _attention: str | None
     _resume: bool
+    _history_limit: int
 
-    def _setup_clock(self, offset_seconds: float) -> None:
+    def _setup_clock(self, offset_seconds: float, history_limit: int) -> None:
         self._offset = timedelta(seconds=offset_seconds)
+        self._history_limit = history_limit
         self._wake = False
         self._busy = 0
         self._attention = None
@@ -69,7 +69,7 @@ class TimedWorkflow:
         self._wake = True
 
     def history_too_long(self) -> bool:
-        return workflow.info().get_current_history_length() > HISTORY_LIMIT
+        return workflow.info().get_current_history_length() > self._history_limit
 
     async def sleep_until_due_or_woken(self) -> None:
         due = self.next_due()

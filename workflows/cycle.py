@@ -58,7 +58,7 @@ class AwardCycleWorkflow(Transitions):
     def __init__(self, inp: CycleInput) -> None:
         self._input = inp
         self._rules = inp.rules
-        self._setup_clock(inp.clock_offset_seconds)
+        self._setup_clock(inp.clock_offset_seconds, inp.history_limit)
         self._state = inp.state or CycleState(opened_at=self.now())
         self._timers = self._state.timers
 

@@ -73,6 +73,7 @@ class Transitions(TimedWorkflow):
     ) -> None:
         """Write the cycle and the named applications (None: all) to the database."""
         s = self._state
+        s.revision += 1
         apps = (
             list(s.applications.values())
             if credit_codes is None
@@ -82,6 +83,7 @@ class Transitions(TimedWorkflow):
             RecordsActivities.project_cycle,
             CycleProjection(
                 workflow_id=self._wf,
+                revision=s.revision,
                 year=self._year,
                 application_deadline=self._input.application_deadline,
                 committee_members=self._input.committee_members,

@@ -37,7 +37,7 @@ class HonorWorkflow(TimedWorkflow):
     def __init__(self, inp: HonorInput) -> None:
         self._input = inp
         self._grant = inp.grant
-        self._setup_clock(inp.clock_offset_seconds)
+        self._setup_clock(inp.clock_offset_seconds, inp.history_limit)
         self._dates = honor_dates(
             self._grant.award, self._grant.year, self._grant.awarded_on, inp.rules
         )

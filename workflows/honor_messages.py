@@ -57,6 +57,7 @@ class HonorInput(_Model):
     rules: ProgramRules
     clock_offset_seconds: float = 0.0
     state: HonorState | None = None
+    history_limit: int = 7_000
 
 
 class HonorProjection(_Model):

@@ -71,6 +71,8 @@ class CycleInput(_Model):
     """Business clock offset (DESIGN §4): 0 in live use, set by the simulator."""
     state: CycleState | None = None
     """Carried over by continue-as-new."""
+    history_limit: int = 7_000
+    """Continue as new past this many events (well under Temporal's 10,240 warning)."""
 
 
 class ApplyCommand(_Model):
@@ -271,6 +273,8 @@ class CycleState(_Model):
     cancel_reason: str | None = None
     document_closed_early_reason: str | None = None
     attention: str | None = None
+    revision: int = 0
+    """Bumped on every projection write, so a late write never overwrites a newer one."""
 
 
 # --- activity payloads ------------------------------------------------------------------
@@ -318,6 +322,7 @@ class CycleProjection(_Model):
     """One state change to write: the cycle's own fields and the applications it touched."""
 
     workflow_id: str
+    revision: int = 0
     year: int
     application_deadline: date
     committee_members: int

@@ -30,6 +30,7 @@ class Cycle(TimestampMixin, Base):
     attention: Mapped[str | None] = mapped_column(Text)
     """Set when an activity kept failing: the office must look (recoverable)."""
     winners: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    revision: Mapped[int] = mapped_column(default=0)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
@@ -52,6 +53,7 @@ class Application(TimestampMixin, Base):
     site_consensus: Mapped[float | None] = mapped_column(Float)
     site_report_confirmed_at: Mapped[datetime | None]
     total_score: Mapped[float | None] = mapped_column(Float)
+    revision: Mapped[int] = mapped_column(default=0)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 

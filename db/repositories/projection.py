@@ -2,27 +2,54 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.base import utcnow
 from db.models import Application, Cycle, Objection, PanelMember, Score, Vote
 from db.repositories.lookups import organization_ids, reviewer_ids
 from workflows.messages import ApplicationState, CycleProjection, Stage
 
 
-async def upsert_cycle(session: AsyncSession, p: CycleProjection) -> Cycle:
-    cycle = await session.scalar(select(Cycle).where(Cycle.workflow_id == p.workflow_id))
-    if cycle is None:
-        cycle = Cycle(
-            workflow_id=p.workflow_id,
-            year=p.year,
-            opened_at=p.opened_at,
-            application_deadline=p.application_deadline,
-            committee_members=p.committee_members,
-            rules=p.rules,
-            phase=p.phase.value,
-        )
-        session.add(cycle)
+async def _insert_ignore(session: AsyncSession, model: Any, keys: list[str], **values: Any) -> None:
+    """INSERT … ON CONFLICT DO NOTHING: concurrent first writes of one row both succeed."""
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    await session.execute(
+        insert(model).values(**values).on_conflict_do_nothing(index_elements=keys)
+    )
+
+
+async def upsert_cycle(session: AsyncSession, p: CycleProjection) -> tuple[Cycle, bool]:
+    """The cycle row, locked; the flag says whether `p` is newer than what is stored."""
+    await _insert_ignore(
+        session,
+        Cycle,
+        ["workflow_id"],
+        workflow_id=p.workflow_id,
+        year=p.year,
+        opened_at=p.opened_at,
+        application_deadline=p.application_deadline,
+        committee_members=p.committee_members,
+        rules=p.rules,
+        phase=p.phase.value,
+        winners={},
+        revision=0,
+        created_at=utcnow(),
+        updated_at=utcnow(),
+    )
+    cycle = await session.scalar(
+        select(Cycle).where(Cycle.workflow_id == p.workflow_id).with_for_update()
+    )
+    assert cycle is not None
+    if p.revision and p.revision <= cycle.revision:
+        return cycle, False
+    cycle.revision = p.revision
+    cycle.opened_at = p.opened_at
     cycle.phase = p.phase.value
     cycle.publicity_opens = p.publicity_opens
     cycle.publicity_closes = p.publicity_closes
@@ -32,11 +59,13 @@ async def upsert_cycle(session: AsyncSession, p: CycleProjection) -> Cycle:
     cycle.attention = p.attention
     cycle.winners = p.winners
     await session.flush()
-    return cycle
+    return cycle, True
 
 
 async def write_projection(session: AsyncSession, p: CycleProjection) -> None:
-    cycle = await upsert_cycle(session, p)
+    cycle, newer = await upsert_cycle(session, p)
+    if not newer:
+        return
     reviewers = await reviewer_ids(
         session,
         {m for a in p.applications for s in (a.document, a.site) for m in (*s.members, *s.scores)}
@@ -44,7 +73,9 @@ async def write_projection(session: AsyncSession, p: CycleProjection) -> None:
     )
     apps: dict[str, Application] = {}
     for state in p.applications:
-        apps[state.credit_code] = await _upsert_application(session, cycle, state, reviewers)
+        apps[state.credit_code] = await _upsert_application(
+            session, cycle, state, reviewers, p.revision
+        )
     for item in p.score_items:
         app = apps.get(item.credit_code)
         if app is not None:
@@ -62,22 +93,33 @@ async def write_projection(session: AsyncSession, p: CycleProjection) -> None:
 
 
 async def _upsert_application(
-    session: AsyncSession, cycle: Cycle, s: ApplicationState, reviewers: dict[str, int]
+    session: AsyncSession,
+    cycle: Cycle,
+    s: ApplicationState,
+    reviewers: dict[str, int],
+    revision: int,
 ) -> Application:
-    org_id = s.organization_id
+    await _insert_ignore(
+        session,
+        Application,
+        ["cycle_id", "organization_id"],
+        cycle_id=cycle.id,
+        organization_id=s.organization_id,
+        award=s.award.value,
+        submitted_at=s.submitted_at,
+        outcome=s.outcome.value,
+        reasons=[],
+        revision=0,
+        created_at=utcnow(),
+        updated_at=utcnow(),
+    )
     app = await session.scalar(
         select(Application).where(
-            Application.cycle_id == cycle.id, Application.organization_id == org_id
+            Application.cycle_id == cycle.id, Application.organization_id == s.organization_id
         )
     )
-    if app is None:
-        app = Application(
-            cycle_id=cycle.id,
-            organization_id=org_id,
-            award=s.award.value,
-            submitted_at=s.submitted_at,
-        )
-        session.add(app)
+    assert app is not None
+    app.revision = revision
     app.outcome = s.outcome.value
     app.eligible = s.eligible
     app.reasons = [r.model_dump() for r in s.reasons]

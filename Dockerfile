@@ -1,0 +1,20 @@
+# The service's image; docker-compose.yml runs it as `qaward api`, `qaward worker` and
+# `qaward migrate`. Dependencies are pinned by constraints.txt, as in `make install`.
+FROM python:3.11-slim AS build
+ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+RUN python -m venv /opt/qaward
+ENV PATH=/opt/qaward/bin:$PATH
+WORKDIR /src
+COPY . .
+RUN pip install -c constraints.txt .
+
+FROM python:3.11-slim
+ENV PATH=/opt/qaward/bin:$PATH \
+    PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1
+COPY --from=build /opt/qaward /opt/qaward
+RUN useradd --system --create-home --uid 10001 --user-group qaward
+USER qaward
+WORKDIR /home/qaward
+EXPOSE 8000
+CMD ["qaward", "api"]

@@ -1,0 +1,103 @@
+"""``qaward worker``: the Temporal worker alone, against an external Temporal (DESIGN.md §8).
+
+Also the worker's container healthcheck, and :func:`run_worker`, which ``qaward up`` uses to
+run the same worker next to the API.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from datetime import UTC, datetime, timedelta
+
+import structlog
+from temporalio.api.enums.v1 import TaskQueueType
+from temporalio.api.taskqueue.v1 import TaskQueue
+from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
+from temporalio.worker import Worker
+
+from db.session import create_engine, session_factory
+from qaward.logging import configure_logging
+from qaward.preflight import check_database, load_settings, reach_temporal
+from qaward.settings import Settings
+from qaward.stack import stop_on_signals
+from qaward.temporal import connect
+from worker.registry import build_worker
+
+log = structlog.get_logger(__name__)
+
+GRACEFUL_SHUTDOWN = timedelta(seconds=20)
+"""Activities running at a stop get this long to finish before they are cancelled (retried)."""
+
+POLLER_FRESHNESS = timedelta(minutes=2)
+"""A long poll lasts about a minute; a poller not seen for two has stopped polling."""
+
+
+async def run_worker(worker: Worker, stop: asyncio.Event) -> None:
+    """Run until ``stop`` is set, then shut down gracefully; a fatal worker error propagates."""
+    running = asyncio.create_task(worker.run(), name="worker")
+    stopping = asyncio.create_task(stop.wait())
+    try:
+        await asyncio.wait({running, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        stopping.cancel()
+        if not running.done():
+            await worker.shutdown()
+    await running
+
+
+async def _serve(settings: Settings) -> None:
+    stop = asyncio.Event()
+    stop_on_signals(stop)
+    client = await reach_temporal(settings)
+    engine = create_engine(settings.effective_database_url)
+    try:
+        worker = build_worker(
+            client,
+            settings.temporal_task_queue,
+            session_factory(engine),
+            graceful_shutdown_timeout=GRACEFUL_SHUTDOWN,
+        )
+        log.info("worker 已启动", task_queue=settings.temporal_task_queue)
+        await run_worker(worker, stop)
+    finally:
+        await engine.dispose()
+    log.info("worker 已停止")
+
+
+def run_worker_command() -> int:
+    settings = load_settings()
+    configure_logging(settings.log_level, json=settings.log_json)
+    check_database(settings)
+    asyncio.run(_serve(settings))
+    return 0
+
+
+async def _polls_from_here(settings: Settings) -> bool:
+    """Whether a worker in this container polled the task queue recently.
+
+    The SDK's default worker identity is ``pid@hostname`` and every container has its own
+    hostname, so this checks this replica, not just any worker of the deployment.
+    """
+    client = await connect(settings)
+    response = await client.workflow_service.describe_task_queue(
+        DescribeTaskQueueRequest(
+            namespace=settings.temporal_namespace,
+            task_queue=TaskQueue(name=settings.temporal_task_queue),
+            task_queue_type=TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+        )
+    )
+    suffix = f"@{socket.gethostname()}"
+    since = datetime.now(UTC) - POLLER_FRESHNESS
+    return any(
+        poller.identity.endswith(suffix) and poller.last_access_time.ToDatetime(UTC) >= since
+        for poller in response.pollers
+    )
+
+
+def healthcheck() -> int:
+    """Container healthcheck: 0 when this replica's worker is polling, else 1."""
+    try:
+        return 0 if asyncio.run(_polls_from_here(load_settings())) else 1
+    except Exception:
+        return 1
