@@ -1,0 +1,1 @@
+"""HTTP API (DESIGN.md §7): FastAPI app, routers per resource, auth and error handling."""
