@@ -30,3 +30,10 @@ __all__ = [
     "Score",
     "Vote",
 ]
+
+# Accounts, audit trail and materials (API, issue #5).
+from db.models.accounts import AccessToken, IdempotentRequest, User
+from db.models.audit import AuditEntry
+from db.models.materials import Material
+
+__all__ += ["AccessToken", "AuditEntry", "IdempotentRequest", "Material", "User"]

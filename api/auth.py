@@ -1,0 +1,79 @@
+"""Bearer-token authentication and role checks (DESIGN §1, §7).
+
+`require(*roles)` is the one role gate: an unknown or expired token is 401
+(`not_authenticated`), a role that may not act is 403 (`forbidden`). Record-level
+confidentiality (404 for what a caller may not see) lives in `services.views`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Annotated
+
+from fastapi import Depends, Request, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from api.context import Ctx, Sessions
+from domain.errors import DomainError, ErrorCode
+from services import accounts
+from services.accounts import Role, Viewer
+
+bearer = HTTPBearer(
+    auto_error=False,
+    scheme_name="BearerToken",
+    description="POST /auth/login 取得的访问令牌（Bearer）",
+)
+
+
+async def current_viewer(
+    request: Request,
+    ctx: Ctx,
+    sessions: Sessions,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)],
+) -> Viewer:
+    if credentials is None:
+        raise DomainError(ErrorCode.NOT_AUTHENTICATED)
+    async with sessions() as session:
+        viewer = await accounts.authenticate(session, credentials.credentials, ctx.clock())
+    if viewer is None:
+        raise DomainError(ErrorCode.NOT_AUTHENTICATED)
+    request.state.viewer = viewer
+    request.state.token = credentials.credentials
+    return viewer
+
+
+def require(*roles: Role) -> Callable[..., Awaitable[Viewer]]:
+    allowed = frozenset(roles)
+
+    async def gate(viewer: Annotated[Viewer, Depends(current_viewer)]) -> Viewer:
+        if viewer.role not in allowed:
+            raise DomainError(ErrorCode.FORBIDDEN)
+        return viewer
+
+    return gate
+
+
+R = Role
+ALL_ROLES = tuple(Role)
+READERS = (R.OFFICE, R.SUPERVISOR, R.COMMITTEE, R.GOVERNMENT)
+
+AnyUser = Annotated[Viewer, Depends(current_viewer)]
+AsOffice = Annotated[Viewer, Depends(require(R.OFFICE))]
+AsReviewer = Annotated[Viewer, Depends(require(R.REVIEWER))]
+AsCommittee = Annotated[Viewer, Depends(require(R.COMMITTEE))]
+AsGovernment = Annotated[Viewer, Depends(require(R.GOVERNMENT))]
+AsSupervisor = Annotated[Viewer, Depends(require(R.SUPERVISOR))]
+AsApplicant = Annotated[Viewer, Depends(require(R.APPLICANT))]
+OfficeOrApplicant = Annotated[Viewer, Depends(require(R.OFFICE, R.APPLICANT))]
+OfficeOrReviewer = Annotated[Viewer, Depends(require(R.OFFICE, R.REVIEWER))]
+OfficeOrSupervisor = Annotated[Viewer, Depends(require(R.OFFICE, R.SUPERVISOR))]
+Officials = Annotated[Viewer, Depends(require(*READERS))]
+"""Office, supervisor, committee and government: they read every application."""
+ObjectionReaders = Annotated[Viewer, Depends(require(R.OFFICE, R.SUPERVISOR, R.COMMITTEE))]
+PoolReaders = Annotated[Viewer, Depends(require(R.OFFICE, R.SUPERVISOR, R.REVIEWER))]
+OwnFileReaders = Annotated[Viewer, Depends(require(R.OFFICE, R.SUPERVISOR, R.APPLICANT))]
+OfficialsOrApplicant = Annotated[Viewer, Depends(require(*READERS, R.APPLICANT))]
+PanelReaders = Annotated[Viewer, Depends(require(*READERS, R.REVIEWER))]
+MaterialReaders = Annotated[
+    Viewer, Depends(require(R.OFFICE, R.SUPERVISOR, R.COMMITTEE, R.REVIEWER, R.APPLICANT))
+]

@@ -1,0 +1,100 @@
+"""What a request needs from the app: settings, database, Temporal, the award service, a clock.
+
+Created empty by `create_app`; the lifespan (or a test) fills it. Dependencies below give
+routers typed access through `Annotated` aliases.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from temporalio.client import Client
+
+from db.session import session_factory
+from domain.dates import SHANGHAI
+from domain.errors import DomainError, ErrorCode
+from qaward.settings import Settings
+from qaward.temporal import connect
+from services.accounts import LoginPolicy
+from services.awards import AwardService
+
+log = logging.getLogger(__name__)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class AppContext:
+    settings: Settings
+    clock: Callable[[], datetime] = utc_now
+    engine: AsyncEngine | None = None
+    sessions: async_sessionmaker[AsyncSession] | None = None
+    client: Client | None = None
+    service: AwardService | None = None
+    task_queue: str = ""
+
+    def use_engine(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self.sessions = session_factory(engine)
+
+    def use_client(self, client: Client) -> None:
+        self.client = client
+        if self.service is None and self.sessions is not None:
+            self.service = AwardService(client, self.sessions, self.task_queue)
+
+    async def award_service(self) -> AwardService:
+        """The service; connects to Temporal on first need if start-up could not."""
+        if self.service is None:
+            try:
+                self.use_client(await connect(self.settings))
+            except Exception as err:  # any failure to reach Temporal means: try later
+                log.warning("Temporal unreachable: %s", err)
+                raise DomainError(ErrorCode.ACTIVITY_FAILED, "无法连接流程引擎") from None
+        assert self.service is not None
+        return self.service
+
+    @property
+    def materials_root(self) -> Path:
+        return self.settings.data_dir / "materials"
+
+    @property
+    def login_policy(self) -> LoginPolicy:
+        s = self.settings
+        return LoginPolicy(
+            token_ttl=timedelta(minutes=s.token_ttl_minutes),
+            max_failures=s.login_max_failures,
+            lockout=timedelta(minutes=s.login_lockout_minutes),
+        )
+
+    def today(self) -> date:
+        """Business date (Asia/Shanghai)."""
+        return self.clock().astimezone(SHANGHAI).date()
+
+
+def context(request: Request) -> AppContext:
+    ctx: AppContext = request.app.state.ctx
+    return ctx
+
+
+def _sessions(ctx: Annotated[AppContext, Depends(context)]) -> async_sessionmaker[AsyncSession]:
+    if ctx.sessions is None:
+        raise DomainError(ErrorCode.ACTIVITY_FAILED, "数据库尚未就绪")
+    return ctx.sessions
+
+
+async def _service(ctx: Annotated[AppContext, Depends(context)]) -> AwardService:
+    return await ctx.award_service()
+
+
+Ctx = Annotated[AppContext, Depends(context)]
+Sessions = Annotated[async_sessionmaker[AsyncSession], Depends(_sessions)]
+Service = Annotated[AwardService, Depends(_service)]

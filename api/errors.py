@@ -1,0 +1,108 @@
+"""One error body for every refusal: ``{"error": {"code", "message", "rule"}}`` (DESIGN §7)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import ValidationError
+from starlette.exceptions import HTTPException
+from temporalio.service import RPCError
+
+from domain.errors import DomainError, ErrorCode, http_status
+
+log = logging.getLogger(__name__)
+
+_FIELD_PROBLEMS = {
+    "missing": "缺少必填项",
+    "extra_forbidden": "不允许的字段",
+    "json_invalid": "JSON格式错误",
+    "int_parsing": "须为整数",
+    "int_type": "须为整数",
+    "float_parsing": "须为数字",
+    "float_type": "须为数字",
+    "bool_parsing": "须为布尔值",
+    "bool_type": "须为布尔值",
+    "string_type": "须为字符串",
+    "date_from_datetime_parsing": "须为日期（YYYY-MM-DD）",
+    "date_parsing": "须为日期（YYYY-MM-DD）",
+    "date_type": "须为日期（YYYY-MM-DD）",
+    "enum": "取值不在允许范围内",
+    "literal_error": "取值不在允许范围内",
+    "list_type": "须为列表",
+    "dict_type": "须为对象",
+    "model_attributes_type": "须为对象",
+    "string_too_short": "长度不足",
+    "string_too_long": "过长",
+    "too_short": "项数不足",
+    "too_long": "项数过多",
+    "greater_than_equal": "数值过小",
+    "less_than_equal": "数值过大",
+    "greater_than": "数值过小",
+    "less_than": "数值过大",
+    "string_pattern_mismatch": "格式不正确",
+    "value_error": "取值无效",
+}
+
+
+def error_body(code: ErrorCode, message: str, rule: str) -> dict[str, Any]:
+    return {"error": {"code": code.value, "message": message, "rule": rule}}
+
+
+def error_response(err: DomainError, headers: dict[str, str] | None = None) -> JSONResponse:
+    status = http_status(err.code)
+    if err.code == ErrorCode.NOT_AUTHENTICATED:
+        headers = {"WWW-Authenticate": "Bearer", **(headers or {})}
+    return JSONResponse(error_body(err.code, err.message, err.rule), status, headers=headers)
+
+
+def describe_errors(errors: Any) -> str:
+    """The first few problems, in Chinese, naming the field (e.g. ``body.year：须为整数``)."""
+    parts = []
+    for problem in list(errors)[:5]:
+        where = ".".join(str(p) for p in problem.get("loc", ()) if p != "body") or "请求"
+        text = _FIELD_PROBLEMS.get(problem.get("type", ""), "取值无效")
+        reason = (problem.get("ctx") or {}).get("error")
+        if problem.get("type") == "value_error" and reason:
+            text = str(reason)  # our own validators speak Chinese already
+        parts.append(f"{where}：{text}")
+    return "；".join(parts)
+
+
+async def _domain(_: Request, err: Exception) -> JSONResponse:
+    assert isinstance(err, DomainError)
+    return error_response(err)
+
+
+async def _validation(_: Request, err: Exception) -> JSONResponse:
+    assert isinstance(err, RequestValidationError | ValidationError)
+    return error_response(DomainError(ErrorCode.INVALID_INPUT, describe_errors(err.errors())))
+
+
+async def _http(_: Request, err: Exception) -> JSONResponse:
+    assert isinstance(err, HTTPException)
+    if err.status_code == 404:
+        code, message = ErrorCode.NOT_FOUND, "请求的地址不存在"
+    elif err.status_code == 413:
+        return error_response(DomainError(ErrorCode.MATERIAL_TOO_LARGE))
+    elif err.status_code == 405:
+        code, message = ErrorCode.INVALID_INPUT, "不支持该请求方法"
+    else:
+        code, message = ErrorCode.INVALID_INPUT, str(err.detail)
+    return JSONResponse(error_body(code, message, ""), err.status_code, headers=err.headers)
+
+
+async def _temporal(_: Request, err: Exception) -> JSONResponse:
+    log.warning("Temporal call failed: %s", err)
+    return error_response(DomainError(ErrorCode.ACTIVITY_FAILED, "流程引擎暂时不可用"))
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(DomainError, _domain)
+    app.add_exception_handler(RequestValidationError, _validation)
+    app.add_exception_handler(ValidationError, _validation)
+    app.add_exception_handler(HTTPException, _http)
+    app.add_exception_handler(RPCError, _temporal)

@@ -1,0 +1,1 @@
+"""Pure ASGI middleware: body size limit, audit trail, idempotent commands."""

@@ -1,0 +1,104 @@
+"""``Idempotency-Key`` on commands: a retried request acts once and gets the first answer.
+
+Keys belong to the caller (its account, or its address for the public). Answers that did
+not act (401, 423, 429, 5xx) are not kept, so a retry may still succeed. Login and
+password requests are never stored (their answers and bodies hold secrets).
+"""
+
+from __future__ import annotations
+
+import re
+
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from api.context import AppContext
+from api.middleware.asgi import (
+    COMMAND_METHODS,
+    Captured,
+    client_address,
+    header,
+    read_body,
+    replaying,
+    send_body,
+    send_error,
+)
+from domain.errors import DomainError, ErrorCode
+from services import accounts, idempotency
+
+HEADER = b"idempotency-key"
+KEY_PATTERN = re.compile(r"^[\x21-\x7e]{1,200}$")
+NOT_KEPT = frozenset({401, 423, 429})
+EXCLUDED_PREFIXES = ("/auth/",)
+_BOUNDARY = re.compile(r"boundary=\"?([^\";]+)\"?")
+
+
+class IdempotencyMiddleware:
+    def __init__(self, app: ASGIApp, ctx: AppContext) -> None:
+        self.app = app
+        self.ctx = ctx
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        key = header(scope, HEADER) if scope["type"] == "http" else None
+        if (
+            key is None
+            or scope["method"] not in COMMAND_METHODS
+            or scope["path"].startswith(EXCLUDED_PREFIXES)
+            or self.ctx.sessions is None
+        ):
+            await self.app(scope, receive, send)
+            return
+        if not KEY_PATTERN.match(key):
+            await send_error(send, DomainError(ErrorCode.INVALID_INPUT, "Idempotency-Key 格式无效"))
+            return
+        body = await read_body(receive)
+        owner = await self._owner(scope)
+        print_ = idempotency.fingerprint(
+            self.ctx.settings.secret_key.get_secret_value().encode(),
+            scope["method"],
+            scope["path"],
+            _normalised(scope, body),
+        )
+        sessions = self.ctx.sessions
+        try:
+            stored = await idempotency.claim(sessions, owner, key, print_, self.ctx.clock())
+        except DomainError as err:
+            await send_error(send, err)
+            return
+        if stored is not None:
+            replayed = [(b"idempotent-replayed", b"true")]
+            kind = stored.content_type or "application/json"
+            await send_body(send, stored.status_code, stored.body.encode(), kind, replayed)
+            return
+        captured = Captured()
+        try:
+            await self.app(scope, replaying(body), captured.send)
+        except BaseException:
+            await idempotency.release(sessions, owner, key)
+            raise
+        if captured.status >= 500 or captured.status in NOT_KEPT:
+            await idempotency.release(sessions, owner, key)
+        else:
+            answer = idempotency.StoredAnswer(
+                captured.status,
+                captured.header(b"content-type"),
+                captured.body.decode("utf-8", errors="replace"),
+            )
+            await idempotency.complete(sessions, owner, key, answer)
+        await captured.replay(send)
+
+    async def _owner(self, scope: Scope) -> str:
+        auth = header(scope, b"authorization") or ""
+        scheme, _, token = auth.partition(" ")
+        if scheme.lower() == "bearer" and token and self.ctx.sessions is not None:
+            async with self.ctx.sessions() as session:
+                viewer = await accounts.authenticate(session, token.strip(), self.ctx.clock())
+            if viewer is not None:
+                return f"user:{viewer.user_id}"
+        return f"client:{client_address(scope) or '-'}"
+
+
+def _normalised(scope: Scope, body: bytes) -> bytes:
+    """Multipart bodies differ by their random boundary only: leave it out of the print."""
+    kind = header(scope, b"content-type") or ""
+    found = _BOUNDARY.search(kind) if kind.startswith("multipart/") else None
+    return body.replace(found.group(1).encode(), b"") if found else body

@@ -1,0 +1,149 @@
+"""Applications (申报): intake, withdrawal, department findings, qualification, site report."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from api.auth import AnyUser, AsApplicant, AsOffice, OfficeOrApplicant, OfficialsOrApplicant
+from api.context import Service, Sessions
+from api.routers.params import Year
+from api.schemas.applications import (
+    ApplicationCreate,
+    ApplicationOut,
+    FindingCreate,
+    QualificationOut,
+    ReasonOut,
+)
+from api.schemas.base import Done
+from domain.errors import DomainError, ErrorCode
+from domain.scoring import round_half_up
+from services import views
+from services.accounts import Role, Viewer
+from services.views import ApplicationRow
+
+router = APIRouter(tags=["申报"])
+BASE = "/cycles/{year}/applications"
+ONE = BASE + "/{credit_code}"
+
+
+def _score(value: float | None, visible: bool = True) -> float | None:
+    return round_half_up(value) if value is not None and visible else None
+
+
+def reasons(row: ApplicationRow) -> list[ReasonOut]:
+    return [
+        ReasonOut(reason=r.get("reason", ""), rule=r.get("rule", ""), message=r.get("message", ""))
+        for r in row.application.reasons
+    ]
+
+
+def application_out(row: ApplicationRow, viewer: Viewer) -> ApplicationOut:
+    """Reviewers see who and what only; applicants see stage scores once reported."""
+    app, org = row.application, row.organization
+    out = ApplicationOut(
+        year=row.cycle.year,
+        credit_code=org.credit_code,
+        name=org.name,
+        award=app.award,
+        industry=org.industry,
+        submitted_at=app.submitted_at,
+    )
+    if viewer.role == Role.REVIEWER:
+        return out
+    own = viewer.role == Role.APPLICANT
+    out.outcome = app.outcome
+    out.eligible = app.eligible
+    out.reasons = reasons(row)
+    out.shortlisted = app.shortlisted
+    out.document_score = _score(app.document_score, not own or app.shortlisted is not None)
+    out.site_score = _score(app.site_score, not own or app.site_report_confirmed_at is not None)
+    out.total_score = _score(app.total_score)
+    out.site_report_confirmed_at = app.site_report_confirmed_at
+    return out
+
+
+async def visible(sessions: Sessions, viewer: Viewer, year: int, code: str) -> ApplicationRow:
+    async with sessions() as session:
+        return await views.application(session, viewer, year, code)
+
+
+@router.post(BASE, summary="提交申报", status_code=201)
+async def apply(
+    year: Year,
+    body: ApplicationCreate,
+    viewer: OfficeOrApplicant,
+    service: Service,
+    sessions: Sessions,
+) -> ApplicationOut:
+    if viewer.role == Role.APPLICANT:
+        code = viewer.credit_code or ""
+        if body.credit_code is not None and body.credit_code.strip().upper() != code:
+            raise DomainError(ErrorCode.FORBIDDEN, "申报组织只能为本组织申报")
+    elif body.credit_code is None:
+        raise DomainError(ErrorCode.INVALID_INPUT, "请填写申报组织的统一社会信用代码")
+    else:
+        code = body.credit_code.strip().upper()
+    await service.apply(year, code, body.award)
+    return application_out(await visible(sessions, viewer, year, code), viewer)
+
+
+@router.get(BASE, summary="申报列表（按权限过滤）")
+async def list_applications(
+    year: Year, viewer: AnyUser, sessions: Sessions
+) -> list[ApplicationOut]:
+    async with sessions() as session:
+        rows = await views.applications(session, viewer, year)
+    return [application_out(row, viewer) for row in rows]
+
+
+@router.get(ONE, summary="申报详情")
+async def get_application(
+    year: Year, credit_code: str, viewer: AnyUser, sessions: Sessions
+) -> ApplicationOut:
+    return application_out(await visible(sessions, viewer, year, credit_code), viewer)
+
+
+@router.post(ONE + "/withdraw", summary="撤回申报")
+async def withdraw(
+    year: Year, credit_code: str, viewer: OfficeOrApplicant, service: Service, sessions: Sessions
+) -> Done:
+    row = await visible(sessions, viewer, year, credit_code)
+    await service.withdraw(year, row.organization.credit_code)
+    return Done(message="申报已撤回")
+
+
+@router.post(ONE + "/findings", summary="录入职能部门核查意见", status_code=201)
+async def record_finding(
+    year: Year, credit_code: str, body: FindingCreate, viewer: AsOffice, service: Service
+) -> Done:
+    await service.record_finding(
+        year,
+        credit_code.strip().upper(),
+        passed=body.passed,
+        reason=body.reason,
+        note=body.note,
+        department=body.department,
+    )
+    return Done(message="核查意见已记录")
+
+
+@router.get(ONE + "/qualification", summary="资格审查结果")
+async def qualification(
+    year: Year, credit_code: str, viewer: OfficialsOrApplicant, sessions: Sessions
+) -> QualificationOut:
+    row = await visible(sessions, viewer, year, credit_code)
+    return QualificationOut(
+        credit_code=row.organization.credit_code,
+        eligible=row.application.eligible,
+        outcome=row.application.outcome,
+        reasons=reasons(row),
+    )
+
+
+@router.post(ONE + "/site-report/confirm", summary="申报组织确认现场评审报告")
+async def confirm_site_report(
+    year: Year, credit_code: str, viewer: AsApplicant, service: Service, sessions: Sessions
+) -> Done:
+    row = await visible(sessions, viewer, year, credit_code)
+    await service.confirm_site_report(year, row.organization.credit_code)
+    return Done(message="现场评审报告已确认")

@@ -1,0 +1,45 @@
+"""The committee (县评委会): candidates, vote results signalled in by its secretary (§4(4))."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from api.auth import AsCommittee, Officials
+from api.context import Service, Sessions
+from api.routers.params import Year
+from api.schemas.committee import CandidateOut, VoteCreate, VoteOut, VoteResultOut
+from domain.scoring import round_half_up
+from services import listings
+
+router = APIRouter(tags=["评委会表决"])
+
+
+@router.get("/cycles/{year}/candidates", summary="候选名单（按总分排序）")
+async def candidates(year: Year, viewer: Officials, sessions: Sessions) -> list[CandidateOut]:
+    async with sessions() as session:
+        found = await listings.candidates(session, year)
+    return [
+        CandidateOut(
+            credit_code=c.credit_code,
+            name=c.name,
+            award=c.award,
+            total_score=round_half_up(c.total_score),
+            outcome=c.outcome,
+        )
+        for c in found
+    ]
+
+
+@router.post("/cycles/{year}/votes", summary="录入评委会表决结果")
+async def record_vote(
+    year: Year, body: VoteCreate, viewer: AsCommittee, service: Service
+) -> VoteResultOut:
+    ballots = {code.strip().upper(): ballot for code, ballot in body.ballots.items()}
+    runoff = await service.record_vote(year, body.award, body.present, ballots)
+    return VoteResultOut(runoff=runoff)
+
+
+@router.get("/cycles/{year}/votes", summary="表决记录")
+async def list_votes(year: Year, viewer: Officials, sessions: Sessions) -> list[VoteOut]:
+    async with sessions() as session:
+        return [VoteOut.model_validate(v) for v in await listings.votes(session, year)]

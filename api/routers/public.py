@@ -1,0 +1,132 @@
+"""Pages and JSON without login (社会公众): notices, the publicity list, the honors register,
+and real-name objections during publicity, rate-limited per client address (§4(5)).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api import pages
+from api.context import AppContext, Ctx, Service, Sessions
+from api.schemas.committee import ListedOut, ObjectionCreate, ObjectionReceipt, PublicityOut
+from api.schemas.honors import PublicHonorOut
+from api.schemas.system import NoticeOut
+from domain.errors import DomainError, ErrorCode, http_status
+from services import audit, listings, queries
+from services.awards import AwardService
+
+router = APIRouter(prefix="/public", tags=["公开信息"])
+OBJECTION_JSON = "提交异议（实名）"
+OBJECTION_FORM = "提交异议表单（网页）"
+
+
+@router.get("/notices", summary="公开通知公告")
+async def public_notices(sessions: Sessions) -> list[NoticeOut]:
+    async with sessions() as session:
+        return [NoticeOut.model_validate(n) for n in await listings.notices(session, None)]
+
+
+@router.get("/publicity", summary="公示名单")
+async def publicity(
+    sessions: Sessions, year: Annotated[int | None, Query(description="评审年度")] = None
+) -> PublicityOut:
+    async with sessions() as session:
+        found = await listings.publicity_list(session, year)
+    cycle = found.cycle
+    return PublicityOut(
+        year=cycle.year,
+        phase=cycle.phase,
+        opens=cycle.publicity_opens,
+        closes=cycle.publicity_closes,
+        awarded_on=cycle.awarded_on,
+        organizations=[ListedOut.model_validate(o) for o in found.organizations],
+    )
+
+
+@router.get("/honors", summary="获奖名录（有效称号）")
+async def public_honors(ctx: Ctx, sessions: Sessions) -> list[PublicHonorOut]:
+    async with sessions() as session:
+        found = await queries.honors(session, ctx.today(), active_only=True)
+    return [PublicHonorOut.model_validate(h) for h in found]
+
+
+async def _check_quota(ctx: AppContext, session: AsyncSession, client: str) -> None:
+    since = ctx.clock() - timedelta(hours=1)
+    used = await audit.recent_count(
+        session,
+        [OBJECTION_JSON, OBJECTION_FORM],
+        client,
+        since,
+        http_status(ErrorCode.RATE_LIMITED),
+    )
+    if used >= ctx.settings.objection_rate_limit_per_hour:
+        raise DomainError(ErrorCode.RATE_LIMITED, "每小时提交异议次数已达上限")
+
+
+async def _object(
+    request: Request,
+    ctx: AppContext,
+    sessions: Sessions,
+    service: AwardService,
+    body: ObjectionCreate,
+) -> int:
+    client = request.client.host if request.client else "-"
+    async with sessions() as session:
+        await _check_quota(ctx, session, client)
+        year = body.year
+        if year is None:
+            try:
+                year = (await listings.publicity_list(session, None)).cycle.year
+            except DomainError:
+                year = None  # the cycle itself will say that publicity is not open
+    return await service.object(
+        year, body.credit_code.strip().upper(), body.name, body.contact, body.content
+    )
+
+
+@router.post("/objections", summary=OBJECTION_JSON, status_code=201)
+async def object_json(
+    body: ObjectionCreate, request: Request, ctx: Ctx, sessions: Sessions, service: Service
+) -> ObjectionReceipt:
+    return ObjectionReceipt(number=await _object(request, ctx, sessions, service, body))
+
+
+@router.get("/objection", summary="异议表单（网页）", response_class=HTMLResponse)
+async def objection_page(sessions: Sessions) -> HTMLResponse:
+    async with sessions() as session:
+        try:
+            published: listings.PublishedList | None = await listings.publicity_list(session, None)
+        except DomainError:
+            published = None
+    return HTMLResponse(pages.objection_form(published))
+
+
+@router.post("/objection", summary=OBJECTION_FORM, response_class=HTMLResponse)
+async def objection_submit(
+    request: Request,
+    ctx: Ctx,
+    sessions: Sessions,
+    service: Service,
+    credit_code: Annotated[str, Form(max_length=50)] = "",
+    name: Annotated[str, Form(max_length=100)] = "",
+    contact: Annotated[str, Form(max_length=200)] = "",
+    content: Annotated[str, Form(max_length=5000)] = "",
+    year: Annotated[int | None, Form()] = None,
+) -> HTMLResponse:
+    body = ObjectionCreate(
+        year=year, credit_code=credit_code or "-", name=name, contact=contact, content=content
+    )
+    try:
+        number = await _object(request, ctx, sessions, service, body)
+    except DomainError as err:
+        return HTMLResponse(
+            pages.objection_refused(err.message),
+            status_code=http_status(err.code),
+            headers={"X-Error-Code": err.code.value},
+        )
+    return HTMLResponse(pages.objection_accepted(number), status_code=201)

@@ -1,0 +1,53 @@
+"""Accounts and tokens."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import Field
+
+from api.schemas.base import Request, Response
+from services.accounts import Role
+
+
+class LoginRequest(Request):
+    username: str = Field(min_length=1, max_length=50, description="用户名")
+    password: str = Field(min_length=1, max_length=200, description="密码")
+
+
+class TokenOut(Response):
+    access_token: str = Field(description="访问令牌，放在 Authorization: Bearer 头中")
+    token_type: str = "bearer"
+    expires_at: datetime = Field(description="令牌失效时间")
+    username: str
+    role: Role
+
+
+class PasswordChange(Request):
+    current_password: str = Field(min_length=1, max_length=200, description="当前密码")
+    new_password: str = Field(min_length=8, max_length=200, description="新密码（至少8位）")
+
+
+class PasswordReset(Request):
+    new_password: str = Field(min_length=8, max_length=200, description="新密码（至少8位）")
+
+
+class UserCreate(Request):
+    username: str = Field(
+        min_length=2, max_length=50, pattern=r"^[A-Za-z0-9_.\-]+$", description="用户名"
+    )
+    password: str = Field(min_length=8, max_length=200, description="初始密码（至少8位）")
+    role: Role = Field(description="角色")
+    display_name: str = Field(default="", max_length=100, description="显示名称")
+    reviewer_code: str | None = Field(default=None, max_length=50, description="评审员编号")
+    credit_code: str | None = Field(default=None, max_length=50, description="申报组织信用代码")
+
+
+class UserOut(Response):
+    username: str
+    display_name: str
+    role: Role
+    reviewer_code: str | None = None
+    credit_code: str | None = None
+    active: bool = True
+    locked_until: datetime | None = None

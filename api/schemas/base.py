@@ -1,0 +1,26 @@
+"""Shared base classes: requests refuse unknown fields; responses read ORM rows."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Request(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Response(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class Done(Response):
+    """A command was accepted."""
+
+    ok: bool = True
+    message: str = Field(description="结果说明")
+
+
+CreditCode = Annotated[str, Field(min_length=1, max_length=50, description="统一社会信用代码")]
+"""Checked by the service (GB 32100), so a bad one is refused as `invalid_credit_code`."""

@@ -1,0 +1,97 @@
+"""Committee votes (审查表决), publicity (公示), objections, approvals."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import Field
+
+from api.schemas.base import CreditCode, Request, Response
+from domain.committee import Ballot
+from domain.types import Award
+
+
+class VoteCreate(Request):
+    award: Award
+    present: int = Field(ge=0, le=1000, description="出席委员人数")
+    ballots: dict[str, Ballot] = Field(description="各候选组织（信用代码）的赞成、反对、弃权票")
+
+
+class VoteResultOut(Response):
+    runoff: list[str] = Field(description="需重新表决的组织；为空表示表决已确定")
+
+
+class VoteOut(Response):
+    award: str
+    round: int
+    present: int
+    ballots: dict[str, Any]
+
+
+class CandidateOut(Response):
+    credit_code: str
+    name: str
+    award: str
+    total_score: float
+    outcome: str
+
+
+class ObjectionCreate(Request):
+    year: int | None = Field(
+        default=None, ge=1900, le=2200, description="评审年度（默认当前公示的年度）"
+    )
+    credit_code: CreditCode
+    name: str = Field(max_length=100, description="异议人真实姓名")
+    contact: str = Field(max_length=200, description="联系方式")
+    content: str = Field(max_length=5000, description="异议内容")
+
+
+class ObjectionReceipt(Response):
+    number: int = Field(description="异议受理编号")
+
+
+class ObjectionOut(Response):
+    number: int
+    credit_code: str
+    organization: str
+    name: str
+    contact: str
+    content: str
+    received_at: datetime
+    finding: str | None
+    report: str | None
+    decision: str | None
+
+
+class InvestigationCreate(Request):
+    finding: Literal["substantiated", "unsubstantiated"] = Field(description="调查结论")
+    report: str = Field(default="", max_length=5000, description="调查报告")
+
+
+class CommitteeDecisionCreate(Request):
+    credit_code: CreditCode
+    remove: bool = Field(description="是否从拟授奖名单中撤下")
+
+
+class ApprovalCreate(Request):
+    strike: list[str] = Field(default_factory=list, description="不予批准的组织（信用代码）")
+
+
+class ApprovalOut(Response):
+    awarded: list[str]
+
+
+class ListedOut(Response):
+    credit_code: str
+    name: str
+    award: str
+
+
+class PublicityOut(Response):
+    year: int
+    phase: str
+    opens: datetime | None
+    closes: datetime | None
+    awarded_on: date | None
+    organizations: list[ListedOut]

@@ -1,0 +1,53 @@
+"""Cycles (评审周期) and their phase commands."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import Field, model_validator
+
+from api.schemas.base import Request, Response
+from services.schemas import CycleCreate
+from workflows.messages import Stage
+
+
+class CycleOut(Response):
+    year: int
+    phase: str = Field(description="当前阶段")
+    application_deadline: date
+    opened_at: datetime
+    committee_members: int
+    publicity_opens: datetime | None
+    publicity_closes: datetime | None
+    awarded_on: date | None
+    cancel_reason: str | None
+    document_closed_early_reason: str | None
+    attention: str | None = Field(default=None, description="需要评审办处理的后台故障")
+
+
+class CancelRequest(Request):
+    reason: str = Field(min_length=1, max_length=1000, description="取消原因")
+
+
+class CloseStageRequest(Request):
+    stage: Stage = Field(default=Stage.DOCUMENT, description="评审环节（只能提前结束资料评审）")
+    reason: str = Field(min_length=1, max_length=1000, description="提前结束的原因")
+
+
+class ShortlistRequest(Request):
+    credit_codes: list[str] | None = Field(default=None, description="入围现场评审的组织")
+    auto: bool = Field(default=False, description="采用系统推荐名单")
+
+
+class ShortlistOut(Response):
+    shortlist: list[str]
+
+
+class CycleIn(CycleCreate):
+    """As the service's, with a deadline in the cycle's year or the next (a typo guard)."""
+
+    @model_validator(mode="after")
+    def _deadline_near_the_year(self) -> CycleIn:
+        if not self.year <= self.application_deadline.year <= self.year + 1:
+            raise ValueError("申报截止日期须在评审年度内或次年")
+        return self

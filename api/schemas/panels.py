@@ -1,0 +1,53 @@
+"""Review panels (评审组), scores and consensus."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from api.schemas.base import Request, Response
+from workflows.messages import Stage
+
+
+class PanelAssign(Request):
+    reviewers: list[str] = Field(min_length=1, max_length=50, description="评审员编号")
+    leader: str = Field(min_length=1, max_length=50, description="组长（须为评审组成员）")
+
+
+class PanelSeatOut(Response):
+    reviewer: str
+    name: str
+    leader: bool
+    withdrawn: bool
+    scored: bool
+
+
+class ScoreCreate(Request):
+    points: float | None = Field(default=None, description="总分（0–1000），与分项二选一")
+    items: dict[str, int] | None = Field(
+        default=None, description="各评分项得分百分比（0–100，5的倍数），键为条款号如 4.1.2"
+    )
+
+
+class ScoreOut(Response):
+    points: float = Field(description="计入的总分")
+
+
+class ConsensusCreate(Request):
+    points: float = Field(description="合议分（0–1000）")
+
+
+class ScoreLineOut(Response):
+    reviewer: str = Field(description="评审员（对申报组织匿名显示）")
+    total: float
+    items: dict[str, int] | None
+    mine: bool
+
+
+class StageScoresOut(Response):
+    stage: Stage
+    members: int
+    complete: bool = Field(description="评审组全部成员已评分")
+    reported: bool = Field(description="评审组已形成结果")
+    consensus: float | None
+    stage_score: float | None
+    scores: list[ScoreLineOut]

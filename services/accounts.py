@@ -1,0 +1,311 @@
+"""Accounts: roles, argon2 passwords, expiring bearer tokens and login lockout (DESIGN §1, §7).
+
+Tokens are opaque random strings; only their SHA-256 digest is stored, so a leaked table
+grants nothing. The caller (the request) owns the transaction, except for `login`, which
+must keep a failed attempt even though it refuses.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from db.models import AccessToken, Organization, Reviewer, User
+from db.session import transaction
+from domain.credit_code import is_valid_credit_code
+from domain.errors import DomainError, ErrorCode
+from services import registry
+
+HASHER = PasswordHasher()
+MIN_PASSWORD_LENGTH = 8
+_DUMMY_HASH = HASHER.hash("not-a-password")
+
+
+class Role(StrEnum):
+    OFFICE = "office"  # 县评审办
+    REVIEWER = "reviewer"  # 评审员
+    COMMITTEE = "committee"  # 县评委会
+    GOVERNMENT = "government"  # 县政府
+    SUPERVISOR = "supervisor"  # 监督组
+    APPLICANT = "applicant"  # 申报组织
+
+
+OFFICIALS = frozenset({Role.OFFICE, Role.SUPERVISOR, Role.COMMITTEE, Role.GOVERNMENT})
+"""Roles that read every application of a cycle (the supervisor only reads)."""
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is asking: what the confidentiality rules need to know about a caller."""
+
+    user_id: int
+    username: str
+    role: Role
+    reviewer_id: int | None = None
+    reviewer_code: str | None = None
+    organization_id: int | None = None
+    credit_code: str | None = None
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: str
+    expires_at: datetime
+    viewer: Viewer
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite hands back naive timestamps; they were written in UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+async def hash_password(password: str) -> str:
+    return await asyncio.to_thread(HASHER.hash, password)
+
+
+async def _verify(password_hash: str, password: str) -> bool:
+    def check() -> bool:
+        try:
+            return HASHER.verify(password_hash, password)
+        except (VerificationError, InvalidHashError):
+            return False
+
+    return await asyncio.to_thread(check)
+
+
+def check_password_strength(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH or password.isspace():
+        raise DomainError(ErrorCode.INVALID_INPUT, f"密码至少{MIN_PASSWORD_LENGTH}位")
+
+
+async def viewer_of(session: AsyncSession, user: User) -> Viewer:
+    reviewer_code = credit_code = None
+    if user.reviewer_id is not None:
+        reviewer_code = await session.scalar(
+            select(Reviewer.code).where(Reviewer.id == user.reviewer_id)
+        )
+    if user.organization_id is not None:
+        credit_code = await session.scalar(
+            select(Organization.credit_code).where(Organization.id == user.organization_id)
+        )
+    return Viewer(
+        user_id=user.id,
+        username=user.username,
+        role=Role(user.role),
+        reviewer_id=user.reviewer_id,
+        reviewer_code=reviewer_code,
+        organization_id=user.organization_id,
+        credit_code=credit_code,
+    )
+
+
+async def create_user(
+    session: AsyncSession,
+    *,
+    username: str,
+    password: str,
+    role: Role,
+    display_name: str = "",
+    reviewer_code: str | None = None,
+    credit_code: str | None = None,
+) -> User:
+    """A new account; reviewers link to a pool member, applicants to a registered organization."""
+    check_password_strength(password)
+    if await session.scalar(select(User.id).where(User.username == username)) is not None:
+        raise DomainError(ErrorCode.INVALID_INPUT, f"用户名 {username} 已存在")
+    reviewer_id = organization_id = None
+    if role == Role.REVIEWER:
+        if not reviewer_code:
+            raise DomainError(ErrorCode.INVALID_INPUT, "评审员账户须关联专家库中的评审员编号")
+        reviewer_id = (await registry.get_reviewer(session, reviewer_code)).id
+    elif role == Role.APPLICANT:
+        if not credit_code:
+            raise DomainError(ErrorCode.INVALID_INPUT, "申报组织账户须关联统一社会信用代码")
+        if not is_valid_credit_code(credit_code.strip().upper()):
+            raise DomainError(ErrorCode.INVALID_CREDIT_CODE, credit_code)
+        organization_id = (await registry.get_organization(session, credit_code)).id
+    elif reviewer_code or credit_code:
+        raise DomainError(ErrorCode.INVALID_INPUT, "只有评审员和申报组织账户可以关联编号")
+    user = User(
+        username=username,
+        display_name=display_name,
+        role=role.value,
+        password_hash=await hash_password(password),
+        reviewer_id=reviewer_id,
+        organization_id=organization_id,
+        active=True,
+        failed_logins=0,
+    )
+    session.add(user)
+    await session.flush()
+    return user
+
+
+async def ensure_bootstrap_office(session: AsyncSession, username: str, password: str) -> bool:
+    """The first office account (from settings), made only when no office account exists."""
+    if await session.scalar(select(User.id).where(User.role == Role.OFFICE.value).limit(1)):
+        return False
+    session.add(
+        User(
+            username=username,
+            display_name="县评审办",
+            role=Role.OFFICE.value,
+            password_hash=await hash_password(password),
+            active=True,
+            failed_logins=0,
+        )
+    )
+    await session.flush()
+    return True
+
+
+@dataclass(frozen=True)
+class LoginPolicy:
+    token_ttl: timedelta
+    max_failures: int
+    lockout: timedelta
+
+
+async def login(
+    sessions: async_sessionmaker[AsyncSession],
+    username: str,
+    password: str,
+    policy: LoginPolicy,
+    now: datetime,
+) -> IssuedToken:
+    """A token for good credentials; `max_failures` bad ones in a row lock the account."""
+    async with transaction(sessions) as session:
+        user = await session.scalar(select(User).where(User.username == username))
+        if user is None or not user.active:
+            await _verify(_DUMMY_HASH, password)  # same work as for a real account
+            raise DomainError(ErrorCode.INVALID_CREDENTIALS)
+        if user.locked_until is not None and _aware(user.locked_until) > now:
+            raise DomainError(ErrorCode.ACCOUNT_LOCKED)
+        if await _verify(user.password_hash, password):
+            return await _issue(session, user, password, policy, now)
+        refusal = _count_failure(user, policy, now)
+    raise refusal  # after the commit: the failed attempt is kept
+
+
+async def _issue(
+    session: AsyncSession, user: User, password: str, policy: LoginPolicy, now: datetime
+) -> IssuedToken:
+    user.failed_logins = 0
+    user.locked_until = None
+    if HASHER.check_needs_rehash(user.password_hash):
+        user.password_hash = await hash_password(password)
+    token = secrets.token_urlsafe(32)
+    expires_at = now + policy.token_ttl
+    await session.execute(
+        delete(AccessToken).where(AccessToken.user_id == user.id, AccessToken.expires_at <= now)
+    )
+    session.add(AccessToken(token_hash=_digest(token), user_id=user.id, expires_at=expires_at))
+    return IssuedToken(token=token, expires_at=expires_at, viewer=await viewer_of(session, user))
+
+
+def _count_failure(user: User, policy: LoginPolicy, now: datetime) -> DomainError:
+    user.failed_logins += 1
+    if user.failed_logins < policy.max_failures:
+        return DomainError(ErrorCode.INVALID_CREDENTIALS)
+    user.failed_logins = 0
+    user.locked_until = now + policy.lockout
+    minutes = int(policy.lockout.total_seconds() // 60)
+    return DomainError(
+        ErrorCode.ACCOUNT_LOCKED, f"连续{policy.max_failures}次密码错误，账户锁定{minutes}分钟"
+    )
+
+
+async def authenticate(session: AsyncSession, token: str, now: datetime) -> Viewer | None:
+    """The caller a bearer token stands for, or None when it is unknown, expired or disabled."""
+    row = await session.execute(
+        select(User, AccessToken.expires_at)
+        .join(AccessToken, AccessToken.user_id == User.id)
+        .where(AccessToken.token_hash == _digest(token))
+    )
+    found = row.first()
+    if found is None:
+        return None
+    user, expires_at = found
+    if _aware(expires_at) <= now or not user.active:
+        return None
+    return await viewer_of(session, user)
+
+
+async def logout(session: AsyncSession, token: str) -> None:
+    await session.execute(delete(AccessToken).where(AccessToken.token_hash == _digest(token)))
+
+
+async def change_password(
+    session: AsyncSession, viewer: Viewer, current: str, new: str, token: str, now: datetime
+) -> None:
+    """Own password; every other session of the account is signed out."""
+    user = await get_user(session, viewer.username)
+    if not await _verify(user.password_hash, current):
+        raise DomainError(ErrorCode.INVALID_CREDENTIALS, "当前密码不正确")
+    if current == new:
+        raise DomainError(ErrorCode.INVALID_INPUT, "新密码不能与当前密码相同")
+    await _set_password(session, user, new, now)
+    await session.execute(
+        delete(AccessToken).where(
+            AccessToken.user_id == user.id, AccessToken.token_hash != _digest(token)
+        )
+    )
+
+
+async def reset_password(session: AsyncSession, username: str, new: str, now: datetime) -> None:
+    """The office sets a new password and lifts a lockout; the account's tokens end."""
+    user = await get_user(session, username)
+    await _set_password(session, user, new, now)
+    user.failed_logins = 0
+    user.locked_until = None
+    await session.execute(delete(AccessToken).where(AccessToken.user_id == user.id))
+
+
+async def _set_password(session: AsyncSession, user: User, new: str, now: datetime) -> None:
+    check_password_strength(new)
+    user.password_hash = await hash_password(new)
+    user.password_changed_at = now
+    await session.flush()
+
+
+async def get_user(session: AsyncSession, username: str) -> User:
+    user = await session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise DomainError(ErrorCode.NOT_FOUND, f"用户 {username} 不存在")
+    return user
+
+
+@dataclass(frozen=True)
+class Account:
+    viewer: Viewer
+    display_name: str
+    active: bool
+    locked_until: datetime | None
+
+
+async def list_users(session: AsyncSession) -> list[Account]:
+    users = await session.scalars(select(User).order_by(User.id))
+    return [await describe(session, u) for u in users]
+
+
+async def describe(session: AsyncSession, user: User) -> Account:
+    locked = _aware(user.locked_until) if user.locked_until is not None else None
+    return Account(
+        viewer=await viewer_of(session, user),
+        display_name=user.display_name,
+        active=user.active,
+        locked_until=locked,
+    )

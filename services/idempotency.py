@@ -1,0 +1,102 @@
+"""Idempotent commands: the first answer to a key is kept and given again (DESIGN §7).
+
+A request claims its key (per caller) before it runs. A retry with the same key and the
+same request gets the stored answer; the same key with another request is refused
+(`idempotency_conflict`), as is a retry while the first is still running. A claim left by
+a request that never finished (the process died) is taken over after `STALE_AFTER`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from db.models import IdempotentRequest
+from db.session import transaction
+from domain.errors import DomainError, ErrorCode
+
+STALE_AFTER = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class StoredAnswer:
+    status_code: int
+    content_type: str | None
+    body: str
+
+
+def fingerprint(secret: bytes, method: str, path: str, body: bytes) -> str:
+    """Keyed digest of the request: bodies may hold passwords, so no plain hash is kept."""
+    mac = hmac.new(secret, digestmod=hashlib.sha256)
+    for part in (method.encode(), path.encode(), body):
+        mac.update(len(part).to_bytes(8, "big"))
+        mac.update(part)
+    return mac.hexdigest()
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+async def claim(
+    sessions: async_sessionmaker[AsyncSession],
+    owner: str,
+    key: str,
+    print_: str,
+    now: datetime,
+) -> StoredAnswer | None:
+    """None: the caller runs the request. An answer: give it again. Else a refusal."""
+    try:
+        async with transaction(sessions) as session:
+            session.add(IdempotentRequest(owner=owner, key=key, fingerprint=print_, created_at=now))
+        return None
+    except IntegrityError:
+        pass
+    async with transaction(sessions) as session:
+        row = await session.scalar(
+            select(IdempotentRequest).where(
+                IdempotentRequest.owner == owner, IdempotentRequest.key == key
+            )
+        )
+        if row is None:  # released meanwhile: try once more from the start
+            session.add(IdempotentRequest(owner=owner, key=key, fingerprint=print_, created_at=now))
+            return None
+        if row.fingerprint != print_:
+            raise DomainError(ErrorCode.IDEMPOTENCY_CONFLICT)
+        if row.status_code is not None:
+            return StoredAnswer(row.status_code, row.content_type, row.body or "")
+        if now - _aware(row.created_at) < STALE_AFTER:
+            raise DomainError(ErrorCode.IDEMPOTENCY_CONFLICT, "原请求仍在处理中")
+        row.created_at = now
+        return None
+
+
+async def complete(
+    sessions: async_sessionmaker[AsyncSession], owner: str, key: str, answer: StoredAnswer
+) -> None:
+    async with transaction(sessions) as session:
+        await session.execute(
+            update(IdempotentRequest)
+            .where(IdempotentRequest.owner == owner, IdempotentRequest.key == key)
+            .values(
+                status_code=answer.status_code,
+                content_type=answer.content_type,
+                body=answer.body,
+            )
+        )
+
+
+async def release(sessions: async_sessionmaker[AsyncSession], owner: str, key: str) -> None:
+    """Forget a claim whose request did not act (a retry may then run it)."""
+    async with transaction(sessions) as session:
+        await session.execute(
+            delete(IdempotentRequest).where(
+                IdempotentRequest.owner == owner, IdempotentRequest.key == key
+            )
+        )

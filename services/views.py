@@ -1,0 +1,306 @@
+"""Confidential reads: who may see which application, panel and score (DESIGN §3.2, §7).
+
+- Officials (office, committee, government, supervisor) read every application.
+- An applicant reads its own applications only; reviewers in its feedback are anonymised.
+- A reviewer reads only the applications it is assigned to, never one it must recuse
+  itself from (回避, §6(1)), and no other reviewer's score before the panel is complete.
+A record the caller may not see is reported as missing (`not_found`), never as forbidden.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import Application, Cycle, Organization, PanelMember, Reviewer, ReviewerTie, Score
+from domain.errors import DomainError, ErrorCode
+from services.accounts import OFFICIALS, Role, Viewer
+from workflows.messages import Stage
+
+
+@dataclass(frozen=True)
+class ApplicationRow:
+    cycle: Cycle
+    application: Application
+    organization: Organization
+
+
+@dataclass(frozen=True)
+class ScoreLine:
+    reviewer: str
+    """Reviewer code for officials and panel members; ``评审员N`` for the applicant."""
+    total: float
+    items: dict[str, int] | None
+    mine: bool = False
+
+
+@dataclass(frozen=True)
+class StageScores:
+    stage: Stage
+    members: int
+    complete: bool
+    reported: bool
+    consensus: float | None
+    stage_score: float | None
+    scores: list[ScoreLine] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class PanelSeat:
+    reviewer: str
+    name: str
+    leader: bool
+    withdrawn: bool
+    scored: bool
+
+
+def not_found(what: str) -> DomainError:
+    return DomainError(ErrorCode.NOT_FOUND, what)
+
+
+async def find_cycle(session: AsyncSession, year: int) -> Cycle:
+    """The cycle of `year` (the latest, when a cancelled one was opened again)."""
+    cycle = await session.scalar(
+        select(Cycle).where(Cycle.year == year).order_by(Cycle.id.desc()).limit(1)
+    )
+    if cycle is None:
+        raise not_found(f"没有{year}年度的评审周期")
+    return cycle
+
+
+async def is_conflicted(session: AsyncSession, reviewer_id: int, org: Organization) -> bool:
+    """回避 (§6(1)): employed by the organization, or a registered or declared tie."""
+    employer = await session.scalar(
+        select(Reviewer.employer_credit_code).where(Reviewer.id == reviewer_id)
+    )
+    if employer == org.credit_code:
+        return True
+    tie = await session.scalar(
+        select(ReviewerTie.id).where(
+            ReviewerTie.reviewer_id == reviewer_id, ReviewerTie.organization_id == org.id
+        )
+    )
+    return tie is not None
+
+
+async def seats(session: AsyncSession, application_id: int, stage: Stage) -> list[PanelMember]:
+    """Current (not withdrawn) members of a stage's panel, in the order they were named."""
+    return list(
+        await session.scalars(
+            select(PanelMember)
+            .where(
+                PanelMember.application_id == application_id,
+                PanelMember.stage == stage.value,
+                PanelMember.withdrawn.is_(False),
+            )
+            .order_by(PanelMember.id)
+        )
+    )
+
+
+async def assigned_stages(session: AsyncSession, viewer: Viewer, row: ApplicationRow) -> set[Stage]:
+    """Stages of this application the reviewer sits on; none when it must recuse itself."""
+    if viewer.role != Role.REVIEWER or viewer.reviewer_id is None:
+        return set()
+    stages = {
+        Stage(s)
+        for s in await session.scalars(
+            select(PanelMember.stage).where(
+                PanelMember.application_id == row.application.id,
+                PanelMember.reviewer_id == viewer.reviewer_id,
+                PanelMember.withdrawn.is_(False),
+            )
+        )
+    }
+    if stages and await is_conflicted(session, viewer.reviewer_id, row.organization):
+        return set()
+    return stages
+
+
+async def _may_see(session: AsyncSession, viewer: Viewer, row: ApplicationRow) -> bool:
+    if viewer.role in OFFICIALS:
+        return True
+    if viewer.role == Role.APPLICANT:
+        return viewer.organization_id == row.organization.id
+    return bool(await assigned_stages(session, viewer, row))
+
+
+async def _rows(
+    session: AsyncSession, cycle: Cycle, credit_code: str | None
+) -> list[ApplicationRow]:
+    query = (
+        select(Application, Organization)
+        .join(Organization, Organization.id == Application.organization_id)
+        .where(Application.cycle_id == cycle.id)
+        .order_by(Application.award, Organization.credit_code)
+    )
+    if credit_code is not None:
+        query = query.where(Organization.credit_code == credit_code.strip().upper())
+    result = await session.execute(query)
+    return [ApplicationRow(cycle, app, org) for app, org in result]
+
+
+async def applications(session: AsyncSession, viewer: Viewer, year: int) -> list[ApplicationRow]:
+    cycle = await find_cycle(session, year)
+    return [
+        row for row in await _rows(session, cycle, None) if await _may_see(session, viewer, row)
+    ]
+
+
+async def application(
+    session: AsyncSession, viewer: Viewer, year: int, credit_code: str
+) -> ApplicationRow:
+    cycle = await find_cycle(session, year)
+    rows = await _rows(session, cycle, credit_code)
+    if not rows or not await _may_see(session, viewer, rows[0]):
+        raise not_found(f"本届评审中没有统一社会信用代码为 {credit_code} 的申报")
+    return rows[0]
+
+
+def stage_reported(row: ApplicationRow, stage: Stage, complete: bool) -> bool:
+    """A panel has reported when every member has scored or the stage has closed."""
+    app = row.application
+    if stage == Stage.DOCUMENT:
+        return complete or app.shortlisted is not None
+    return complete or app.site_report_confirmed_at is not None
+
+
+async def stage_scores(
+    session: AsyncSession, viewer: Viewer, row: ApplicationRow, stage: Stage
+) -> StageScores:
+    app = row.application
+    members = await seats(session, app.id, stage)
+    member_ids = [m.reviewer_id for m in members]
+    query = select(Reviewer.id, Reviewer.code).where(Reviewer.id.in_(member_ids))
+    codes = dict((await session.execute(query)).all())
+    by_reviewer = {
+        s.reviewer_id: s
+        for s in await session.scalars(
+            select(Score).where(Score.application_id == app.id, Score.stage == stage.value)
+        )
+    }
+    complete = bool(members) and all(m.reviewer_id in by_reviewer for m in members)
+    reported = stage_reported(row, stage, complete)
+    if viewer.role == Role.REVIEWER and stage not in await assigned_stages(session, viewer, row):
+        raise not_found("您不是该评审环节的评审组成员")
+    lines: list[ScoreLine] = []
+    for number, member in enumerate(members, 1):
+        score = by_reviewer.get(member.reviewer_id)
+        if score is None:
+            continue
+        mine = member.reviewer_id == viewer.reviewer_id
+        if viewer.role == Role.APPLICANT:
+            if reported:
+                lines.append(ScoreLine(f"评审员{number}", score.total, score.items))
+        elif viewer.role in OFFICIALS or mine or complete:
+            lines.append(ScoreLine(codes[member.reviewer_id], score.total, score.items, mine))
+    consensus = app.document_consensus if stage == Stage.DOCUMENT else app.site_consensus
+    stage_score = app.document_score if stage == Stage.DOCUMENT else app.site_score
+    hide = viewer.role not in OFFICIALS and not reported
+    return StageScores(
+        stage=stage,
+        members=len(members),
+        complete=complete,
+        reported=reported,
+        consensus=None if hide else consensus,
+        stage_score=None if hide else stage_score,
+        scores=lines,
+    )
+
+
+async def panel(
+    session: AsyncSession, viewer: Viewer, row: ApplicationRow, stage: Stage
+) -> list[PanelSeat]:
+    """The panel of a stage: officials and its own members (never the applicant)."""
+    if viewer.role == Role.APPLICANT:
+        raise not_found("评审组信息不对申报组织公开")
+    if viewer.role == Role.REVIEWER and stage not in await assigned_stages(session, viewer, row):
+        raise not_found("您不是该评审环节的评审组成员")
+    members = list(
+        await session.scalars(
+            select(PanelMember)
+            .where(
+                PanelMember.application_id == row.application.id,
+                PanelMember.stage == stage.value,
+            )
+            .order_by(PanelMember.id)
+        )
+    )
+    reviewers = {
+        r.id: r
+        for r in await session.scalars(
+            select(Reviewer).where(Reviewer.id.in_([m.reviewer_id for m in members]))
+        )
+    }
+    scored = set(
+        await session.scalars(
+            select(Score.reviewer_id).where(
+                Score.application_id == row.application.id, Score.stage == stage.value
+            )
+        )
+    )
+    return [
+        PanelSeat(
+            reviewer=reviewers[m.reviewer_id].code,
+            name=reviewers[m.reviewer_id].name,
+            leader=m.leader,
+            withdrawn=m.withdrawn,
+            scored=m.reviewer_id in scored,
+        )
+        for m in members
+        if viewer.role != Role.REVIEWER or not m.withdrawn
+    ]
+
+
+@dataclass(frozen=True)
+class Assignment:
+    year: int
+    credit_code: str
+    name: str
+    award: str
+    stage: Stage
+    reviewer: str
+    leader: bool
+    scored: bool
+
+
+async def assignments(session: AsyncSession, viewer: Viewer, year: int) -> list[Assignment]:
+    """Open seats on panels: a reviewer's own, or everyone's for officials."""
+    cycle = await find_cycle(session, year)
+    query = (
+        select(PanelMember, Application, Organization, Reviewer)
+        .join(Application, Application.id == PanelMember.application_id)
+        .join(Organization, Organization.id == Application.organization_id)
+        .join(Reviewer, Reviewer.id == PanelMember.reviewer_id)
+        .where(Application.cycle_id == cycle.id, PanelMember.withdrawn.is_(False))
+        .order_by(Organization.credit_code, PanelMember.stage, Reviewer.code)
+    )
+    if viewer.role == Role.REVIEWER:
+        query = query.where(PanelMember.reviewer_id == viewer.reviewer_id)
+    scored = {
+        (application_id, stage, reviewer_id)
+        for application_id, stage, reviewer_id in await session.execute(
+            select(Score.application_id, Score.stage, Score.reviewer_id)
+            .join(Application, Application.id == Score.application_id)
+            .where(Application.cycle_id == cycle.id)
+        )
+    }
+    found = []
+    for seat, app, org, reviewer in await session.execute(query):
+        if viewer.role == Role.REVIEWER and await is_conflicted(session, reviewer.id, org):
+            continue
+        found.append(
+            Assignment(
+                year=cycle.year,
+                credit_code=org.credit_code,
+                name=org.name,
+                award=app.award,
+                stage=Stage(seat.stage),
+                reviewer=reviewer.code,
+                leader=seat.leader,
+                scored=(app.id, seat.stage, reviewer.id) in scored,
+            )
+        )
+    return found

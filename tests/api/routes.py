@@ -1,0 +1,23 @@
+"""Every operation of the app, found by walking its routers (included routers nest)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+
+
+def _walk(routes: Sequence[Any]) -> Iterator[APIRoute]:
+    for route in routes:
+        if isinstance(route, APIRoute):
+            yield route
+        elif hasattr(route, "original_router"):  # FastAPI's included-router branch
+            yield from _walk(route.original_router.routes)
+
+
+def operations(app: FastAPI) -> dict[tuple[str, str], APIRoute]:
+    return {
+        (method, route.path): route for route in _walk(app.routes) for method in route.methods or ()
+    }

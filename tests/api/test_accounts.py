@@ -1,0 +1,147 @@
+"""Accounts: bootstrap office, login and lockout, token expiry, passwords, user admin."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from fastapi import FastAPI
+
+from api.app import startup
+from tests.api.support import PASSWORD, Api, error_code
+from tests.api.world import A, populate
+
+
+async def login(api: Api, username: str, password: str) -> tuple[int, str]:
+    response = await api.http.post("/auth/login", json={"username": username, "password": password})
+    code = error_code(response) if response.status_code >= 400 else ""
+    return response.status_code, code
+
+
+async def test_first_office_account_comes_from_settings_once(api: Api, app: FastAPI) -> None:
+    await startup(app)  # a second start (restart) adds nothing
+    users = (await api.get("office", "/users", expect=200)).json()
+    assert [(u["username"], u["role"]) for u in users] == [("office", "office")]
+    me = (await api.get("office", "/auth/me", expect=200)).json()
+    assert me["role"] == "office"
+
+
+async def test_wrong_password_and_unknown_user_are_the_same_refusal(api: Api) -> None:
+    assert await login(api, "office", "wrong-password") == (401, "invalid_credentials")
+    assert await login(api, "nobody", "wrong-password") == (401, "invalid_credentials")
+
+
+async def test_account_locks_after_repeated_failures_until_the_lockout_ends(api: Api) -> None:
+    assert await login(api, "office", "wrong-1") == (401, "invalid_credentials")
+    assert await login(api, "office", "wrong-2") == (401, "invalid_credentials")
+    assert await login(api, "office", "wrong-3") == (423, "account_locked")
+    assert await login(api, "office", "office-password") == (423, "account_locked")
+
+    await api.clock.advance(timedelta(minutes=16))
+    assert await login(api, "office", "office-password") == (200, "")
+
+
+async def test_a_success_resets_the_failure_count(api: Api) -> None:
+    for _ in range(2):
+        await login(api, "office", "wrong")
+    assert await login(api, "office", "office-password") == (200, "")
+    for _ in range(2):
+        assert await login(api, "office", "wrong") == (401, "invalid_credentials")
+    assert await login(api, "office", "office-password") == (200, "")
+
+
+async def test_tokens_expire_after_their_lifetime(api: Api) -> None:
+    headers = await api.as_("office")
+    assert (await api.http.get("/auth/me", headers=headers)).status_code == 200
+    await api.clock.advance(timedelta(minutes=61))
+    response = await api.http.get("/auth/me", headers=headers)
+    assert response.status_code == 401
+    assert error_code(response) == "not_authenticated"
+    assert response.headers["www-authenticate"] == "Bearer"
+
+
+async def test_garbage_and_missing_tokens_are_not_authenticated(api: Api) -> None:
+    for headers in ({}, {"Authorization": "Bearer nonsense"}, {"Authorization": "Basic eDp5"}):
+        response = await api.http.get("/auth/me", headers=headers)
+        assert response.status_code == 401
+        assert error_code(response) == "not_authenticated"
+
+
+async def test_logout_ends_the_token(api: Api) -> None:
+    headers = await api.as_("office")
+    await api.http.post("/auth/logout", headers=headers)
+    assert (await api.http.get("/auth/me", headers=headers)).status_code == 401
+
+
+async def test_password_change_needs_the_current_one_and_signs_out_elsewhere(api: Api) -> None:
+    elsewhere = {"Authorization": f"Bearer {await api.login('office')}"}
+    here = {"Authorization": f"Bearer {await api.login('office')}"}
+    wrong = {"current_password": "not-it", "new_password": "brand-new-pass"}
+    response = await api.http.post("/auth/password", headers=here, json=wrong)
+    assert (response.status_code, error_code(response)) == (401, "invalid_credentials")
+    short = {"current_password": "office-password", "new_password": "short"}
+    response = await api.http.post("/auth/password", headers=here, json=short)
+    assert (response.status_code, error_code(response)) == (422, "invalid_input")
+
+    good = {"current_password": "office-password", "new_password": "brand-new-pass"}
+    assert (await api.http.post("/auth/password", headers=here, json=good)).status_code == 200
+    assert (await api.http.get("/auth/me", headers=here)).status_code == 200
+    assert (await api.http.get("/auth/me", headers=elsewhere)).status_code == 401
+    assert await login(api, "office", "office-password") == (401, "invalid_credentials")
+    assert await login(api, "office", "brand-new-pass") == (200, "")
+
+
+async def test_office_creates_linked_accounts_and_refuses_bad_links(api: Api) -> None:
+    await populate(api)
+    me = (await api.get("rev1", "/auth/me", expect=200)).json()
+    assert (me["role"], me["reviewer_code"]) == ("reviewer", "R1")
+    me = (await api.get("org_a", "/auth/me", expect=200)).json()
+    assert (me["role"], me["credit_code"]) == ("applicant", A)
+
+    def user(**extra: str) -> dict[str, str]:
+        return {"username": "newbie", "password": PASSWORD, **extra}
+
+    cases = [
+        (user(role="reviewer"), 422, "invalid_input"),
+        (user(role="reviewer", reviewer_code="R99"), 404, "unknown_reviewer"),
+        (user(role="applicant", credit_code="91331126MA0000001X"), 422, "invalid_credit_code"),
+        (user(role="applicant", credit_code="12345"), 422, "invalid_credit_code"),
+        (user(role="office", reviewer_code="R1"), 422, "invalid_input"),
+        (user(role="emperor"), 422, "invalid_input"),
+        ({"username": "rev1", "password": PASSWORD, "role": "office"}, 422, "invalid_input"),
+        ({"username": "x y", "password": PASSWORD, "role": "office"}, 422, "invalid_input"),
+        ({"username": "short", "password": "1234", "role": "office"}, 422, "invalid_input"),
+    ]
+    for body, status, code in cases:
+        response = await api.post("office", "/users", json=body)
+        assert (response.status_code, error_code(response)) == (status, code), body
+    names = [u["username"] for u in (await api.get("office", "/users", expect=200)).json()]
+    assert "newbie" not in names
+    assert "short" not in names
+
+
+async def test_unknown_registered_organization_is_refused_for_applicant_accounts(api: Api) -> None:
+    from tests.api.support import credit_code
+
+    body = {
+        "username": "ghost",
+        "password": PASSWORD,
+        "role": "applicant",
+        "credit_code": credit_code(77),
+    }
+    response = await api.post("office", "/users", json=body)
+    assert (response.status_code, error_code(response)) == (404, "unknown_organization")
+
+
+async def test_office_reset_lifts_a_lockout(api: Api) -> None:
+    await populate(api)
+    for n in range(3):
+        await login(api, "rev1", f"wrong-{n}")
+    assert await login(api, "rev1", PASSWORD) == (423, "account_locked")
+    await api.post(
+        "office", "/users/rev1/password-reset", json={"new_password": "fresh-password"}, expect=200
+    )
+    assert await login(api, "rev1", "fresh-password") == (200, "")
+    response = await api.post(
+        "office", "/users/nobody/password-reset", json={"new_password": "fresh-password"}
+    )
+    assert (response.status_code, error_code(response)) == (404, "not_found")

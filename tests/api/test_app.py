@@ -1,0 +1,114 @@
+"""The app factory, the health check and the OpenAPI document."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from pathlib import Path
+
+import httpx
+from fastapi import FastAPI
+from pydantic import SecretStr
+from sqlalchemy.ext.asyncio import AsyncEngine
+from temporalio.testing import WorkflowEnvironment
+
+from api.app import create_app, startup
+from db.migrate import upgrade
+from db.session import create_engine
+from qaward.settings import Settings
+from tests.api.routes import operations
+
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
+
+
+async def get(app: FastAPI, path: str) -> httpx.Response:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        return await client.get(path)
+
+
+def test_creating_the_app_opens_nothing(tmp_path: Path) -> None:
+    settings = Settings(
+        data_dir=tmp_path,
+        database_url="postgresql+asyncpg://nobody:nothing@127.0.0.1:1/none",
+        temporal_address="127.0.0.1:1",
+    )
+    app = create_app(settings=settings)
+    assert app.state.ctx.engine is None
+    assert app.state.ctx.client is None
+
+
+async def test_health_reports_each_dependency(
+    settings: Settings, engine: AsyncEngine, time_skipping_env: WorkflowEnvironment
+) -> None:
+    healthy = create_app(settings=settings, engine=engine, client=time_skipping_env.client)
+    response = await get(healthy, "/health")
+    assert (response.status_code, response.json()) == (200, {"database": "ok", "temporal": "ok"})
+
+    no_temporal = settings.model_copy(update={"temporal_address": "127.0.0.1:1"})
+    response = await get(create_app(settings=no_temporal, engine=engine), "/health")
+    assert (response.status_code, response.json()) == (
+        503,
+        {"database": "ok", "temporal": "error"},
+    )
+
+    dead = create_engine("postgresql+asyncpg://nobody:nothing@127.0.0.1:1/none")
+    app = create_app(settings=settings, engine=dead, client=time_skipping_env.client)
+    response = await get(app, "/health")
+    assert (response.status_code, response.json()) == (503, {"database": "error", "temporal": "ok"})
+    await dead.dispose()
+
+
+async def test_lifespan_start_creates_the_engine_and_the_office_account(
+    tmp_path: Path, time_skipping_env: WorkflowEnvironment
+) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'own.sqlite3'}"
+    await asyncio.to_thread(upgrade, url)
+    settings = Settings(
+        data_dir=tmp_path,
+        database_url=url,
+        bootstrap_office_username="chief",
+        bootstrap_office_password=SecretStr("chief-password"),
+    )
+    app = create_app(settings=settings, client=time_skipping_env.client)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            login = await client.post(
+                "/auth/login", json={"username": "chief", "password": "chief-password"}
+            )
+            assert login.status_code == 200
+            assert (await client.get("/health")).status_code == 200
+        await startup(app)  # idempotent
+
+
+def test_openapi_documents_every_operation_in_chinese_with_its_security(app: FastAPI) -> None:
+    spec = app.openapi()
+    ops = [
+        (path, method, op) for path, item in spec["paths"].items() for method, op in item.items()
+    ]
+    assert len(ops) == len(operations(app)) >= 30
+    public = {"/auth/login", "/health"}
+    for path, method, op in ops:
+        assert CHINESE.search(op.get("summary", "")), (method, path)
+        if path.startswith("/public/") or path in public:
+            assert "security" not in op, (method, path)
+        else:
+            assert op.get("security") == [{"BearerToken": []}], (method, path)
+    assert spec["components"]["securitySchemes"]["BearerToken"]["scheme"] == "bearer"
+
+
+async def test_docs_are_served(app: FastAPI) -> None:
+    assert (await get(app, "/docs")).status_code == 200
+    assert (await get(app, "/openapi.json")).json()["info"]["title"].startswith("庆元县")
+
+
+async def test_unknown_routes_and_methods_answer_in_the_error_shape(app: FastAPI) -> None:
+    missing = await get(app, "/nowhere")
+    assert missing.status_code == 404
+    assert missing.json()["error"]["code"] == "not_found"
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        wrong = await client.delete("/cycles")
+    assert wrong.status_code == 405
+    assert wrong.json()["error"]["code"] == "invalid_input"

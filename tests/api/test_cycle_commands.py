@@ -1,0 +1,91 @@
+"""The office's and applicants' other commands: findings, withdrawal, early close, a named
+shortlist, cancellation — each seen afterwards by the users concerned."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.api.support import Api, error_code
+from tests.api.world import (
+    PANEL,
+    A,
+    B,
+    C,
+    apply_all,
+    assign,
+    open_cycle,
+    pass_deadline,
+    phase,
+    populate,
+    score,
+)
+
+
+async def test_findings_withdrawal_early_close_and_a_named_shortlist(api: Api) -> None:
+    await populate(api)
+    year = await open_cycle(api)
+    await apply_all(api, year)
+    base = f"/cycles/{year}/applications"
+    await api.post("org_c", f"{base}/{C}/withdraw", expect=200)
+    await pass_deadline(api, year)
+    finding = {
+        "passed": False,
+        "reason": "non_compliant_operation",
+        "note": "环保处罚",
+        "department": "生态环境",
+    }
+    await api.post("office", f"{base}/{B}/findings", json=finding, expect=201)
+    unknown = await api.post(
+        "office", f"{base}/{A}/findings", json={"passed": False, "reason": "bad_luck"}
+    )
+    assert (unknown.status_code, error_code(unknown)) == (422, "invalid_input")
+    await api.post("office", f"/cycles/{year}/close-qualification", expect=200)
+
+    result = (await api.get("org_b", f"{base}/{B}/qualification", expect=200)).json()
+    assert (result["eligible"], result["outcome"]) == (False, "ineligible")
+    assert [(r["reason"], r["rule"]) for r in result["reasons"]] == [
+        ("non_compliant_operation", "E2")
+    ]
+    assert (await api.get("org_c", f"{base}/{C}", expect=200)).json()["outcome"] == "withdrawn"
+    notices = (await api.get("org_b", "/notices", expect=200)).json()
+    assert "qualification_result" in {n["kind"] for n in notices}
+
+    await assign(api, year, A, "document", PANEL)
+    await score(api, year, A, "document", "R1", 650)
+    early = {"stage": "document", "reason": "评审员因故未能按期评分"}
+    await api.post("office", f"/cycles/{year}/close-stage", json=early, expect=200)
+    assert await phase(api, year) == "shortlist"
+    cycle = (await api.get("office", f"/cycles/{year}", expect=200)).json()
+    assert cycle["document_closed_early_reason"] == early["reason"]
+    named = await api.post(
+        "office", f"/cycles/{year}/shortlist", json={"credit_codes": [A]}, expect=200
+    )
+    assert named.json() == {"shortlist": [A]}
+    assert await phase(api, year) == "site_review"
+    await api.post("office", f"/cycles/{year}/resume", expect=200)
+
+
+async def test_cancelling_a_cycle_ends_every_pending_application(api: Api) -> None:
+    await populate(api)
+    year = await open_cycle(api)
+    await apply_all(api, year)
+    await api.post("office", f"/cycles/{year}/cancel", json={"reason": "机构调整"}, expect=200)
+    cycle = (await api.get("org_a", f"/cycles/{year}", expect=200)).json()
+    assert (cycle["phase"], cycle["cancel_reason"]) == ("cancelled", "机构调整")
+    outcomes = {
+        a["outcome"] for a in (await api.get("office", f"/cycles/{year}/applications")).json()
+    }
+    assert outcomes == {"cancelled"}
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="lead: an update to a finished cycle workflow comes back as not_found "
+    "('update … not found' from the server); expected cycle_closed",
+)
+async def test_a_cancelled_cycle_refuses_further_commands(api: Api) -> None:
+    await populate(api)
+    year = await open_cycle(api)
+    await api.post("office", f"/cycles/{year}/cancel", json={"reason": "机构调整"}, expect=200)
+    again = await api.post("office", f"/cycles/{year}/cancel", json={"reason": "再次"})
+    assert (again.status_code, error_code(again)) == (409, "cycle_closed")

@@ -1,0 +1,96 @@
+"""Materials: PDF by content (``%PDF-``), size limit, SHA-256, stored on disk, readable only
+by those allowed (the applicant, the office, the supervisor, the committee, its panel)."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from qaward.settings import Settings
+from tests.api.support import Api, error_code
+from tests.api.world import PANEL, A, B, apply_all, assign, open_cycle, pass_deadline, populate
+
+PDF = b"%PDF-1.7\n" + b"0123456789" * 100 + b"\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 100
+
+
+def upload(name: str, content: bytes) -> dict[str, tuple[str, bytes, str]]:
+    return {"file": (name, content, "application/pdf")}
+
+
+def stored_files(settings: Settings) -> list[Path]:
+    return sorted(p for p in (settings.data_dir / "materials").rglob("*") if p.is_file())
+
+
+async def test_pdf_is_stored_under_its_digest_and_read_back_by_those_allowed(
+    api: Api, settings: Settings
+) -> None:
+    await populate(api)
+    year = await open_cycle(api)
+    await apply_all(api, year)
+    path = f"/cycles/{year}/applications/{A}/materials"
+    made = (await api.post("org_a", path, files=upload("申报书.pdf", PDF), expect=201)).json()
+    digest = hashlib.sha256(PDF).hexdigest()
+    assert (made["sha256"], made["size"], made["filename"]) == (digest, len(PDF), "申报书.pdf")
+    assert stored_files(settings) == [
+        settings.data_dir / "materials" / digest[:2] / f"{digest}.pdf"
+    ]
+    # The name does not matter, the content does; the office may upload for an applicant.
+    await api.post("office", path, files=upload("scan.txt", PDF), expect=201)
+
+    listed = (await api.get("org_a", path, expect=200)).json()
+    assert [m["filename"] for m in listed] == ["申报书.pdf", "scan.txt"]
+    download = await api.get("org_a", f"{path}/{made['id']}", expect=200)
+    assert download.content == PDF
+    assert download.headers["content-type"] == "application/pdf"
+    for user in ("office", "watch", "secretary"):
+        assert (await api.get(user, f"{path}/{made['id']}")).status_code == 200
+
+    for user in ("org_b", "rev1"):  # another applicant; a reviewer not (yet) on the panel
+        response = await api.get(user, f"{path}/{made['id']}")
+        assert (response.status_code, error_code(response)) == (404, "not_found")
+    assert (await api.get("county", path)).status_code == 403
+    other = f"/cycles/{year}/applications/{B}/materials/{made['id']}"
+    assert (await api.get("office", other)).status_code == 404  # not B's material
+
+    await pass_deadline(api, year)
+    await api.post("office", f"/cycles/{year}/close-qualification", expect=200)
+    await assign(api, year, A, "document", PANEL)
+    assert (await api.get("rev1", f"{path}/{made['id']}")).content == PDF
+    assert (await api.get("rev4", f"{path}/{made['id']}")).status_code == 404  # tied to A
+
+    late = await api.post("org_a", path, files=upload("补充.pdf", PDF))
+    assert (late.status_code, error_code(late)) == (409, "not_in_phase")
+
+
+async def test_non_pdf_empty_and_oversized_files_are_refused_and_leave_nothing(
+    api: Api, settings: Settings
+) -> None:
+    await populate(api)
+    year = await open_cycle(api)
+    await apply_all(api, year)
+    path = f"/cycles/{year}/applications/{A}/materials"
+    limit = settings.max_material_bytes
+
+    refusals = [
+        (upload("photo.pdf", PNG), 422, "invalid_material"),
+        (upload("empty.pdf", b""), 422, "invalid_material"),
+        (upload("big.pdf", b"%PDF-" + b"x" * limit), 413, "material_too_large"),
+        ({"document": ("a.pdf", PDF, "application/pdf")}, 422, "invalid_input"),
+    ]
+    for files, status, code in refusals:
+        response = await api.post("org_a", path, files=files)
+        assert (response.status_code, error_code(response)) == (status, code)
+
+    huge = await api.post(
+        "org_a",
+        path,
+        content=b"x" * (limit + 2 * 1024 * 1024),
+        headers={"content-type": "multipart/form-data; boundary=zzz"},
+    )
+    assert (huge.status_code, error_code(huge)) == (413, "material_too_large")
+
+    exactly = b"%PDF-" + b"x" * (limit - 5)
+    await api.post("org_a", path, files=upload("limit.pdf", exactly), expect=201)
+    assert len(stored_files(settings)) == 1  # no partial uploads left behind
+    assert len((await api.get("org_a", path, expect=200)).json()) == 1
