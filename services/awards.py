@@ -81,28 +81,34 @@ class AwardService:
 
     # --- plumbing ---------------------------------------------------------------------------
 
-    async def _send(self, call: Callable[[], Awaitable[R]]) -> R:
+    async def _send(
+        self, call: Callable[[], Awaitable[R]], *, closed: ErrorCode = ErrorCode.CYCLE_CLOSED
+    ) -> R:
         try:
             return await call()
         except Exception as err:  # translated below, or re-raised untouched
-            domain = from_temporal(err)
+            domain = from_temporal(err, closed)
             if domain is None:
                 raise
             raise domain from None
 
     async def _cycle(self, year: int | None) -> WorkflowHandle[Any, Any]:
         async with self._sessions() as session:
-            query = select(Cycle.workflow_id).order_by(Cycle.year.desc(), Cycle.id.desc())
+            query = select(Cycle).order_by(Cycle.year.desc(), Cycle.id.desc())
             if year is not None:
                 query = query.where(Cycle.year == year)
-            workflow_id = await session.scalar(query.limit(1))
-        if workflow_id is None:
+            cycle = await session.scalar(query.limit(1))
+        if cycle is None:
             raise DomainError(ErrorCode.NOT_FOUND, f"没有{year or ''}年度的评审周期")
-        return self._client.get_workflow_handle(workflow_id)
+        if cycle.phase == "cancelled":
+            raise DomainError(ErrorCode.CYCLE_CLOSED)
+        return self._client.get_workflow_handle(cycle.workflow_id)
 
     async def _update(self, year: int | None, update: Any, *args: Any) -> Any:
         handle = await self._cycle(year)
-        return await self._send(lambda: handle.execute_update(update, *args))
+        return await self._send(
+            lambda: handle.execute_update(update, *args), closed=ErrorCode.CYCLE_CLOSED
+        )
 
     # --- cycle ------------------------------------------------------------------------------
 
@@ -341,13 +347,17 @@ class AwardService:
             )
         if honor is None or honor.workflow_id is None:
             raise DomainError(ErrorCode.HONOR_NOT_FOUND)
+        if honor.revoked_on is not None:
+            raise DomainError(ErrorCode.ALREADY_REVOKED)
         return self._client.get_workflow_handle(honor.workflow_id)
 
     async def _honor_update(
         self, credit_code: str, award: Award, year: int | None, update: Any, *args: Any
     ) -> Any:
         handle = await self._honor(credit_code, award, year)
-        return await self._send(lambda: handle.execute_update(update, *args))
+        return await self._send(
+            lambda: handle.execute_update(update, *args), closed=ErrorCode.ALREADY_REVOKED
+        )
 
     async def report_incident(
         self, credit_code: str, award: Award, year: int | None, cmd: IncidentCommand

@@ -9,8 +9,12 @@ from temporalio.service import RPCError, RPCStatusCode
 from domain.errors import DomainError, ErrorCode
 
 
-def from_temporal(err: Exception) -> DomainError | None:
-    """The domain error a refused update or a missing/closed workflow stands for."""
+def from_temporal(err: Exception, closed: ErrorCode = ErrorCode.CYCLE_CLOSED) -> DomainError | None:
+    """The domain error a refused update or a missing/closed workflow stands for.
+
+    An update to a workflow that has completed is answered NOT_FOUND ("update … not found"
+    or "workflow execution already completed"): that is `closed`, not a missing record.
+    """
     if isinstance(err, WorkflowUpdateFailedError):
         cause = err.cause
         if isinstance(cause, ApplicationError) and cause.type:
@@ -22,11 +26,12 @@ def from_temporal(err: Exception) -> DomainError | None:
         return DomainError(ErrorCode.INVALID_INPUT, str(cause))
     if isinstance(err, RPCError):
         if err.status == RPCStatusCode.NOT_FOUND:
-            if "completed" in err.message or "closed" in err.message:
-                return DomainError(ErrorCode.CYCLE_CLOSED)
-            return DomainError(ErrorCode.NOT_FOUND, "流程不存在")
+            if "workflow" in err.message.lower() and "not found" in err.message.lower():
+                if "completed" not in err.message:
+                    return DomainError(ErrorCode.NOT_FOUND, "流程不存在")
+            return DomainError(closed)
         if err.status == RPCStatusCode.FAILED_PRECONDITION:
-            return DomainError(ErrorCode.CYCLE_CLOSED)
+            return DomainError(closed)
     return None
 
 

@@ -94,7 +94,7 @@ async def cycles(session: AsyncSession, year: int | None = None) -> list[CycleVi
                 site_score=_score(app.site_score),
                 total_score=_score(app.total_score),
             )
-            for app, org in rows.tuples()
+            for app, org in rows.all()
         ]
         views.append(
             CycleView(
@@ -121,7 +121,7 @@ async def honors(session: AsyncSession, on: date, *, active_only: bool = False) 
         .order_by(Honor.year, Organization.credit_code, Honor.award)
     )
     views = []
-    for honor, org in rows.tuples():
+    for honor, org in rows.all():
         dates = HonorDates(
             valid_until=honor.valid_until,
             revocation_window_closes=honor.revocation_window_closes,
@@ -176,5 +176,5 @@ async def notices(
             body=n.body,
             published_at=n.published_at,
         )
-        for n, code in rows.tuples()
+        for n, code in rows.all()
     ]

@@ -18,7 +18,7 @@ async def organization_ids(session: AsyncSession, codes: Collection[str]) -> dic
             Organization.credit_code.in_(set(codes))
         )
     )
-    return dict(rows.tuples().all())
+    return {row[0]: row[1] for row in rows}
 
 
 async def reviewer_ids(session: AsyncSession, codes: Collection[str]) -> dict[str, int]:
@@ -27,4 +27,4 @@ async def reviewer_ids(session: AsyncSession, codes: Collection[str]) -> dict[st
     rows = await session.execute(
         select(Reviewer.code, Reviewer.id).where(Reviewer.code.in_(set(codes)))
     )
-    return dict(rows.tuples().all())
+    return {row[0]: row[1] for row in rows}

@@ -218,17 +218,10 @@ async def _write_objections(session: AsyncSession, cycle: Cycle, p: CycleProject
         for o in await session.scalars(select(Objection).where(Objection.cycle_id == cycle.id))
     }
     orgs = await organization_ids(session, [o.credit_code for o in p.objections])
-    app_ids = dict(
-        (
-            await session.execute(
-                select(Application.organization_id, Application.id).where(
-                    Application.cycle_id == cycle.id
-                )
-            )
-        )
-        .tuples()
-        .all()
+    result = await session.execute(
+        select(Application.organization_id, Application.id).where(Application.cycle_id == cycle.id)
     )
+    app_ids = {org_id: app_id for org_id, app_id in result.all()}
     for o in p.objections:
         row = rows.get(o.number)
         if row is None:

@@ -3,8 +3,6 @@ shortlist, cancellation — each seen afterwards by the users concerned."""
 
 from __future__ import annotations
 
-import pytest
-
 from tests.api.support import Api, error_code
 from tests.api.world import (
     PANEL,
@@ -78,11 +76,6 @@ async def test_cancelling_a_cycle_ends_every_pending_application(api: Api) -> No
     assert outcomes == {"cancelled"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="lead: an update to a finished cycle workflow comes back as not_found "
-    "('update … not found' from the server); expected cycle_closed",
-)
 async def test_a_cancelled_cycle_refuses_further_commands(api: Api) -> None:
     await populate(api)
     year = await open_cycle(api)

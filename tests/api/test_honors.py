@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-import pytest
-
 from tests.api.support import Api, error_code, eventually
 from tests.api.world import A, B, populate
 
@@ -54,11 +52,6 @@ async def test_fraud_revokes_an_honor_once_the_government_approves(api: Api) -> 
     assert [h["credit_code"] for h in own] == [B]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="lead: an update to a finished honor workflow comes back as not_found "
-    "('update … not found' from the server); expected already_revoked",
-)
 async def test_a_revoked_honor_refuses_further_reports(api: Api) -> None:
     await populate(api)
     awarded_on = api.clock.today() - timedelta(days=400)
