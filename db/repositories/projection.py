@@ -221,7 +221,7 @@ async def _write_objections(session: AsyncSession, cycle: Cycle, p: CycleProject
     result = await session.execute(
         select(Application.organization_id, Application.id).where(Application.cycle_id == cycle.id)
     )
-    app_ids = {org_id: app_id for org_id, app_id in result.all()}
+    app_ids: dict[int, int] = dict(result.all())
     for o in p.objections:
         row = rows.get(o.number)
         if row is None:
