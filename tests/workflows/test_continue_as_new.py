@@ -62,7 +62,7 @@ async def test_cycle_continues_as_new_and_keeps_applications_and_deadline(
             task_queue=task_queue,
         )
         first_run = started.result_run_id
-        handle = env.client.get_workflow_handle_for(AwardCycleWorkflow.run, workflow_id)
+        handle = env.client.get_workflow_handle(workflow_id)
         for n, code in enumerate(codes):
             _ = await handle.execute_update(
                 AwardCycleWorkflow.apply,

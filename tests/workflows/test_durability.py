@@ -224,7 +224,7 @@ async def _drive_into_publicity(service: AwardService) -> None:
 
 
 async def _status(client: Client) -> CycleStatus:
-    handle = client.get_workflow_handle_for(AwardCycleWorkflow.run, "cycle-2030")
+    handle = client.get_workflow_handle("cycle-2030")
     status = await handle.query(AwardCycleWorkflow.status)
     assert isinstance(status, CycleStatus)
     return status
