@@ -12,10 +12,16 @@ from temporalio import activity
 from db.models import Honor
 from db.repositories.honors import add_record, eligibility_data, upsert_honor
 from db.repositories.lookups import organization_ids
-from db.repositories.projection import write_projection
+from db.repositories.projection import create_tasks, write_projection
 from db.session import transaction
 from workflows.honor_messages import CreditRecordEntry, HonorProjection
-from workflows.messages import CycleProjection, FactsRequest, FactsResponse, HonorGrants
+from workflows.messages import (
+    CycleProjection,
+    FactsRequest,
+    FactsResponse,
+    HonorGrants,
+    VerificationRequest,
+)
 
 
 class RecordsActivities:
@@ -28,6 +34,12 @@ class RecordsActivities:
         async with transaction(self._sessions) as session:
             data = await eligibility_data(session, request.credit_codes)
         return FactsResponse(organizations=data)
+
+    @activity.defn(name="create-verification-tasks")
+    async def create_verification_tasks(self, request: VerificationRequest) -> int:
+        """One task per department and application (§4(1)); a retry creates nothing new."""
+        async with transaction(self._sessions) as session:
+            return await create_tasks(session, request.workflow_id, request.credit_codes)
 
     @activity.defn(name="project-cycle")
     async def project_cycle(self, projection: CycleProjection) -> None:

@@ -22,6 +22,7 @@ def activities(sessions: async_sessionmaker[AsyncSession]) -> list[Callable[...,
     notices = NoticeActivities(sessions)
     return [
         records.load_eligibility_facts,
+        records.create_verification_tasks,
         records.project_cycle,
         records.register_honors,
         records.project_honor,

@@ -41,6 +41,7 @@ from workflows.messages import (
     ScoreItems,
     ShortlistCommand,
     Stage,
+    VerificationRequest,
 )
 
 with workflow.unsafe.imports_passed_through():
@@ -107,9 +108,22 @@ class Transitions(TimedWorkflow):
     # --- qualification (§4(1)) --------------------------------------------------------------
 
     async def deadline_passed(self) -> None:
+        """Intake closes; the departments are asked to verify every application (§4(1))."""
         if self._state.phase == Phase.OPEN:
             self._state.phase = Phase.QUALIFICATION
             await self.project([])
+            if workflow.patched("verification-tasks"):
+                await self.call(
+                    RecordsActivities.create_verification_tasks,
+                    VerificationRequest(
+                        workflow_id=self._wf,
+                        credit_codes=[
+                            a.credit_code
+                            for a in self._state.applications.values()
+                            if a.outcome == Outcome.PENDING
+                        ],
+                    ),
+                )
 
     async def qualify(self) -> None:
         """Eligibility E1–E8 at the reference date (the deadline), plus department findings."""

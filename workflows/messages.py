@@ -290,6 +290,13 @@ class OrganizationEligibilityData(_Model):
     honors: list[HeldHonor]
 
 
+class VerificationRequest(_Model):
+    """Ask the departments to verify these applications (§4(1))."""
+
+    workflow_id: str
+    credit_codes: list[str]
+
+
 class FactsResponse(_Model):
     organizations: dict[str, OrganizationEligibilityData]
 

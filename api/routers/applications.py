@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.auth import AnyUser, AsApplicant, AsOffice, OfficeOrApplicant, OfficialsOrApplicant
+from api.auth import (
+    AnyUser,
+    AsApplicant,
+    AsOffice,
+    OfficeOrApplicant,
+    Officials,
+    OfficialsOrApplicant,
+)
 from api.context import Service, Sessions
 from api.routers.params import Year
 from api.schemas.applications import (
@@ -13,11 +20,13 @@ from api.schemas.applications import (
     FindingCreate,
     QualificationOut,
     ReasonOut,
+    VerificationTaskOut,
 )
 from api.schemas.base import Done
+from domain.departments import DEPARTMENT_NAMES, Department
 from domain.errors import DomainError, ErrorCode
 from domain.scoring import round_half_up
-from services import views
+from services import verification, views
 from services.accounts import Role, Viewer
 from services.views import ApplicationRow
 
@@ -122,7 +131,7 @@ async def record_finding(
         passed=body.passed,
         reason=body.reason,
         note=body.note,
-        department=body.department,
+        department=body.department.value if body.department else "",
     )
     return Done(message="核查意见已记录")
 
@@ -138,6 +147,24 @@ async def qualification(
         outcome=row.application.outcome,
         reasons=reasons(row),
     )
+
+
+@router.get(ONE + "/verification-tasks", summary="职能部门核查任务及完成情况")
+async def verification_tasks(
+    year: Year, credit_code: str, viewer: Officials, sessions: Sessions
+) -> list[VerificationTaskOut]:
+    row = await visible(sessions, viewer, year, credit_code)
+    async with sessions() as session:
+        tasks = await verification.tasks_of(session, row.application.id)
+    return [
+        VerificationTaskOut(
+            department=t.department,
+            department_name=DEPARTMENT_NAMES.get(Department(t.department), t.department),
+            requested_at=t.created_at,
+            done_at=t.done_at,
+        )
+        for t in tasks
+    ]
 
 
 @router.post(ONE + "/site-report/confirm", summary="申报组织确认现场评审报告")

@@ -7,6 +7,7 @@ from datetime import datetime
 from pydantic import Field
 
 from api.schemas.base import Request, Response
+from domain.departments import Department
 from domain.types import Award
 
 
@@ -40,6 +41,15 @@ class ApplicationOut(Response):
     site_report_confirmed_at: datetime | None = None
 
 
+class VerificationTaskOut(Response):
+    """A department asked to verify the application (§4(1)), and whether it has reported."""
+
+    department: str
+    department_name: str
+    requested_at: datetime
+    done_at: datetime | None
+
+
 class QualificationOut(Response):
     credit_code: str
     eligible: bool | None = Field(description="尚未审查时为空")
@@ -51,7 +61,11 @@ class FindingCreate(Request):
     passed: bool = Field(description="核查是否通过")
     reason: str | None = Field(default=None, max_length=50, description="不通过的原因代码")
     note: str = Field(default="", max_length=2000, description="说明")
-    department: str = Field(default="", max_length=50, description="核查部门")
+    department: Department | None = Field(
+        default=None,
+        description="核查部门：market_supervision 市场监管、ecology_environment 生态环境、"
+        "emergency_management 应急管理、economy_information 经信（亩均效益）",
+    )
 
 
 class MaterialOut(Response):

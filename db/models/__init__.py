@@ -7,6 +7,7 @@ from db.models.cycles import (
     Objection,
     PanelMember,
     Score,
+    VerificationTask,
     Vote,
 )
 from db.models.honors import Honor
@@ -28,6 +29,7 @@ __all__ = [
     "Reviewer",
     "ReviewerTie",
     "Score",
+    "VerificationTask",
     "Vote",
 ]
 

@@ -93,6 +93,18 @@ class DepartmentFinding(TimestampMixin, Base):
     source_key: Mapped[str] = mapped_column(String(200), unique=True)
 
 
+class VerificationTask(TimestampMixin, Base):
+    """A department asked to verify an application's facts (§4(1)); done once it reports."""
+
+    __tablename__ = "verification_tasks"
+    __table_args__ = (UniqueConstraint("application_id", "department"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    department: Mapped[str] = mapped_column(String(50))
+    done_at: Mapped[datetime | None]
+
+
 class Vote(TimestampMixin, Base):
     __tablename__ = "votes"
     __table_args__ = (UniqueConstraint("cycle_id", "award", "round"),)

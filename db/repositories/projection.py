@@ -10,8 +10,19 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.base import utcnow
-from db.models import Application, Cycle, Objection, PanelMember, Score, Vote
+from db.models import (
+    Application,
+    Cycle,
+    DepartmentFinding,
+    Objection,
+    Organization,
+    PanelMember,
+    Score,
+    VerificationTask,
+    Vote,
+)
 from db.repositories.lookups import organization_ids, reviewer_ids
+from domain.departments import departments_for
 from workflows.messages import ApplicationState, CycleProjection, Stage
 
 
@@ -133,7 +144,58 @@ async def _upsert_application(
     await session.flush()
     for stage in Stage:
         await _write_panel(session, app.id, stage, s, reviewers)
+    await _write_findings(session, cycle, app, s)
     return app
+
+
+async def _write_findings(
+    session: AsyncSession, cycle: Cycle, app: Application, s: ApplicationState
+) -> None:
+    """Department findings, each once; a department's finding completes its task."""
+    for n, finding in enumerate(s.findings):
+        await _insert_ignore(
+            session,
+            DepartmentFinding,
+            ["source_key"],
+            source_key=f"{cycle.workflow_id}:{s.credit_code}:{n}",
+            application_id=app.id,
+            department=finding.department,
+            passed=finding.passed,
+            reason=finding.reason,
+            note=finding.note,
+            created_at=utcnow(),
+        )
+    reported = {f.department for f in s.findings}
+    for task in await session.scalars(
+        select(VerificationTask).where(
+            VerificationTask.application_id == app.id, VerificationTask.done_at.is_(None)
+        )
+    ):
+        if task.department in reported:
+            task.done_at = utcnow()
+
+
+async def create_tasks(session: AsyncSession, workflow_id: str, credit_codes: list[str]) -> int:
+    """Verification tasks for the departments that check each application (§4(1))."""
+    rows = await session.execute(
+        select(Application.id, Organization.industrial)
+        .join(Cycle, Cycle.id == Application.cycle_id)
+        .join(Organization, Organization.id == Application.organization_id)
+        .where(Cycle.workflow_id == workflow_id, Organization.credit_code.in_(credit_codes))
+    )
+    created = 0
+    for application_id, industrial in rows.all():
+        for department in departments_for(industrial):
+            await _insert_ignore(
+                session,
+                VerificationTask,
+                ["application_id", "department"],
+                application_id=application_id,
+                department=department.value,
+                created_at=utcnow(),
+            )
+            created += 1
+    return created
 
 
 async def _write_panel(

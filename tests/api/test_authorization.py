@@ -63,6 +63,7 @@ ALLOWED: dict[tuple[str, str], frozenset[str] | None] = {
     ("POST", APP + "/withdraw"): frozenset({OFFICE, APPLICANT}),
     ("POST", APP + "/findings"): frozenset({OFFICE}),
     ("GET", APP + "/qualification"): READERS | {APPLICANT},
+    ("GET", APP + "/verification-tasks"): READERS,
     ("POST", APP + "/site-report/confirm"): frozenset({APPLICANT}),
     ("POST", APP + "/materials"): frozenset({OFFICE, APPLICANT}),
     ("GET", APP + "/materials"): EVERYONE - {GOVERNMENT},

@@ -3,7 +3,7 @@ shortlist, cancellation — each seen afterwards by the users concerned."""
 
 from __future__ import annotations
 
-from tests.api.support import Api, error_code
+from tests.api.support import Api, error_code, eventually
 from tests.api.world import (
     PANEL,
     A,
@@ -30,9 +30,24 @@ async def test_findings_withdrawal_early_close_and_a_named_shortlist(api: Api) -
         "passed": False,
         "reason": "non_compliant_operation",
         "note": "环保处罚",
-        "department": "生态环境",
+        "department": "ecology_environment",
     }
+    tasks_path = f"{base}/{B}/verification-tasks"
+
+    async def tasks_requested() -> bool:
+        return len((await api.get("office", tasks_path, expect=200)).json()) == 4
+
+    await eventually(tasks_requested)
     await api.post("office", f"{base}/{B}/findings", json=finding, expect=201)
+    tasks = {t["department"]: t for t in (await api.get("office", tasks_path)).json()}
+    assert set(tasks) == {  # an industrial enterprise: 亩均效益 is verified too (E6)
+        "market_supervision",
+        "ecology_environment",
+        "emergency_management",
+        "economy_information",
+    }
+    assert tasks["ecology_environment"]["done_at"] is not None
+    assert tasks["market_supervision"]["done_at"] is None
     unknown = await api.post(
         "office", f"{base}/{A}/findings", json={"passed": False, "reason": "bad_luck"}
     )

@@ -52,7 +52,7 @@ async def test_a_cycle_from_call_for_applications_to_the_honors_register(api: Ap
     await api.post(
         "office",
         f"/cycles/{year}/applications/{B}/findings",
-        json={"passed": True, "department": "市场监管"},
+        json={"passed": True, "department": "market_supervision"},
         expect=201,
     )
     await api.post("office", f"/cycles/{year}/close-qualification", expect=200)

@@ -19,6 +19,7 @@ def test_registered_activity_names_are_pinned() -> None:
     names = sorted(str(activity._Definition.must_from_callable(fn).name) for fn in fns)
     assert names == [
         "add-credit-record",
+        "create-verification-tasks",
         "load-eligibility-facts",
         "project-cycle",
         "project-honor",
