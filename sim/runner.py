@@ -27,6 +27,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from db.migrate import upgrade
 from db.session import create_engine, session_factory, transaction
+from domain.credit_code import is_valid_credit_code
 from domain.dates import SHANGHAI
 from domain.errors import DomainError, ErrorCode
 from domain.rules import RulesError, load_rules
@@ -146,8 +147,12 @@ async def _register(ctx: Context, rules: Any) -> None:
     """The office's records before the scenario starts: organizations, reviewers, honors."""
     scenario = ctx.scenario
     for key, org in scenario.organizations.items():
+        if not is_valid_credit_code(org.credit_code.strip().upper()):
+            # Registered as the office would try to: refused, shown on first use (§6).
+            ctx.invalid[key] = org.credit_code
+            continue
         data = OrganizationCreate(
-            credit_code=org.credit_code[:18] or "-",
+            credit_code=org.credit_code,
             name=org.name,
             county=org.county,
             registered_on=org.registered_on,
@@ -157,12 +162,9 @@ async def _register(ctx: Context, rules: Any) -> None:
             mu_efficiency=org.mu_efficiency,
             record=[RecordCreate(on=r.on, kind=r.kind, note=r.note) for r in org.record],
         )
-        try:
-            async with transaction(ctx.sessions) as session:
-                created = await registry.register_organization(session, data)
-            ctx.codes[key] = created.credit_code
-        except DomainError:
-            ctx.invalid[key] = org.credit_code
+        async with transaction(ctx.sessions) as session:
+            created = await registry.register_organization(session, data)
+        ctx.codes[key] = created.credit_code
     for key, reviewer in scenario.reviewers.items():
         async with transaction(ctx.sessions) as session:
             await registry.register_reviewer(

@@ -39,9 +39,9 @@ class RecordEntryIn(_Model):
 
 
 class OrganizationIn(_Model):
-    name: str
-    credit_code: str
-    county: str = "庆元县"
+    name: str = Field(min_length=1, max_length=200)
+    credit_code: str = Field(min_length=1)
+    county: str = Field(default="庆元县", min_length=1, max_length=50)
     registered_on: date
     industry: Industry
     industrial: bool = False
@@ -70,7 +70,7 @@ class HonorIn(_Model):
 
 
 class ReviewerIn(_Model):
-    name: str
+    name: str = Field(min_length=1, max_length=100)
     industries: list[Industry] = Field(default_factory=list)
     employer: str | None = None
     ties: list[str] = Field(default_factory=list)
@@ -326,10 +326,36 @@ def _lines(text: str) -> list[int]:
     return []
 
 
-def _explain(err: ValidationError) -> str:
+def _explain(err: ValidationError, text: str | None = None) -> str:
     first = err.errors()[0]
     where = ".".join(str(p) for p in first["loc"])
+    line = _line_of(text, first["loc"]) if text is not None else None
+    if line is not None:
+        where = f"{where}（第 {line} 行 / line {line}）"
     return f"{where}: {first['msg']}" if where else first["msg"]
+
+
+def _line_of(text: str, loc: tuple[int | str, ...]) -> int | None:
+    """1-based line of the deepest YAML node on the path `loc` (for error messages)."""
+    try:
+        node = yaml.compose(text)
+    except yaml.YAMLError:
+        return None
+    line = None
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            found = [v for k, v in node.value if str(k.value) == str(part)]
+            if not found:
+                break
+            node = found[0]
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            if part >= len(node.value):
+                break
+            node = node.value[part]
+        else:
+            break
+        line = node.start_mark.line + 1
+    return line
 
 
 def parse_scenario(text: str) -> Scenario:
@@ -342,7 +368,7 @@ def parse_scenario(text: str) -> Scenario:
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as err:
-        raise ScenarioError(f"情景文件无效 / invalid scenario: {_explain(err)}") from None
+        raise ScenarioError(f"情景文件无效 / invalid scenario: {_explain(err, text)}") from None
     lines = _lines(text)
     actions = []
     for index, entry in enumerate(scenario.timeline):

@@ -197,6 +197,7 @@ class AwardCycleWorkflow(Transitions):
                 panel.scores.pop(cmd.reviewer, None)
                 if panel.leader == cmd.reviewer:
                     panel.leader = None
+                self.refresh_stage_score(app, stage)
                 withdrawn = True
         if withdrawn:
             await self.notify(
@@ -250,6 +251,9 @@ class AwardCycleWorkflow(Transitions):
     async def close_stage(self, cmd: CloseStageCommand) -> None:
         self._state.document_closed_early_reason = cmd.reason
         self._state.phase = Phase.SHORTLIST
+        if workflow.patched("close-stage-cancels-reminders"):
+            for name in ("document_reminder", "document_overdue"):
+                self._timers.pop(name, None)
         await self.project([])
 
     @close_stage.validator
@@ -262,7 +266,7 @@ class AwardCycleWorkflow(Transitions):
 
     @shortlist.validator
     def _validate_shortlist(self, cmd: ShortlistCommand) -> None:
-        self._check(checks.check_shortlist, self._state, cmd)
+        self._check(checks.check_shortlist, self._state, cmd, self._rules)
 
     @workflow.update(name="confirm-site-report")
     async def confirm_site_report(self, cmd: ConfirmSiteReportCommand) -> None:
@@ -274,7 +278,7 @@ class AwardCycleWorkflow(Transitions):
 
     @confirm_site_report.validator
     def _validate_confirm(self, cmd: ConfirmSiteReportCommand) -> None:
-        self._check(checks.check_confirm_site_report, self._state, cmd)
+        self._check(checks.check_confirm_site_report, self._state, cmd, self._rules)
 
     # --- committee, publicity, approval (§4(4)–§4(6)) ---------------------------------------
 

@@ -162,8 +162,8 @@ def in_document_review(state: CycleState) -> list[ApplicationState]:
     return [a for a in state.applications.values() if a.eligible and a.outcome == Outcome.PENDING]
 
 
-def document_complete(state: CycleState) -> bool:
-    return all(a.document.complete() for a in in_document_review(state))
+def document_complete(state: CycleState, rules: ProgramRules) -> bool:
+    return all(a.document.complete(rules.panel.min_size) for a in in_document_review(state))
 
 
 def check_close_stage(state: CycleState, stage: Stage) -> None:
@@ -172,10 +172,10 @@ def check_close_stage(state: CycleState, stage: Stage) -> None:
     require_phase(state, Phase.DOCUMENT_REVIEW)
 
 
-def check_shortlist(state: CycleState, cmd: ShortlistCommand) -> None:
+def check_shortlist(state: CycleState, cmd: ShortlistCommand, rules: ProgramRules) -> None:
     """§4(2): fixed once every panel has all its scores, or after an early close."""
     require_phase(state, Phase.DOCUMENT_REVIEW, Phase.SHORTLIST)
-    if state.document_closed_early_reason is None and not document_complete(state):
+    if state.document_closed_early_reason is None and not document_complete(state, rules):
         raise DomainError(E.REVIEWS_INCOMPLETE)
     if cmd.auto == (cmd.credit_codes is not None):
         raise DomainError(E.INVALID_INPUT, "须指定入围名单或选择自动推荐（二者之一）")
@@ -187,10 +187,12 @@ def check_shortlist(state: CycleState, cmd: ShortlistCommand) -> None:
             raise DomainError(E.REVIEWS_INCOMPLETE, f"{code} 尚无资料评审得分")
 
 
-def check_confirm_site_report(state: CycleState, cmd: ConfirmSiteReportCommand) -> None:
+def check_confirm_site_report(
+    state: CycleState, cmd: ConfirmSiteReportCommand, rules: ProgramRules
+) -> None:
     app = application(state, cmd.credit_code)
     check_stage_open(state, app, Stage.SITE)
-    if not app.site.complete():
+    if not app.site.complete(rules.panel.min_size):
         raise DomainError(E.REVIEWS_INCOMPLETE, "现场评审评分尚未完成，报告未形成")
 
 
@@ -214,6 +216,7 @@ def check_objection(state: CycleState, cmd: ObjectionCommand, now: datetime) -> 
     """§4(5): real-name objections while publicity is open, about a listed organization."""
     if state.phase == Phase.CANCELLED:
         raise DomainError(E.CYCLE_CLOSED)
+    _runoff_pending(state)
     if state.publicity_opens is None or now < state.publicity_opens:
         raise DomainError(E.NOT_IN_PHASE, "公示尚未开始")
     assert state.publicity_closes is not None
@@ -245,7 +248,15 @@ def check_committee_decision(state: CycleState, cmd: CommitteeDecisionCommand) -
         raise DomainError(E.OBJECTION_NOT_SUBSTANTIATED)
 
 
+def _runoff_pending(state: CycleState) -> None:
+    if state.phase == Phase.COMMITTEE and any(r.runoff for r in state.results.values()):
+        raise DomainError(
+            E.RUNOFF_REQUIRED, "、".join(code for r in state.results.values() for code in r.runoff)
+        )
+
+
 def check_approve(state: CycleState, strike: list[str]) -> None:
+    _runoff_pending(state)
     require_phase(state, Phase.APPROVAL)
     listed = set(published_list(state))
     for code in strike:

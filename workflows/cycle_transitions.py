@@ -174,7 +174,7 @@ class Transitions(TimedWorkflow):
         self._schedule_stage(Stage.DOCUMENT, self._rules.review.document_days)
         await self.notify(drafts)
         await self.project(None)
-        await self._maybe_document_done()
+        await self.maybe_document_done()
 
     def _schedule_stage(self, stage: Stage, days: int) -> None:
         due = self.now().date() + timedelta(days=days)
@@ -213,7 +213,8 @@ class Transitions(TimedWorkflow):
         )
 
     async def escalate(self, stage: Stage) -> None:
-        late = [a for a in self._stage_apps(stage) if not a.stage(stage).complete()]
+        size = self._rules.panel.min_size
+        late = [a for a in self._stage_apps(stage) if not a.stage(stage).complete(size)]
         if late:
             await self.notify(
                 [texts.review_overdue(self._wf, self._year, stage.value, len(late), self.now())]
@@ -221,9 +222,9 @@ class Transitions(TimedWorkflow):
 
     # --- document and site review (§4(2), §4(3)) --------------------------------------------
 
-    async def scores_changed(
-        self, app: ApplicationState, stage: Stage, items: list[ScoreItems]
-    ) -> None:
+    @staticmethod
+    def refresh_stage_score(app: ApplicationState, stage: Stage) -> None:
+        """Stage score = mean of the members' totals, unless a consensus stands (§3.2)."""
         panel = app.stage(stage)
         score = (
             stage_score(list(panel.scores.values()), panel.consensus)
@@ -234,17 +235,26 @@ class Transitions(TimedWorkflow):
             app.document_score = score
         else:
             app.site_score = score
-            if panel.complete() and not panel.report_notified:
+
+    async def scores_changed(
+        self, app: ApplicationState, stage: Stage, items: list[ScoreItems]
+    ) -> None:
+        panel = app.stage(stage)
+        self.refresh_stage_score(app, stage)
+        if stage == Stage.SITE:
+            if panel.complete(self._rules.panel.min_size) and not panel.report_notified:
                 panel.report_notified = True
                 await self.notify(
                     [texts.site_review_report(self._wf, self._year, app.credit_code, self.now())]
                 )
         await self.project([app.credit_code], items)
         if stage == Stage.DOCUMENT:
-            await self._maybe_document_done()
+            await self.maybe_document_done()
 
-    async def _maybe_document_done(self) -> None:
-        if self._state.phase == Phase.DOCUMENT_REVIEW and document_complete(self._state):
+    async def maybe_document_done(self) -> None:
+        if self._state.phase == Phase.DOCUMENT_REVIEW and document_complete(
+            self._state, self._rules
+        ):
             self._state.phase = Phase.SHORTLIST
             await self.project([])
 
@@ -285,7 +295,7 @@ class Transitions(TimedWorkflow):
         return chosen
 
     async def after_withdrawal(self) -> None:
-        await self._maybe_document_done()
+        await self.maybe_document_done()
         await self.maybe_start_committee()
 
     # --- committee (§4(4)) ------------------------------------------------------------------

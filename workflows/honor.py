@@ -70,13 +70,18 @@ class HonorWorkflow(TimedWorkflow):
             await self.sleep_until_due_or_woken()
             for name in self.pop_due():
                 await self._fire(name)
+        if workflow.patched("honor-open-after-revocation"):
+            # A revoked honor stays open and idle (no timers). A child completing after
+            # its abandoned parent has closed stalls the time-skipping test server, and
+            # with it every rehearsal; an idle workflow costs nothing (README, Decisions).
+            await workflow.wait_condition(lambda: False)
         await workflow.wait_condition(workflow.all_handlers_finished)
         return self._state
 
     async def _fire(self, name: str) -> None:
         wf, grant, now = self._input.workflow_id, self._grant, self.now()
         if name == "reapply_open":
-            await self.notify([texts.reapply_open(wf, grant, self._input.name, now)])
+            await self.notify(texts.reapply_open(wf, grant, self._input.name, now))
         elif name == "validity_expiring":
             assert self._dates.valid_until is not None
             await self.notify(

@@ -30,17 +30,30 @@ def _day(d: date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
-def reapply_open(wf: str, grant: HonorGrant, name: str, at: datetime) -> NoticeDraft:
+def reapply_open(wf: str, grant: HonorGrant, name: str, at: datetime) -> list[NoticeDraft]:
+    """§3.4: the organization and the office are both reminded."""
     award = AWARD_NAMES[grant.award]
-    return _draft(
-        f"{wf}:reapply_open",
-        "reapply_open",
-        "applicant",
-        grant,
-        at,
-        f"{award}再次申请提醒",
-        f"{name}于{grant.year}年度获得{award}，自{_day(to_business_date(at))}起可再次申请。",
-    )
+    body = f"{name}于{grant.year}年度获得{award}，自{_day(to_business_date(at))}起可再次申请。"
+    return [
+        _draft(
+            f"{wf}:reapply_open",
+            "reapply_open",
+            "applicant",
+            grant,
+            at,
+            f"{award}再次申请提醒",
+            body,
+        ),
+        _draft(
+            f"{wf}:reapply_open:office",
+            "reapply_open",
+            "office",
+            grant,
+            at,
+            f"{award}获奖组织可再次申请",
+            body,
+        ),
+    ]
 
 
 def validity_expiring(

@@ -196,8 +196,9 @@ class StageState(_Model):
     closed: bool = False
     report_notified: bool = False
 
-    def complete(self) -> bool:
-        return bool(self.members) and all(m in self.scores for m in self.members)
+    def complete(self, min_size: int = 1) -> bool:
+        """Every member has scored, and the panel still has its minimum size (§2(4))."""
+        return len(self.members) >= max(min_size, 1) and all(m in self.scores for m in self.members)
 
 
 class ApplicationState(_Model):

@@ -216,18 +216,12 @@ def test_invalid_scenario_is_refused_before_running(text: str, fragments: list[s
         assert fragment in str(raised.value)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: an invalid organizations/reviewers/honors entry is refused (exit 2) but the "
-    "message does not name its line (DESIGN §6: 'a message names the line'); only timeline "
-    "entries get one",
-)
 def test_invalid_organization_entry_names_its_line() -> None:
     text = HEAD.replace("industry: services", "industry: mining") + TIMELINE
     with pytest.raises(ScenarioError) as raised:
         parse_scenario(text)
-    assert "organizations.BAD" in str(raised.value)
-    assert "line 6" in str(raised.value)
+    assert "organizations.BAD.industry" in str(raised.value)
+    assert "line 7" in str(raised.value)  # the offending value's own line
 
 
 @pytest.mark.parametrize(
@@ -250,12 +244,6 @@ async def test_rules_override_error_names_the_key(rules: str, key: str) -> None:
     assert key in str(raised.value)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: an organization with an empty name (or county) passes the scenario parser, then "
-    "services' OrganizationCreate(min_length=1) raises a pydantic ValidationError inside the run: "
-    "`qaward simulate` exits 1 ('simulation failed') instead of 2 naming the entry",
-)
 async def test_organization_with_empty_name_is_an_invalid_file() -> None:
     text = HEAD.replace("name: 庆元县甲公司", 'name: ""') + TIMELINE
     with pytest.raises(ScenarioError, match=r"organizations\.A"):

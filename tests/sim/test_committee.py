@@ -126,7 +126,7 @@ def build_votes() -> Sim:
         name="李某",
         contact="13800000000",
         content="内容",
-        refused="not_in_phase",
+        refused="runoff_required",
         tag="objection_while_runoff_pending",
     )
     sim.do(

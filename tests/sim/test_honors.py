@@ -14,7 +14,6 @@ from typing import Any
 
 import pytest
 import yaml
-from temporalio.service import RPCError
 
 from tests.sim.builders import (
     Json,
@@ -162,15 +161,11 @@ def test_next_cycle_due_two_years_after_opening(lifetime: Json) -> None:
 
 
 def test_reapply_open_on_1_january(lifetime: Json) -> None:
-    assert notice_days(lifetime, "reapply_open", "shiitake") == ["2026-01-01"]
-    assert notice_days(lifetime, "reapply_open", "bamboo") == ["2029-01-01"]
+    # §3.4: the organization and the office are both reminded.
+    assert notice_days(lifetime, "reapply_open", "shiitake") == ["2026-01-01"] * 2
+    assert notice_days(lifetime, "reapply_open", "bamboo") == ["2029-01-01"] * 2
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: DESIGN 3.4 'the honor workflow reminds the organization and the office then', "
-    "but reapply_open is written once, for the applicant only (workflows/honor_texts.py)",
-)
 def test_reapply_open_reminds_the_organization_and_the_office(lifetime: Json) -> None:
     audiences = {n["audience"] for n in notices(lifetime, "reapply_open", "bamboo")}
     assert {"applicant", "office"} <= audiences
@@ -311,14 +306,6 @@ def build_after_closed_cycle() -> Sim:
 AFTER_CLOSED_CYCLE = build_after_closed_cycle()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=(TimeoutError, RPCError),
-    reason="BUG: once a cycle workflow has completed (next_cycle_due fired, 2 years after "
-    "opening), approving a revocation completes its abandoned child honor workflow and the "
-    "simulator's next clock advance hangs: env.sleep → RPCError('Timeout expired') after "
-    "~30 s, `qaward simulate` exits 1",
-)
 async def test_scenario_goes_on_after_revoking_an_honor_of_a_closed_cycle() -> None:
     # Normally ~4 s; the bound keeps the known hang from costing the RPC timeout.
     outcome = await asyncio.wait_for(simulate(AFTER_CLOSED_CYCLE), timeout=20)
@@ -437,7 +424,7 @@ def test_leap_day_honor_expires_after_its_last_day(leap_day: Json) -> None:
 def test_leap_day_notices(leap_day: Json) -> None:
     follow_ups = notice_days(leap_day, "follow_up_due", "L")
     assert {"2029-02-28", "2030-02-28", "2031-02-28", "2032-02-29"} <= set(follow_ups)
-    assert notice_days(leap_day, "reapply_open", "L") == ["2031-01-01"]
+    assert notice_days(leap_day, "reapply_open", "L") == ["2031-01-01"] * 2
     assert notice_days(leap_day, "validity_expiring", "L") in (["2032-08-28"], ["2032-08-27"])
     assert notice_days(leap_day, "next_cycle_due") == ["2029-03-01"]
     assert notice_days(leap_day, "award_bulletin") == ["2028-02-29"]

@@ -63,8 +63,6 @@ def build() -> Sim:
         award="quality",
         refused="invalid_credit_code",
         tag="nineteen_characters",
-        bug="BUG: sim/runner.py _register truncates credit_code[:18], so a 19-character code "
-        "whose first 18 characters are valid is registered and accepted",
     )
     sim.do(
         "apply", "2025-04-30T15:58:30Z", organization="Z", award="innovation", tag="apply_at_utc"

@@ -299,10 +299,6 @@ def build_withdrawal() -> Sim:
         "2025-05-09T09:00",
         organizations=["X"],
         refused="reviews_incomplete",
-        bug="BUG (interpretation of §3.2): after a declared conflict withdraws a reviewer who had "
-        "scored, the two-member panel counts as complete (StageState.complete ignores "
-        "panel.min_size), so the shortlist is fixed without the replacement the office was "
-        "told to make",
         tag="shortlist_with_two_member_panel",
     )
     return sim
@@ -321,11 +317,5 @@ def test_withdrawal_refusal(withdrawal: Json, tag: str, error: str) -> None:
     assert matches(refusal_of(WITHDRAWAL, withdrawal, tag), error)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: declare_conflict drops the withdrawn reviewer's score from the panel but does not "
-    "recompute the application's document_score, so the stale mean (600, 610, 620) = 610 still "
-    "counts for the shortlist and the total instead of mean(600, 610) = 605",
-)
 def test_withdrawn_score_no_longer_counts(withdrawal: Json) -> None:
     assert application(withdrawal, "X")["document_score"] == 605.0

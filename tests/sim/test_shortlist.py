@@ -128,13 +128,6 @@ def test_feedback_for_everyone_not_shortlisted(outcome: Json) -> None:
     assert {n["on"] for n in feedback} == {"2025-05-28"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: close_stage does not cancel the document stage's reminder/overdue timers (they "
-    "are only dropped when the shortlist is fixed), so after an early close reviewers are still "
-    "reminded to score a closed stage (review_reminder 2025-05-24) and the office gets "
-    "review_overdue (2025-05-27)",
-)
 def test_no_reminders_after_the_stage_was_closed_early(outcome: Json) -> None:
     assert [day for day in notice_days(outcome, "review_reminder") if day < "2025-05-28"] == []
     assert [day for day in notice_days(outcome, "review_overdue") if day < "2025-05-28"] == []

@@ -1,0 +1,596 @@
+"""`qaward bench` (`make bench`): generated cycles of 10, 100 and 1,000 applications.
+
+Each size runs in its own process (so peak RSS is that size's), on its own time-skipping
+server and throwaway SQLite database: the generated scenario goes through the simulator's
+runner end to end — intake, qualification, 3-member panels scoring both review stages,
+automatic shortlist (everyone, so the load grows with the size), site-report confirmations,
+votes, 7 days of publicity, approval, then five years of honor timers. The histories of every
+run of every workflow give the largest history and the operation counts (updates, signals,
+activities, timers, workflow starts); then, on the same server, the engine floor
+(`sim.floor`) repeats those operations on a minimal workflow.
+
+Printed: a Markdown table per size — wall time, peak RSS (our process + the test server),
+largest history, floor wall time and the ratio — and the operation counts. Exit status 1
+when a target is missed (each miss is named), 0 otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from pydantic import TypeAdapter
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from temporalio.api.enums.v1 import EventType
+from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
+
+from db.migrate import upgrade
+from db.models import Cycle, Honor
+from db.session import create_engine, session_factory
+from domain.credit_code import check_character
+from domain.dates import SHANGHAI
+from domain.rules import load_rules
+from domain.types import Award, Industry
+from qaward.temporal import runtime, test_server_path
+from sim import runner
+from sim.floor import ChildPlan, FloorChildWorkflow, FloorPlan, FloorWorkflow, noop
+from sim.scenario import Action, Scenario
+from workflows.messages import CycleInput
+
+WALL_TARGET_S = 120.0
+WALL_TARGET_SIZE = 1000
+HISTORY_TARGET = 10_240
+RATIO_TARGET = 2.0
+REVIEWERS_PER_INDUSTRY = 10
+PANEL = 3
+COMMITTEE = 9
+WINNERS_PER_AWARD = 3
+
+_ACTION: TypeAdapter[Any] = TypeAdapter(Action)
+
+
+def history_limit() -> int:
+    """The real workflows' continue-as-new threshold, which the floor applies too."""
+    found = CycleInput.model_fields.get("history_limit")
+    return int(found.default) if found is not None and found.default is not None else 7_000
+
+
+# --- the generated scenario ---------------------------------------------------------------
+
+
+def credit_code(prefix: str, serial: int) -> str:
+    """A valid 统一社会信用代码: 10-character prefix, 7-digit serial, GB 32100 check character."""
+    first17 = f"{prefix}{serial:07d}"
+    return first17 + check_character(first17)
+
+
+def _at(day: date, hour: int = 9, minute: int = 0) -> str:
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=SHANGHAI).isoformat()
+
+
+def _points(serial: int, salt: int) -> int:
+    """A reviewer-independent base score in 500..899, spread over the applications."""
+    return 500 + (serial * salt) % 400
+
+
+def scenario_data(size: int, year: int = 2025) -> dict[str, Any]:
+    """The scenario of one generated cycle with `size` applications, as a YAML-able mapping.
+
+    Every organization is eligible (registered long ago, excellence since 2015, industrial
+    ones graded A), applications alternate between the awards and run over all industries,
+    each industry has `REVIEWERS_PER_INDUSTRY` expert reviewers, and panels rotate among
+    them. The committee passes the best `WINNERS_PER_AWARD` of each award by total score.
+    """
+    industries = list(Industry)
+    keys = [f"O{i:04d}" for i in range(size)]
+    organizations: dict[str, Any] = {}
+    for i, key in enumerate(keys):
+        industrial = i % 3 == 0
+        organizations[key] = {
+            "name": f"庆元县基准测试{i:04d}号有限公司",
+            "credit_code": credit_code("91331126MA", i + 1),
+            "county": "庆元县",
+            "registered_on": "2010-01-01",
+            "industry": industries[i % len(industries)].value,
+            "industrial": industrial,
+            "excellence_since": "2015-01-01",
+            "mu_efficiency": {year - 1: "A"} if industrial else {},
+        }
+    reviewers: dict[str, Any] = {}
+    for k, industry in enumerate(industries):
+        for j in range(REVIEWERS_PER_INDUSTRY):
+            reviewers[f"R{k}{j}"] = {
+                "name": f"评审员{k}{j}",
+                "industries": [industry.value],
+                "employer": credit_code("91331126MB", k * 100 + j + 1),
+            }
+
+    def award(i: int) -> str:
+        return (Award.QUALITY if i % 2 == 0 else Award.INNOVATION).value
+
+    def panel(i: int) -> list[str]:
+        k = i % len(industries)
+        start = (i // len(industries)) % REVIEWERS_PER_INDUSTRY
+        return [f"R{k}{(start + n) % REVIEWERS_PER_INDUSTRY}" for n in range(PANEL)]
+
+    opened = date(year, 3, 3)
+    deadline = date(year, 5, 15)
+    timeline: list[dict[str, Any]] = [
+        {
+            "at": _at(opened),
+            "do": "open_cycle",
+            "year": year,
+            "application_deadline": deadline.isoformat(),
+        }
+    ]
+    intake_days = 60
+    for i, key in enumerate(keys):
+        day = date(year, 3, 10) + timedelta(days=i * intake_days // max(size, 1))
+        timeline.append({"at": _at(day), "do": "apply", "organization": key, "award": award(i)})
+    timeline.append({"at": _at(date(year, 5, 16)), "do": "close_qualification"})
+
+    totals: dict[str, float] = {}
+    for stage, assign_day, score_day, salt in (
+        ("document", date(year, 5, 19), date(year, 6, 1), 7919),
+        ("site", date(year, 6, 3), date(year, 6, 20), 104729),
+    ):
+        if stage == "site":
+            timeline.append({"at": _at(date(year, 6, 2)), "do": "shortlist", "auto": True})
+        timeline.append({"at": _at(assign_day), "do": "_mark"})
+        for i, key in enumerate(keys):
+            members = panel(i)
+            timeline.append(
+                {
+                    "do": "assign_panel",
+                    "stage": stage,
+                    "organization": key,
+                    "reviewers": members,
+                    "leader": members[0],
+                }
+            )
+        timeline.append({"at": _at(score_day), "do": "_mark"})
+        for i, key in enumerate(keys):
+            base = _points(i + 1, salt)
+            weight = 0.4 if stage == "document" else 0.6
+            totals[key] = totals.get(key, 0.0) + weight * (base + 10)
+            for n, reviewer in enumerate(panel(i)):
+                timeline.append(
+                    {
+                        "do": "score",
+                        "stage": stage,
+                        "organization": key,
+                        "reviewer": reviewer,
+                        "points": base + 10 * n,
+                    }
+                )
+    timeline.append({"at": _at(date(year, 6, 25)), "do": "_mark"})
+    timeline.extend({"do": "confirm_site_report", "organization": key} for key in keys)
+
+    for n, which in enumerate(Award):
+        entrants = sorted(
+            (k for i, k in enumerate(keys) if award(i) == which.value),
+            key=lambda k: (-totals[k], k),
+        )
+        if not entrants:
+            continue
+        winners = set(entrants[:WINNERS_PER_AWARD])
+        ballots = {
+            k: {"yes": COMMITTEE, "no": 0, "abstain": 0}
+            if k in winners
+            else {"yes": COMMITTEE // 2, "no": COMMITTEE - COMMITTEE // 2, "abstain": 0}
+            for k in entrants
+        }
+        timeline.append(
+            {
+                "at": _at(date(year, 7, 10), 15, 30 * n),
+                "do": "vote",
+                "award": which.value,
+                "present": COMMITTEE,
+                "ballots": ballots,
+            }
+        )
+    timeline.append({"at": _at(date(year, 7, 20)), "do": "approve", "strike": []})
+    timeline.append({"at": _at(date(year + 5, 7, 21)), "do": "snapshot"})
+    return {
+        "rules": {"shortlist": {"max_per_award": max(size, 1)}},
+        "committee": {"members": COMMITTEE},
+        "organizations": organizations,
+        "honors": [],
+        "reviewers": reviewers,
+        "timeline": _fold_marks(timeline),
+    }
+
+
+def _fold_marks(timeline: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`_mark` entries only carry a time: move it onto the next real action."""
+    folded: list[dict[str, Any]] = []
+    pending: str | None = None
+    for entry in timeline:
+        if entry["do"] == "_mark":
+            pending = entry["at"]
+            continue
+        if pending is not None:
+            entry = {"at": pending, **entry}
+            pending = None
+        folded.append(entry)
+    return folded
+
+
+def generate_scenario(size: int) -> Scenario:
+    """The parsed scenario (validated action by action, without a YAML round trip)."""
+    data = scenario_data(size)
+    scenario = Scenario.model_validate(data)
+    scenario.actions = [_ACTION.validate_python(entry) for entry in data["timeline"]]
+    return scenario
+
+
+# --- histories ----------------------------------------------------------------------------
+
+_COUNTED = {
+    EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED: "updates",
+    EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED: "signals",
+    EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED: "activities",
+    EventType.EVENT_TYPE_TIMER_STARTED: "timers",
+    EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED: "children",
+}
+
+
+@dataclass
+class Counts:
+    """Operations of one workflow (all its runs), read from its histories."""
+
+    runs: int = 0
+    largest: int = 0
+    updates: int = 0
+    signals: int = 0
+    activities: int = 0
+    timers: int = 0
+    children: int = 0
+
+    def add(self, other: Counts) -> None:
+        self.runs += other.runs
+        self.largest = max(self.largest, other.largest)
+        for name in ("updates", "signals", "activities", "timers", "children"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+async def workflow_counts(client: Client, workflow_id: str) -> Counts:
+    """Every run of `workflow_id`, latest first, back along the continue-as-new chain.
+
+    The time-skipping server has no visibility queries, so the chain is followed through
+    each run's first event (`continued_execution_run_id` names the run before it).
+    """
+    counts = Counts()
+    run_id: str | None = None
+    while True:
+        history = await client.get_workflow_handle(workflow_id, run_id=run_id).fetch_history()
+        events = history.events
+        counts.runs += 1
+        counts.largest = max(counts.largest, len(events))
+        for event in events:
+            name = _COUNTED.get(event.event_type)
+            if name is not None:
+                setattr(counts, name, getattr(counts, name) + 1)
+        started = events[0].workflow_execution_started_event_attributes
+        if not started.continued_execution_run_id:
+            return counts
+        run_id = started.continued_execution_run_id
+
+
+@dataclass
+class Load:
+    """The measured load: the cycle(s) as the floor's root, each honor as one child."""
+
+    root: Counts = field(default_factory=Counts)
+    children: dict[str, Counts] = field(default_factory=dict)
+
+    @property
+    def total(self) -> Counts:
+        total = Counts()
+        total.add(self.root)
+        for child in self.children.values():
+            total.add(child)
+        return total
+
+    @property
+    def starts(self) -> int:
+        return 1 + len(self.children)
+
+    def plan(self, prefix: str) -> FloorPlan:
+        return FloorPlan(
+            history_limit=history_limit(),
+            updates=self.total.updates,
+            signals=self.total.signals,
+            activities=self.root.activities,
+            timers=self.root.timers,
+            children=[
+                ChildPlan(workflow_id=f"{prefix}-{n}", activities=c.activities, timers=c.timers)
+                for n, c in enumerate(self.children.values())
+            ],
+        )
+
+
+async def measured_load(
+    client: Client, sessions: async_sessionmaker[AsyncSession], root_ids: Sequence[str] = ()
+) -> Load:
+    load = Load()
+    async with sessions() as session:
+        cycles = list(await session.scalars(select(Cycle.workflow_id)))
+        honors = [h for h in await session.scalars(select(Honor.workflow_id)) if h]
+    for workflow_id in [*cycles, *root_ids]:
+        load.root.add(await workflow_counts(client, workflow_id))
+    for workflow_id in honors:
+        load.children[workflow_id] = await workflow_counts(client, workflow_id)
+    return load
+
+
+# --- the engine floor ---------------------------------------------------------------------
+
+
+async def run_floor(env: WorkflowEnvironment, plan: FloorPlan) -> tuple[float, Counts]:
+    """The floor's wall time for `plan`, and the counts of what it actually did."""
+    task_queue = f"bench-floor-{uuid.uuid4()}"
+    workflow_id = f"bench-floor-{uuid.uuid4()}"
+    plan = plan.model_copy(
+        update={
+            "children": [
+                c.model_copy(update={"workflow_id": f"{workflow_id}-{n}"})
+                for n, c in enumerate(plan.children)
+            ]
+        }
+    )
+    client = env.client
+    async with Worker(
+        client,
+        task_queue=task_queue,
+        workflows=[FloorWorkflow, FloorChildWorkflow],
+        activities=[noop],
+    ):
+        started = time.perf_counter()
+        handle = await client.start_workflow(
+            FloorWorkflow.run, plan, id=workflow_id, task_queue=task_queue
+        )
+        # The SDK's overloads type an async update handler's result as a coroutine.
+        step: Any = FloorWorkflow.step
+        for n in range(plan.updates):
+            done: int = await handle.execute_update(step)
+            assert done == n + 1
+        for _ in range(plan.signals):
+            await handle.signal(FloorWorkflow.poke)
+        await handle.result()
+        wall = time.perf_counter() - started
+    counts = await workflow_counts(client, workflow_id)
+    for child in plan.children:
+        counts.add(await workflow_counts(client, child.workflow_id))
+    return wall, counts
+
+
+# --- one size, in its own process -----------------------------------------------------------
+
+
+@dataclass
+class SizeResult:
+    size: int
+    wall_s: float
+    setup_s: float
+    peak_rss_mb: float
+    python_rss_mb: float
+    server_rss_mb: float
+    largest_history: int
+    runs: int
+    floor_s: float
+    starts: int
+    updates: int
+    signals: int
+    activities: int
+    timers: int
+    floor_updates: int
+    floor_activities: int
+    floor_timers: int
+    floor_largest_history: int
+    rejected: int
+    honors: int
+    load_avg: float
+    """1-minute load average at the end: other work on the machine slows every figure."""
+
+    @property
+    def ratio(self) -> float:
+        return self.wall_s / self.floor_s if self.floor_s > 0 else float("inf")
+
+    def misses(self) -> list[str]:
+        found = []
+        if self.size >= WALL_TARGET_SIZE and self.wall_s >= WALL_TARGET_S:
+            found.append(
+                f"{self.size}: 用时 {self.wall_s:.1f} s ≥ {WALL_TARGET_S:.0f} s / wall time target"
+            )
+        if self.largest_history >= HISTORY_TARGET:
+            found.append(
+                f"{self.size}: 最大历史 {self.largest_history} ≥ {HISTORY_TARGET} 事件"
+                " / largest history target"
+            )
+        if self.ratio > RATIO_TARGET:
+            found.append(
+                f"{self.size}: 与引擎下限之比 {self.ratio:.2f} > {RATIO_TARGET}"
+                " / ratio to the engine floor target"
+            )
+        if self.rejected:
+            found.append(f"{self.size}: {self.rejected} 个动作被拒绝 / actions refused")
+        return found
+
+
+def _server_hwm_kb() -> int:
+    """Peak RSS (VmHWM) of this process's child processes (the test server), from /proc."""
+    best = 0
+    try:
+        tasks = list(Path(f"/proc/{os.getpid()}/task").iterdir())
+    except OSError:
+        return 0
+    for task in tasks:
+        try:
+            children = (task / "children").read_text().split()
+        except OSError:
+            continue
+        for pid in children:
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+            except OSError:
+                continue
+            for line in status.splitlines():
+                if line.startswith("VmHWM:"):
+                    best = max(best, int(line.split()[1]))
+    return best
+
+
+async def measure(size: int) -> SizeResult:
+    scenario = generate_scenario(size)
+    rules = load_rules(scenario.rules)
+    setup_started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="qaward-bench-") as tmp:
+        url = f"sqlite+aiosqlite:///{Path(tmp) / 'bench.sqlite3'}"
+        await asyncio.to_thread(upgrade, url)
+        engine = create_engine(url)
+        sessions = session_factory(engine)
+        env = await WorkflowEnvironment.start_time_skipping(
+            data_converter=pydantic_data_converter,
+            test_server_existing_path=str(test_server_path()),
+            runtime=runtime(),
+        )
+        try:
+            setup = time.perf_counter() - setup_started
+            started = time.perf_counter()
+            outcome = await runner._run(env, sessions, scenario, rules, False)
+            wall = time.perf_counter() - started
+            load = await measured_load(env.client, sessions)
+            floor_wall, floor = await run_floor(env, load.plan("floor"))
+            server_kb = _server_hwm_kb()
+        finally:
+            await env.shutdown()
+            await engine.dispose()
+    server_kb = max(server_kb, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+    python_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    total = load.total
+    return SizeResult(
+        size=size,
+        wall_s=wall,
+        setup_s=setup,
+        peak_rss_mb=(python_kb + server_kb) / 1024,
+        python_rss_mb=python_kb / 1024,
+        server_rss_mb=server_kb / 1024,
+        largest_history=total.largest,
+        runs=total.runs,
+        floor_s=floor_wall,
+        starts=load.starts,
+        updates=total.updates,
+        signals=total.signals,
+        activities=total.activities,
+        timers=total.timers,
+        floor_updates=floor.updates,
+        floor_activities=floor.activities,
+        floor_timers=floor.timers,
+        floor_largest_history=floor.largest,
+        rejected=len(outcome.rejected),
+        honors=len(outcome.honors),
+        load_avg=os.getloadavg()[0],
+    )
+
+
+# --- the command ----------------------------------------------------------------------------
+
+
+def _run_size(size: int) -> SizeResult:
+    """Run one size in a fresh interpreter; its JSON result is the last line of stdout."""
+    done = subprocess.run(
+        [sys.executable, "-m", "sim.bench", "--size", str(size)],
+        stdout=subprocess.PIPE,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0 or not done.stdout.strip():
+        raise RuntimeError(f"规模 {size} 的基准运行失败 / size {size} failed ({done.returncode})")
+    return SizeResult(**json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def render(results: Sequence[SizeResult]) -> str:
+    lines = [
+        "## 性能基准 / qaward bench",
+        "",
+        "| 申报数 size | 用时 wall s | 峰值内存 peak RSS MB | 最大历史 largest history"
+        " events | 引擎下限 floor s | 比值 ratio |",
+        "|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        lines.append(
+            f"| {r.size} | {r.wall_s:.1f} | {r.peak_rss_mb:.0f} | {r.largest_history} "
+            f"| {r.floor_s:.1f} | {r.ratio:.2f} |"
+        )
+    lines += [
+        "",
+        "| 申报数 size | 工作流启动 starts | 运行数 runs | 更新 updates | 信号 signals"
+        " | 活动 activities | 计时器 timers | Python RSS MB | 测试服务器 server RSS MB"
+        " | 负载 load avg |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        lines.append(
+            f"| {r.size} | {r.starts} | {r.runs} | {r.updates} | {r.signals} | {r.activities} "
+            f"| {r.timers} | {r.python_rss_mb:.0f} | {r.server_rss_mb:.0f} | {r.load_avg:.1f} |"
+        )
+    lines += [
+        "",
+        f"目标 / targets: {WALL_TARGET_SIZE} 个申报 < {WALL_TARGET_S:.0f} s；"
+        f"最大历史 < {HISTORY_TARGET} 事件；比值 ≤ {RATIO_TARGET}",
+    ]
+    return "\n".join(lines)
+
+
+def bench_command(sizes: list[int]) -> int:
+    results = []
+    for size in sizes:
+        print(f"bench: {size} 个申报 / applications …", file=sys.stderr, flush=True)
+        try:
+            results.append(_run_size(size))
+        except RuntimeError as err:
+            print(f"错误 / error: {err}", file=sys.stderr)
+            return 1
+    print(render(results))
+    misses = [miss for r in results for miss in r.misses()]
+    if misses:
+        print("\n未达标 / targets missed:")
+        for miss in misses:
+            print(f"- {miss}")
+        return 1
+    return 0
+
+
+def _main(argv: Sequence[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m sim.bench")
+    parser.add_argument("--size", type=int, required=True)
+    args = parser.parse_args(argv)
+    result = asyncio.run(measure(args.size))
+    print(json.dumps(asdict(result)), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    code = _main(sys.argv[1:])
+    sys.stderr.flush()
+    # The result is out; skip interpreter teardown, where the SDK's native threads can abort
+    # the process (`PyGILState_Release` at finalization) and turn a good run into a failure.
+    os._exit(code)

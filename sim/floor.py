@@ -1,0 +1,131 @@
+"""The engine floor of `qaward bench`: the same Temporal operations on a minimal workflow.
+
+`FloorWorkflow` takes as many updates and signals as the measured cycle did, runs as many
+no-op activities and timers, and starts one `FloorChildWorkflow` per honor, each with that
+honor's activities and timers. It continues as new past the same history limit as the real
+workflows (`FloorPlan.history_limit`). What remains is what the engine itself costs for that
+load; the bench reports our wall time as a multiple of it.
+
+Registered only by the bench's own worker (never by `worker.registry`).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from pydantic import BaseModel, ConfigDict, Field
+from temporalio import activity, workflow
+from temporalio.common import RetryPolicy
+from temporalio.workflow import ParentClosePolicy
+
+FLOOR_TIMEOUT = timedelta(seconds=60)
+FLOOR_RETRY = RetryPolicy(maximum_attempts=3)
+TIMER_STEP = timedelta(minutes=1)
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ChildPlan(_Model):
+    workflow_id: str
+    activities: int = 0
+    timers: int = 0
+
+
+class FloorPlan(_Model):
+    """The load to reproduce, and (across continue-as-new) how much of it is done."""
+
+    history_limit: int = 7_000
+    updates: int = 0
+    signals: int = 0
+    activities: int = 0
+    timers: int = 0
+    children: list[ChildPlan] = Field(default_factory=list)
+    updates_done: int = 0
+    signals_done: int = 0
+
+    def activities_of_update(self, index: int) -> int:
+        """The activities spread evenly over the updates (the first ones when there are none)."""
+        if not self.updates:
+            return self.activities if index == 0 else 0
+        return (
+            index + 1
+        ) * self.activities // self.updates - index * self.activities // self.updates
+
+
+@activity.defn(name="bench-floor-noop")
+async def noop() -> None:
+    return None
+
+
+async def _noops(count: int) -> None:
+    for _ in range(count):
+        await workflow.execute_activity(
+            noop, start_to_close_timeout=FLOOR_TIMEOUT, retry_policy=FLOOR_RETRY
+        )
+
+
+async def _timers(count: int) -> None:
+    for _ in range(count):
+        await workflow.sleep(TIMER_STEP)
+
+
+@workflow.defn(name="bench-floor")
+class FloorWorkflow:
+    @workflow.init
+    def __init__(self, plan: FloorPlan) -> None:
+        self._plan = plan
+
+    @workflow.run
+    async def run(self, plan: FloorPlan) -> int:
+        p = self._plan
+        if not p.updates and not p.updates_done:
+            await _noops(p.activities_of_update(0))
+        while p.updates_done < p.updates or p.signals_done < p.signals:
+            await workflow.wait_condition(
+                lambda: (
+                    (p.updates_done >= p.updates and p.signals_done >= p.signals)
+                    or self._too_long()
+                )
+            )
+            if self._too_long():
+                await workflow.wait_condition(workflow.all_handlers_finished)
+                workflow.continue_as_new(p)
+        await _timers(p.timers)
+        children = [
+            await workflow.start_child_workflow(
+                FloorChildWorkflow.run,
+                child,
+                id=child.workflow_id,
+                parent_close_policy=ParentClosePolicy.ABANDON,
+            )
+            for child in p.children
+        ]
+        # Waiting here lets the client's wait for this result skip time for the children too.
+        for handle in children:
+            await handle
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        return p.updates_done
+
+    def _too_long(self) -> bool:
+        return workflow.info().get_current_history_length() > self._plan.history_limit
+
+    @workflow.update(name="bench-floor-step")
+    async def step(self) -> int:
+        # The client sends one update at a time, so the count done is this update's index.
+        await _noops(self._plan.activities_of_update(self._plan.updates_done))
+        self._plan.updates_done += 1
+        return self._plan.updates_done
+
+    @workflow.signal(name="bench-floor-poke")
+    def poke(self) -> None:
+        self._plan.signals_done += 1
+
+
+@workflow.defn(name="bench-floor-child")
+class FloorChildWorkflow:
+    @workflow.run
+    async def run(self, plan: ChildPlan) -> None:
+        await _noops(plan.activities)
+        await _timers(plan.timers)
