@@ -49,9 +49,8 @@ class FloorPlan(_Model):
         """The activities spread evenly over the updates (the first ones when there are none)."""
         if not self.updates:
             return self.activities if index == 0 else 0
-        return (
-            index + 1
-        ) * self.activities // self.updates - index * self.activities // self.updates
+        done_after = self.activities * (index + 1) // self.updates
+        return done_after - self.activities * index // self.updates
 
 
 @activity.defn(name="bench-floor-noop")
