@@ -30,6 +30,9 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
             cursor = dbapi_conn.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA journal_mode=WAL")
+            # In WAL mode NORMAL stays consistent after a crash of the process; only an
+            # OS crash or power loss may lose the last commits (production runs PostgreSQL).
+            cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
 

@@ -159,7 +159,9 @@ async def notices(
     query = (
         select(Notice, Organization.credit_code)
         .outerjoin(Organization, Organization.id == Notice.organization_id)
-        .order_by(Notice.published_at, Notice.id)
+        .order_by(
+            Notice.published_at, Notice.kind, Notice.audience, Organization.credit_code, Notice.id
+        )
     )
     if audience is not None:
         query = query.where(Notice.audience == audience)

@@ -197,15 +197,22 @@ class _Clock:
         self._env = env
         self._offset = offset
         self._service = service
+        self._settled: datetime | None = None
 
     async def business_now(self) -> datetime:
         return (await self._env.get_current_time() + self._offset).astimezone(SHANGHAI)
 
     async def advance_to(self, at: datetime) -> None:
+        """Move the clock; timers due by `at` fire first. Actions at an instant already
+        settled need no wait: what they start is due later (or is the action's own work,
+        finished when its update returns)."""
+        if self._settled is not None and at <= self._settled:
+            return
         now = await self.business_now()
         if at > now:
             await self._env.sleep(at - now)
         await self.settle(at)
+        self._settled = at
 
     async def settle(self, at: datetime) -> None:
         """Wait until no open workflow has a timer due by `at` or work in flight."""

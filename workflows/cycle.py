@@ -174,7 +174,7 @@ class AwardCycleWorkflow(Transitions):
                 for c in added
             ]
         )
-        await self.project([cmd.credit_code])
+        await self.project([cmd.credit_code], panels=True)
 
     @assign_panel.validator
     def _validate_assign_panel(self, cmd: AssignPanelCommand) -> None:
@@ -207,7 +207,7 @@ class AwardCycleWorkflow(Transitions):
                     )
                 ]
             )
-            await self.project([cmd.credit_code])
+            await self.project([cmd.credit_code], panels=True)
 
     @declare_conflict.validator
     def _validate_declare_conflict(self, cmd: ConflictCommand) -> None:

@@ -70,9 +70,16 @@ class Transitions(TimedWorkflow):
     # --- projection -----------------------------------------------------------------------
 
     async def project(
-        self, credit_codes: list[str] | None, score_items: list[ScoreItems] | None = None
+        self,
+        credit_codes: list[str] | None,
+        score_items: list[ScoreItems] | None = None,
+        *,
+        panels: bool = False,
     ) -> None:
-        """Write the cycle and the named applications (None: all) to the database."""
+        """Write the cycle and the named applications (None: all) to the database.
+
+        `panels`: their panels and scores changed too (the costly part of the write).
+        """
         s = self._state
         s.revision += 1
         apps = (
@@ -88,7 +95,7 @@ class Transitions(TimedWorkflow):
                 year=self._year,
                 application_deadline=self._input.application_deadline,
                 committee_members=self._input.committee_members,
-                rules=self._rules.model_dump(mode="json"),
+                rules=self._rules.model_dump(mode="json") if s.revision == 1 else None,
                 phase=s.phase,
                 opened_at=s.opened_at,
                 publicity_opens=s.publicity_opens,
@@ -102,6 +109,7 @@ class Transitions(TimedWorkflow):
                 objections=s.objections,
                 votes={award: r.votes for award, r in s.results.items()},
                 score_items=score_items or [],
+                panels=panels,
             ),
         )
 
@@ -247,7 +255,7 @@ class Transitions(TimedWorkflow):
                 await self.notify(
                     [texts.site_review_report(self._wf, self._year, app.credit_code, self.now())]
                 )
-        await self.project([app.credit_code], items)
+        await self.project([app.credit_code], items, panels=True)
         if stage == Stage.DOCUMENT:
             await self.maybe_document_done()
 

@@ -334,7 +334,8 @@ class CycleProjection(_Model):
     year: int
     application_deadline: date
     committee_members: int
-    rules: dict[str, Any]
+    rules: dict[str, Any] | None
+    """Sent with the first write only (the row is created then)."""
     phase: Phase
     opened_at: datetime
     publicity_opens: datetime | None
@@ -348,6 +349,8 @@ class CycleProjection(_Model):
     objections: list[ObjectionState]
     votes: dict[str, list[VoteRecord]]
     score_items: list[ScoreItems] = Field(default_factory=list)
+    panels: bool = True
+    """Whether the applications' panels and scores changed (else they are not rewritten)."""
 
 
 class HonorGrant(_Model):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -35,121 +35,162 @@ async def _insert_ignore(session: AsyncSession, model: Any, keys: list[str], **v
     )
 
 
-async def upsert_cycle(session: AsyncSession, p: CycleProjection) -> tuple[Cycle, bool]:
-    """The cycle row, locked; the flag says whether `p` is newer than what is stored."""
+def _cycle_values(p: CycleProjection) -> dict[str, Any]:
+    return {
+        "revision": p.revision,
+        "opened_at": p.opened_at,
+        "phase": p.phase.value,
+        "publicity_opens": p.publicity_opens,
+        "publicity_closes": p.publicity_closes,
+        "awarded_on": p.awarded_on,
+        "cancel_reason": p.cancel_reason,
+        "document_closed_early_reason": p.document_closed_early_reason,
+        "attention": p.attention,
+        "winners": p.winners,
+        "updated_at": utcnow(),
+    }
+
+
+async def upsert_cycle(session: AsyncSession, p: CycleProjection) -> tuple[int, bool]:
+    """The cycle row's id, and whether `p` was newer than what is stored (then written).
+
+    One UPDATE guarded by the revision in the usual case; the row is created on first use.
+    """
+    guarded = (
+        update(Cycle)
+        .where(Cycle.workflow_id == p.workflow_id, Cycle.revision < p.revision)
+        .values(**_cycle_values(p))
+        .returning(Cycle.id)
+        .execution_options(synchronize_session=False)
+    )
+    cycle_id = await session.scalar(guarded)
+    if cycle_id is not None:
+        return cycle_id, True
+    existing = await session.scalar(select(Cycle.id).where(Cycle.workflow_id == p.workflow_id))
+    if existing is not None:
+        return existing, False
     await _insert_ignore(
         session,
         Cycle,
         ["workflow_id"],
         workflow_id=p.workflow_id,
         year=p.year,
-        opened_at=p.opened_at,
         application_deadline=p.application_deadline,
         committee_members=p.committee_members,
-        rules=p.rules,
-        phase=p.phase.value,
-        winners={},
-        revision=0,
+        rules=p.rules or {},
         created_at=utcnow(),
-        updated_at=utcnow(),
+        **{**_cycle_values(p), "revision": 0},
     )
-    cycle = await session.scalar(
-        select(Cycle).where(Cycle.workflow_id == p.workflow_id).with_for_update()
-    )
-    assert cycle is not None
-    if p.revision and p.revision <= cycle.revision:
-        return cycle, False
-    cycle.revision = p.revision
-    cycle.opened_at = p.opened_at
-    cycle.phase = p.phase.value
-    cycle.publicity_opens = p.publicity_opens
-    cycle.publicity_closes = p.publicity_closes
-    cycle.awarded_on = p.awarded_on
-    cycle.cancel_reason = p.cancel_reason
-    cycle.document_closed_early_reason = p.document_closed_early_reason
-    cycle.attention = p.attention
-    cycle.winners = p.winners
-    await session.flush()
-    return cycle, True
+    cycle_id = await session.scalar(guarded)
+    if cycle_id is not None:
+        return cycle_id, True
+    existing = await session.scalar(select(Cycle.id).where(Cycle.workflow_id == p.workflow_id))
+    assert existing is not None
+    return existing, False
 
 
 async def write_projection(session: AsyncSession, p: CycleProjection) -> None:
-    cycle, newer = await upsert_cycle(session, p)
+    cycle_id, newer = await upsert_cycle(session, p)
     if not newer:
         return
-    reviewers = await reviewer_ids(
-        session,
-        {m for a in p.applications for s in (a.document, a.site) for m in (*s.members, *s.scores)}
-        | {i.reviewer for i in p.score_items},
+    reviewers = (
+        await reviewer_ids(
+            session,
+            {
+                m
+                for a in p.applications
+                for s in (a.document, a.site)
+                for m in (*s.members, *s.scores)
+            }
+            | {i.reviewer for i in p.score_items},
+        )
+        if p.panels
+        else {}
     )
-    apps: dict[str, Application] = {}
+    apps: dict[str, int] = {}
     for state in p.applications:
         apps[state.credit_code] = await _upsert_application(
-            session, cycle, state, reviewers, p.revision
+            session, cycle_id, p.workflow_id, state, reviewers if p.panels else None, p.revision
         )
     for item in p.score_items:
-        app = apps.get(item.credit_code)
-        if app is not None:
-            score = await session.scalar(
-                select(Score).where(
-                    Score.application_id == app.id,
+        app_id = apps.get(item.credit_code)
+        if app_id is not None:
+            await session.execute(
+                update(Score)
+                .where(
+                    Score.application_id == app_id,
                     Score.stage == item.stage.value,
                     Score.reviewer_id == reviewers[item.reviewer],
                 )
+                .values(items=item.items)
+                .execution_options(synchronize_session=False)
             )
-            if score is not None:
-                score.items = item.items
-    await _write_votes(session, cycle, p)
-    await _write_objections(session, cycle, p)
+    if any(p.votes.values()):
+        await _write_votes(session, cycle_id, p)
+    await _write_objections(session, cycle_id, p)
+
+
+def _application_values(s: ApplicationState, revision: int) -> dict[str, Any]:
+    return {
+        "revision": revision,
+        "outcome": s.outcome.value,
+        "eligible": s.eligible,
+        "reasons": [r.model_dump() for r in s.reasons],
+        "shortlisted": s.shortlisted,
+        "document_score": s.document_score,
+        "document_consensus": s.document.consensus,
+        "site_score": s.site_score,
+        "site_consensus": s.site.consensus,
+        "site_report_confirmed_at": s.site_report_confirmed_at,
+        "total_score": s.total_score,
+        "updated_at": utcnow(),
+    }
 
 
 async def _upsert_application(
     session: AsyncSession,
-    cycle: Cycle,
+    cycle_id: int,
+    workflow_id: str,
     s: ApplicationState,
-    reviewers: dict[str, int],
+    reviewers: dict[str, int] | None,
     revision: int,
-) -> Application:
-    await _insert_ignore(
-        session,
-        Application,
-        ["cycle_id", "organization_id"],
-        cycle_id=cycle.id,
-        organization_id=s.organization_id,
-        award=s.award.value,
-        submitted_at=s.submitted_at,
-        outcome=s.outcome.value,
-        reasons=[],
-        revision=0,
-        created_at=utcnow(),
-        updated_at=utcnow(),
-    )
-    app = await session.scalar(
-        select(Application).where(
-            Application.cycle_id == cycle.id, Application.organization_id == s.organization_id
+) -> int:
+    """Write one application (its panels too when `reviewers` is given); returns its id."""
+    guarded = (
+        update(Application)
+        .where(
+            Application.cycle_id == cycle_id,
+            Application.organization_id == s.organization_id,
         )
+        .values(**_application_values(s, revision))
+        .returning(Application.id)
+        .execution_options(synchronize_session=False)
     )
-    assert app is not None
-    app.revision = revision
-    app.outcome = s.outcome.value
-    app.eligible = s.eligible
-    app.reasons = [r.model_dump() for r in s.reasons]
-    app.shortlisted = s.shortlisted
-    app.document_score = s.document_score
-    app.document_consensus = s.document.consensus
-    app.site_score = s.site_score
-    app.site_consensus = s.site.consensus
-    app.site_report_confirmed_at = s.site_report_confirmed_at
-    app.total_score = s.total_score
-    await session.flush()
-    for stage in Stage:
-        await _write_panel(session, app.id, stage, s, reviewers)
-    await _write_findings(session, cycle, app, s)
-    return app
+    app_id = await session.scalar(guarded)
+    if app_id is None:
+        await _insert_ignore(
+            session,
+            Application,
+            ["cycle_id", "organization_id"],
+            cycle_id=cycle_id,
+            organization_id=s.organization_id,
+            award=s.award.value,
+            submitted_at=s.submitted_at,
+            created_at=utcnow(),
+            **_application_values(s, revision),
+        )
+        app_id = await session.scalar(guarded)
+        assert app_id is not None
+    if reviewers is not None:
+        for stage in Stage:
+            await _write_panel(session, app_id, stage, s, reviewers)
+    if s.findings:
+        await _write_findings(session, workflow_id, app_id, s)
+    return app_id
 
 
 async def _write_findings(
-    session: AsyncSession, cycle: Cycle, app: Application, s: ApplicationState
+    session: AsyncSession, workflow_id: str, application_id: int, s: ApplicationState
 ) -> None:
     """Department findings, each once; a department's finding completes its task."""
     for n, finding in enumerate(s.findings):
@@ -157,8 +198,8 @@ async def _write_findings(
             session,
             DepartmentFinding,
             ["source_key"],
-            source_key=f"{cycle.workflow_id}:{s.credit_code}:{n}",
-            application_id=app.id,
+            source_key=f"{workflow_id}:{s.credit_code}:{n}",
+            application_id=application_id,
             department=finding.department,
             passed=finding.passed,
             reason=finding.reason,
@@ -168,7 +209,8 @@ async def _write_findings(
     reported = {f.department for f in s.findings}
     for task in await session.scalars(
         select(VerificationTask).where(
-            VerificationTask.application_id == app.id, VerificationTask.done_at.is_(None)
+            VerificationTask.application_id == application_id,
+            VerificationTask.done_at.is_(None),
         )
     ):
         if task.department in reported:
@@ -253,17 +295,17 @@ async def _write_panel(
     await session.flush()
 
 
-async def _write_votes(session: AsyncSession, cycle: Cycle, p: CycleProjection) -> None:
+async def _write_votes(session: AsyncSession, cycle_id: int, p: CycleProjection) -> None:
     existing = {
         (v.award, v.round)
-        for v in await session.scalars(select(Vote).where(Vote.cycle_id == cycle.id))
+        for v in await session.scalars(select(Vote).where(Vote.cycle_id == cycle_id))
     }
     for award, votes in p.votes.items():
         for vote in votes:
             if (award, vote.round) not in existing:
                 session.add(
                     Vote(
-                        cycle_id=cycle.id,
+                        cycle_id=cycle_id,
                         award=award,
                         round=vote.round,
                         present=vote.present,
@@ -272,23 +314,23 @@ async def _write_votes(session: AsyncSession, cycle: Cycle, p: CycleProjection) 
                 )
 
 
-async def _write_objections(session: AsyncSession, cycle: Cycle, p: CycleProjection) -> None:
+async def _write_objections(session: AsyncSession, cycle_id: int, p: CycleProjection) -> None:
     if not p.objections:
         return
     rows = {
         o.number: o
-        for o in await session.scalars(select(Objection).where(Objection.cycle_id == cycle.id))
+        for o in await session.scalars(select(Objection).where(Objection.cycle_id == cycle_id))
     }
     orgs = await organization_ids(session, [o.credit_code for o in p.objections])
     result = await session.execute(
-        select(Application.organization_id, Application.id).where(Application.cycle_id == cycle.id)
+        select(Application.organization_id, Application.id).where(Application.cycle_id == cycle_id)
     )
     app_ids: dict[int, int] = dict(result.all())
     for o in p.objections:
         row = rows.get(o.number)
         if row is None:
             row = Objection(
-                cycle_id=cycle.id,
+                cycle_id=cycle_id,
                 number=o.number,
                 application_id=app_ids[orgs[o.credit_code]],
                 name=o.name,
