@@ -12,7 +12,7 @@ from domain.credit_code import is_valid_credit_code
 from domain.dates import end_of_day
 from domain.eligibility import ELIGIBILITY_REASONS
 from domain.errors import DomainError, ErrorCode
-from domain.publicity import validate_objection
+from domain.publicity import objection_open, validate_objection
 from domain.rules import ProgramRules
 from domain.scoring import item_total, validate_total
 from workflows.messages import (
@@ -220,7 +220,7 @@ def check_objection(state: CycleState, cmd: ObjectionCommand, now: datetime) -> 
     if state.publicity_opens is None or now < state.publicity_opens:
         raise DomainError(E.NOT_IN_PHASE, "公示尚未开始")
     assert state.publicity_closes is not None
-    if now >= state.publicity_closes:
+    if not objection_open(now, state.publicity_opens, state.publicity_closes):
         raise DomainError(E.PUBLICITY_CLOSED)
     validate_objection(cmd.name, cmd.contact, cmd.content)
     if cmd.credit_code not in published_list(state):

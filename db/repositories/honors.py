@@ -83,15 +83,6 @@ async def upsert_honor(session: AsyncSession, grant: HonorGrant) -> Honor:
     return honor
 
 
-async def find_honor(
-    session: AsyncSession, organization_id: int, award: str, year: int | None
-) -> Honor | None:
-    query = select(Honor).where(Honor.organization_id == organization_id, Honor.award == award)
-    if year is not None:
-        query = query.where(Honor.year == year)
-    return await session.scalar(query.order_by(Honor.year.desc()).limit(1))
-
-
 async def add_record(
     session: AsyncSession, organization_id: int, on: date, kind: str, note: str, key: str | None
 ) -> None:
