@@ -23,7 +23,6 @@ class ApplicationView(BaseModel):
     award: str
     outcome: str
     reasons: list[str]
-    reason_details: list[dict[str, str]]
     document_score: float | None
     site_score: float | None
     total_score: float | None
@@ -89,7 +88,6 @@ async def cycles(session: AsyncSession, year: int | None = None) -> list[CycleVi
                 award=app.award,
                 outcome=app.outcome,
                 reasons=[r["reason"] for r in app.reasons],
-                reason_details=[{k: str(v) for k, v in r.items()} for r in app.reasons],
                 document_score=_score(app.document_score),
                 site_score=_score(app.site_score),
                 total_score=_score(app.total_score),

@@ -38,11 +38,6 @@ def _iso(value: Any) -> str | None:
 
 async def collect(ctx: Context, at: datetime, *, snapshot: bool) -> dict[str, Any]:
     keys = {code: key for key, code in ctx.codes.items()}
-    key_order = list(ctx.scenario.organizations)
-
-    def order(code: str) -> tuple[int, str]:
-        key = keys.get(code, code)
-        return (key_order.index(key) if key in key_order else len(key_order), key)
 
     def by_key(code: str) -> str:
         return keys.get(code, code)
@@ -107,5 +102,4 @@ async def collect(ctx: Context, at: datetime, *, snapshot: bool) -> dict[str, An
         }
         for n in notice_views
     ]
-    del order
     return {"cycles": cycles, "honors": honors, "notices": notices}
