@@ -12,6 +12,7 @@ from temporalio import activity
 from db.models import Honor
 from db.repositories.honors import add_record, eligibility_data, upsert_honor
 from db.repositories.lookups import organization_ids
+from db.repositories.notices import insert_notices
 from db.repositories.projection import create_tasks, write_projection
 from db.session import transaction
 from workflows.honor_messages import CreditRecordEntry, HonorProjection
@@ -43,8 +44,11 @@ class RecordsActivities:
 
     @activity.defn(name="project-cycle")
     async def project_cycle(self, projection: CycleProjection) -> None:
+        """The cycle's changes and the notices they caused, in one transaction."""
         async with transaction(self._sessions) as session:
             await write_projection(session, projection)
+            if projection.notices:
+                await insert_notices(session, projection.notices)
 
     @activity.defn(name="register-honors")
     async def register_honors(self, grants: HonorGrants) -> None:

@@ -7,6 +7,8 @@ code the workflow's validator gave; nothing has changed then.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
@@ -58,6 +60,10 @@ from workflows.messages import (
 
 R = TypeVar("R")
 
+log = logging.getLogger(__name__)
+
+PROJECTION_WAIT_S = 10.0
+
 
 class AwardService:
     def __init__(
@@ -68,8 +74,17 @@ class AwardService:
         *,
         clock_offset: timedelta = timedelta(0),
         cycle_suffix: str = "",
+        read_your_writes: bool = True,
     ) -> None:
+        """`read_your_writes`: a cycle command returns once the database shows its change.
+
+        The cycle workflow writes its projection in the background, a few milliseconds
+        behind the command (see `Transitions.flush`). The HTTP API waits, so that a page
+        loaded after a command shows it; the simulator does not (it reads the database
+        only once the workflows are idle).
+        """
         self._client = client
+        self._read_your_writes = read_your_writes
         self._sessions = sessions
         self._task_queue = task_queue
         self._offset = clock_offset
@@ -94,21 +109,47 @@ class AwardService:
 
     async def _cycle(self, year: int | None) -> WorkflowHandle[Any, Any]:
         async with self._sessions() as session:
-            query = select(Cycle).order_by(Cycle.year.desc(), Cycle.id.desc())
+            query = select(Cycle.workflow_id, Cycle.phase).order_by(
+                Cycle.year.desc(), Cycle.id.desc()
+            )
             if year is not None:
                 query = query.where(Cycle.year == year)
-            cycle = await session.scalar(query.limit(1))
+            cycle = (await session.execute(query.limit(1))).first()
         if cycle is None:
             raise DomainError(ErrorCode.NOT_FOUND, f"没有{year or ''}年度的评审周期")
-        if cycle.phase == "cancelled":
+        workflow_id, phase = cycle
+        if phase == "cancelled":
             raise DomainError(ErrorCode.CYCLE_CLOSED)
-        return self._client.get_workflow_handle(cycle.workflow_id)
+        return self._client.get_workflow_handle(workflow_id)
 
     async def _update(self, year: int | None, update: Any, *args: Any) -> Any:
         handle = await self._cycle(year)
-        return await self._send(
+        result = await self._send(
             lambda: handle.execute_update(update, *args), closed=ErrorCode.CYCLE_CLOSED
         )
+        await self._projected(handle)
+        return result
+
+    async def _projected(self, handle: WorkflowHandle[Any, Any]) -> None:
+        """Wait (bounded) until the database holds every change the cycle has made so far."""
+        if not self._read_your_writes:
+            return
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + PROJECTION_WAIT_S
+        target: int | None = None
+        while True:
+            try:
+                status = await handle.query(AwardCycleWorkflow.status)
+            except Exception:  # closed or not yet running: nothing more will be written
+                return
+            if target is None:
+                target = status.changes
+            if status.written >= target or status.attention is not None:
+                return
+            if loop.time() > deadline:
+                log.warning("projection of %s still behind after %ss", handle.id, PROJECTION_WAIT_S)
+                return
+            await asyncio.sleep(0.005)
 
     # --- cycle ------------------------------------------------------------------------------
 
@@ -155,6 +196,7 @@ class AwardService:
             )
         except WorkflowAlreadyStartedError:
             raise DomainError(ErrorCode.CYCLE_EXISTS) from None
+        await self._projected(self._client.get_workflow_handle(workflow_id))
         return workflow_id
 
     async def cancel_cycle(self, year: int | None, reason: str) -> None:

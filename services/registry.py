@@ -94,21 +94,28 @@ async def add_tie(
 
 
 async def reviewer_infos(session: AsyncSession, codes: list[str]) -> list[ReviewerInfo]:
-    """What the cycle needs to check a panel: expertise, employer and ties."""
-    infos = []
+    """What the cycle needs to check a panel: expertise, employer and ties (two queries)."""
+    found = {
+        r.code: r for r in await session.scalars(select(Reviewer).where(Reviewer.code.in_(codes)))
+    }
     for code in codes:
-        reviewer = await get_reviewer(session, code)
-        ties = await session.scalars(
-            select(Organization.credit_code)
-            .join(ReviewerTie, ReviewerTie.organization_id == Organization.id)
-            .where(ReviewerTie.reviewer_id == reviewer.id)
+        if code not in found:
+            raise DomainError(ErrorCode.UNKNOWN_REVIEWER, code)
+    ties: dict[int, list[str]] = {r.id: [] for r in found.values()}
+    rows = await session.execute(
+        select(ReviewerTie.reviewer_id, Organization.credit_code)
+        .join(Organization, ReviewerTie.organization_id == Organization.id)
+        .where(ReviewerTie.reviewer_id.in_(ties))
+        .order_by(ReviewerTie.id)
+    )
+    for reviewer_id, credit_code in rows:
+        ties[reviewer_id].append(credit_code)
+    return [
+        ReviewerInfo(
+            code=found[code].code,
+            employer_credit_code=found[code].employer_credit_code,
+            industries=list(found[code].industries),
+            tied_credit_codes=ties[found[code].id],
         )
-        infos.append(
-            ReviewerInfo(
-                code=reviewer.code,
-                employer_credit_code=reviewer.employer_credit_code,
-                industries=list(reviewer.industries),
-                tied_credit_codes=list(ties),
-            )
-        )
-    return infos
+        for code in codes
+    ]

@@ -1,9 +1,11 @@
 """The engine floor of `qaward bench`: the same Temporal operations on a minimal workflow.
 
 `FloorWorkflow` takes as many updates and signals as the measured cycle did, runs as many
-no-op activities and timers, and starts one `FloorChildWorkflow` per honor, each with that
-honor's activities and timers. It continues as new past the same history limit as the real
-workflows (`FloorPlan.history_limit`). What remains is what the engine itself costs for that
+no-op activities (in the background, as the cycle writes its projection) and timers, and
+starts one `FloorChildWorkflow` per honor, each with that honor's activities and timers.
+It continues as new past the same history limit as the real workflows
+(`FloorPlan.history_limit`), and its worker runs workflow code as ours does
+(`worker.registry.workflow_runner`). What remains is what the engine itself costs for that
 load; the bench reports our wall time as a multiple of it.
 
 Registered only by the bench's own worker (never by `worker.registry`).
@@ -11,6 +13,7 @@ Registered only by the bench's own worker (never by `worker.registry`).
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -44,6 +47,8 @@ class FloorPlan(_Model):
     children: list[ChildPlan] = Field(default_factory=list)
     updates_done: int = 0
     signals_done: int = 0
+    owed: int = 0
+    """Activities the updates so far have asked for and the writer has not yet run."""
 
     def activities_of_update(self, index: int) -> int:
         """The activities spread evenly over the updates (the first ones when there are none)."""
@@ -72,15 +77,24 @@ async def _timers(count: int) -> None:
 
 @workflow.defn(name="bench-floor")
 class FloorWorkflow:
+    """Updates that only change state; a writer task runs the activities they owe.
+
+    The same shape as the cycle workflow (its handlers queue, a writer writes), with
+    nothing else: no domain logic, no payloads, no database.
+    """
+
     @workflow.init
     def __init__(self, plan: FloorPlan) -> None:
         self._plan = plan
+        self._running = False
+        self._stopping = False
 
     @workflow.run
     async def run(self, plan: FloorPlan) -> int:
         p = self._plan
-        if not p.updates and not p.updates_done:
-            await _noops(p.activities_of_update(0))
+        if not p.updates and not p.updates_done and not p.owed:
+            p.owed = p.activities_of_update(0)
+        writer = asyncio.create_task(self._writer())
         while p.updates_done < p.updates or p.signals_done < p.signals:
             await workflow.wait_condition(
                 lambda: (
@@ -89,8 +103,13 @@ class FloorWorkflow:
                 )
             )
             if self._too_long():
-                await workflow.wait_condition(workflow.all_handlers_finished)
+                self._stopping = True
+                await workflow.wait_condition(
+                    lambda: workflow.all_handlers_finished() and not self._running
+                )
                 workflow.continue_as_new(p)
+        await workflow.wait_condition(lambda: p.owed == 0 and not self._running)
+        writer.cancel()
         await _timers(p.timers)
         children = [
             await workflow.start_child_workflow(
@@ -107,13 +126,24 @@ class FloorWorkflow:
         await workflow.wait_condition(workflow.all_handlers_finished)
         return p.updates_done
 
+    async def _writer(self) -> None:
+        p = self._plan
+        while True:
+            await workflow.wait_condition(lambda: p.owed > 0 and not self._stopping)
+            self._running = True
+            try:
+                await _noops(1)
+            finally:
+                self._running = False
+            p.owed -= 1
+
     def _too_long(self) -> bool:
         return workflow.info().get_current_history_length() > self._plan.history_limit
 
     @workflow.update(name="bench-floor-step")
-    async def step(self) -> int:
+    def step(self) -> int:
         # The client sends one update at a time, so the count done is this update's index.
-        await _noops(self._plan.activities_of_update(self._plan.updates_done))
+        self._plan.owed += self._plan.activities_of_update(self._plan.updates_done)
         self._plan.updates_done += 1
         return self._plan.updates_done
 

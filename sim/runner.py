@@ -112,7 +112,9 @@ async def _run(
     start = scenario.actions[0].at if scenario.actions else datetime.now(SHANGHAI)
     assert start is not None
     offset = start - await env.get_current_time()
-    service = AwardService(env.client, sessions, task_queue, clock_offset=offset)
+    service = AwardService(
+        env.client, sessions, task_queue, clock_offset=offset, read_your_writes=False
+    )
     ctx = Context(scenario=scenario, service=service, sessions=sessions)
     clock = _Clock(env, offset, service)
     outcome = Outcome(now=start)
@@ -125,6 +127,7 @@ async def _run(
             if progress:
                 print(f"[{index}] {at.isoformat()} {action.do}", file=sys.stderr, flush=True)
             if action.do == "snapshot":
+                await clock.settle(at)  # the database has caught up with every workflow
                 outcome.snapshots.append(await collect(ctx, at, snapshot=True))
                 continue
             try:

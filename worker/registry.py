@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.client import Client
-from temporalio.worker import Worker
+from temporalio.worker import UnsandboxedWorkflowRunner, Worker, WorkflowRunner
 
 from activities.notices import NoticeActivities
 from activities.records import RecordsActivities
@@ -31,6 +31,18 @@ def activities(sessions: async_sessionmaker[AsyncSession]) -> list[Callable[...,
     ]
 
 
+def workflow_runner() -> WorkflowRunner:
+    """Workflow code runs without the SDK's sandbox (the bench's engine floor likewise).
+
+    The sandbox re-imports the workflow modules for every run and re-enters itself for
+    every payload; on our load it doubled the cost of a command (`make bench`, README
+    "Decisions"). Determinism is guarded instead by `domain/` being pure and by the replay
+    test, which replays the saved histories inside the sandbox, so a forbidden call on
+    those paths (clock, randomness, I/O) fails the suite.
+    """
+    return UnsandboxedWorkflowRunner()
+
+
 def build_worker(
     client: Client,
     task_queue: str,
@@ -42,5 +54,6 @@ def build_worker(
         task_queue=task_queue,
         workflows=list(WORKFLOWS),
         activities=activities(sessions),
+        workflow_runner=workflow_runner(),
         **options,
     )

@@ -8,6 +8,7 @@ the state, so they survive restarts and continue-as-new.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 
 from temporalio import workflow
@@ -18,7 +19,7 @@ from domain.errors import DomainError
 from workflows import cycle_checks as checks
 from workflows import notice_texts as texts
 from workflows.base import refuse
-from workflows.cycle_transitions import Transitions, add_years_instant
+from workflows.cycle_transitions import Transitions
 from workflows.messages import (
     ApplicationState,
     ApplyCommand,
@@ -64,16 +65,18 @@ class AwardCycleWorkflow(Transitions):
 
     @workflow.run
     async def run(self, inp: CycleInput) -> CycleState:
+        writer = asyncio.create_task(self.writer())
         if inp.state is None:
             await self._open()
         while not self._finished():
             if self.history_too_long():
-                await workflow.wait_condition(workflow.all_handlers_finished)
+                await self.quiesce(keep_queue=True)
                 workflow.continue_as_new(self._input.model_copy(update={"state": self._state}))
             await self.sleep_until_due_or_woken()
             for name in self.pop_due():
                 await self._fire(name)
-        await workflow.wait_condition(workflow.all_handlers_finished)
+        await self.quiesce(keep_queue=False)
+        writer.cancel()
         return self._state
 
     def _finished(self) -> bool:
@@ -112,9 +115,11 @@ class AwardCycleWorkflow(Transitions):
         return CycleStatus(
             phase=self._state.phase.value,
             next_due=self.next_due(),
-            idle=self._busy == 0 and not self._wake,
+            idle=self._busy == 0 and not self._wake and self.caught_up(),
             business_now=self.now(),
             attention=self._attention,
+            changes=self._state.changes,
+            written=self._state.written,
         )
 
     # --- intake and qualification (§3(2), §4(1)) ----------------------------------------
@@ -353,7 +358,6 @@ class AwardCycleWorkflow(Transitions):
                 id=self.honor_input(grant).workflow_id,
                 parent_close_policy=ParentClosePolicy.ABANDON,
             )
-        self._timers["next_cycle_due"] = add_years_instant(self._state.opened_at, 2)
         self.wake()
         return [g.credit_code for g in grants]
 

@@ -35,6 +35,7 @@ from workflows.messages import (
     HonorGrant,
     HonorGrants,
     NoticeDraft,
+    Outbox,
     Outcome,
     Phase,
     Reason,
@@ -68,6 +69,26 @@ class Transitions(TimedWorkflow):
         return self._input.year
 
     # --- projection -----------------------------------------------------------------------
+    #
+    # A handler changes the state and queues what the database must learn (`project`,
+    # `notify`); a writer task writes everything queued in one activity (`flush`) while the
+    # next commands are already being handled. A command therefore costs one workflow task
+    # instead of a workflow task plus an activity, and a burst of commands costs one write.
+    # Histories from before the outbox wrote each change inside its handler; they replay
+    # through the same calls (`_outbox_on` is False for them, and the writer stays idle).
+
+    _flushing: bool = False
+    _stopping: bool = False
+
+    def _outbox_on(self) -> bool:
+        return workflow.patched("projection-outbox")
+
+    def _queue(self) -> Outbox:
+        s = self._state
+        if s.outbox is None:
+            s.outbox = Outbox()
+        s.changes += 1
+        return s.outbox
 
     async def project(
         self,
@@ -76,10 +97,97 @@ class Transitions(TimedWorkflow):
         *,
         panels: bool = False,
     ) -> None:
-        """Write the cycle and the named applications (None: all) to the database.
+        """Queue the cycle and the named applications (None: all) for the database.
 
         `panels`: their panels and scores changed too (the costly part of the write).
         """
+        if not self._outbox_on():
+            await self._write(
+                credit_codes, score_items or [], panels=panels, panel_codes=None, notices=[]
+            )
+            return
+        box = self._queue()
+        if credit_codes is None:
+            box.everything = True
+        else:
+            box.codes.extend(c for c in credit_codes if c not in box.codes)
+        if panels:
+            box.panel_codes.extend(
+                c
+                for c in (credit_codes if credit_codes is not None else self._state.applications)
+                if c not in box.panel_codes
+            )
+        box.score_items.extend(score_items or [])
+
+    async def notify(self, drafts: list[NoticeDraft]) -> None:
+        if not drafts:
+            return
+        if not self._outbox_on():
+            await super().notify(drafts)
+            return
+        self._queue().notices.extend(drafts)
+
+    async def writer(self) -> None:
+        """The background task that writes whatever is queued, for the whole run."""
+        while True:
+            await workflow.wait_condition(
+                lambda: self._state.outbox is not None and not self._stopping
+            )
+            await self.flush()
+
+    async def flush(self) -> None:
+        """Write what is queued, one write at a time, until nothing is left.
+
+        Writes never overlap: each carries a newer revision, and the database keeps a
+        write only when its revision is newer than what it has.
+        """
+        s = self._state
+        while s.outbox is not None and not self._stopping:
+            if self._flushing:
+                await workflow.wait_condition(lambda: not self._flushing)
+                continue
+            box, s.outbox, changes = s.outbox, None, s.changes
+            self._flushing = True
+            try:
+                await self._write(
+                    None if box.everything else box.codes,
+                    box.score_items,
+                    panels=bool(box.panel_codes),
+                    panel_codes=box.panel_codes,
+                    notices=box.notices,
+                )
+            finally:
+                self._flushing = False
+            s.written = changes
+
+    async def quiesce(self, *, keep_queue: bool) -> None:
+        """Wait until no handler runs and no write is in flight (before the run ends).
+
+        `keep_queue`: what is still queued travels in the state (continue-as-new);
+        otherwise it is written first (the cycle is over).
+        """
+        if keep_queue:
+            self._stopping = True
+        await workflow.wait_condition(
+            lambda: (
+                workflow.all_handlers_finished()
+                and not self._flushing
+                and (keep_queue or self._state.outbox is None)
+            )
+        )
+
+    def caught_up(self) -> bool:
+        return self._state.outbox is None and not self._flushing
+
+    async def _write(
+        self,
+        credit_codes: list[str] | None,
+        score_items: list[ScoreItems],
+        *,
+        panels: bool,
+        panel_codes: list[str] | None,
+        notices: list[NoticeDraft],
+    ) -> None:
         s = self._state
         s.revision += 1
         apps = (
@@ -108,8 +216,10 @@ class Transitions(TimedWorkflow):
                 applications=apps,
                 objections=s.objections,
                 votes={award: r.votes for award, r in s.results.items()},
-                score_items=score_items or [],
+                score_items=score_items,
                 panels=panels,
+                panel_codes=panel_codes,
+                notices=notices,
             ),
         )
 
@@ -121,6 +231,7 @@ class Transitions(TimedWorkflow):
             self._state.phase = Phase.QUALIFICATION
             await self.project([])
             if workflow.patched("verification-tasks"):
+                await self.flush()  # the tasks refer to the applications' rows
                 await self.call(
                     RecordsActivities.create_verification_tasks,
                     VerificationRequest(
@@ -446,6 +557,8 @@ class Transitions(TimedWorkflow):
             result.winners = [c for c in result.winners if c not in strike]
         s.awarded_on = today
         s.phase = Phase.ANNOUNCED
+        # Set with the phase: the main loop must never see an announced cycle without it.
+        self._timers["next_cycle_due"] = add_years_instant(s.opened_at, 2)
         await self.call(
             RecordsActivities.register_honors,
             HonorGrants(cycle_workflow_id=self._wf, grants=grants),

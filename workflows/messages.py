@@ -276,6 +276,12 @@ class CycleState(_Model):
     attention: str | None = None
     revision: int = 0
     """Bumped on every projection write, so a late write never overwrites a newer one."""
+    outbox: Outbox | None = None
+    """Changes not yet written to the database (see `Transitions.flush`)."""
+    changes: int = 0
+    """How many changes have been queued for the database since the cycle opened."""
+    written: int = 0
+    """How many of `changes` the database has (a reader waits until it has caught up)."""
 
 
 # --- activity payloads ------------------------------------------------------------------
@@ -326,6 +332,18 @@ class ScoreItems(_Model):
     items: dict[str, int]
 
 
+class Outbox(_Model):
+    """What changed since the last projection write: the next write's content."""
+
+    everything: bool = False
+    """Every application (cycle-wide changes: a phase ending, cancellation)."""
+    codes: list[str] = Field(default_factory=list)
+    panel_codes: list[str] = Field(default_factory=list)
+    """Applications whose panels or scores changed (their rewrite is the costly part)."""
+    score_items: list[ScoreItems] = Field(default_factory=list)
+    notices: list[NoticeDraft] = Field(default_factory=list)
+
+
 class CycleProjection(_Model):
     """One state change to write: the cycle's own fields and the applications it touched."""
 
@@ -351,6 +369,10 @@ class CycleProjection(_Model):
     score_items: list[ScoreItems] = Field(default_factory=list)
     panels: bool = True
     """Whether the applications' panels and scores changed (else they are not rewritten)."""
+    panel_codes: list[str] | None = None
+    """With `panels`: only these applications' panels changed (None: all of them)."""
+    notices: list[NoticeDraft] = Field(default_factory=list)
+    """Notices to publish in the same transaction (each once, by key)."""
 
 
 class HonorGrant(_Model):
@@ -384,6 +406,10 @@ class CycleStatus(_Model):
     idle: bool
     business_now: datetime
     attention: str | None = None
+    changes: int = 0
+    written: int = 0
+    """The database has caught up with the workflow when `written == changes`."""
 
 
+CycleState.model_rebuild()
 CycleInput.model_rebuild()

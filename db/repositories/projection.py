@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections import defaultdict
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, bindparam, delete, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -90,44 +91,85 @@ async def upsert_cycle(session: AsyncSession, p: CycleProjection) -> tuple[int, 
 
 
 async def write_projection(session: AsyncSession, p: CycleProjection) -> None:
+    """Write one projection in a few batched statements, whatever the number of applications."""
     cycle_id, newer = await upsert_cycle(session, p)
     if not newer:
         return
-    reviewers = (
-        await reviewer_ids(
-            session,
-            {
-                m
-                for a in p.applications
-                for s in (a.document, a.site)
-                for m in (*s.members, *s.scores)
-            }
-            | {i.reviewer for i in p.score_items},
-        )
-        if p.panels
-        else {}
+    with_panels = None if p.panel_codes is None else set(p.panel_codes)
+    panel_states = [
+        a
+        for a in p.applications
+        if p.panels and (with_panels is None or a.credit_code in with_panels)
+    ]
+    reviewers = await reviewer_ids(
+        session,
+        {m for a in panel_states for s in (a.document, a.site) for m in (*s.members, *s.scores)}
+        | {i.reviewer for i in p.score_items},
     )
-    apps: dict[str, int] = {}
+    apps = await _write_applications(session, cycle_id, p)
+    if panel_states:
+        await _write_panels(session, panel_states, apps, reviewers)
+    scored = [
+        {
+            "b_app": apps[item.credit_code],
+            "b_stage": item.stage.value,
+            "b_reviewer": reviewers[item.reviewer],
+            "b_items": item.items,
+        }
+        for item in p.score_items
+        if item.credit_code in apps
+    ]
+    if scored:
+        await session.execute(_SCORE_ITEMS, scored)
     for state in p.applications:
-        apps[state.credit_code] = await _upsert_application(
-            session, cycle_id, p.workflow_id, state, reviewers if p.panels else None, p.revision
-        )
-    for item in p.score_items:
-        app_id = apps.get(item.credit_code)
-        if app_id is not None:
-            await session.execute(
-                update(Score)
-                .where(
-                    Score.application_id == app_id,
-                    Score.stage == item.stage.value,
-                    Score.reviewer_id == reviewers[item.reviewer],
-                )
-                .values(items=item.items)
-                .execution_options(synchronize_session=False)
-            )
+        if state.findings:
+            await _write_findings(session, p.workflow_id, apps[state.credit_code], state)
     if any(p.votes.values()):
         await _write_votes(session, cycle_id, p)
     await _write_objections(session, cycle_id, p)
+
+
+_APPLICATIONS = cast(Table, Application.__table__)
+_PANEL = cast(Table, PanelMember.__table__)
+_SCORES = cast(Table, Score.__table__)
+
+_APPLICATION_FIELDS = (
+    "revision",
+    "outcome",
+    "eligible",
+    "reasons",
+    "shortlisted",
+    "document_score",
+    "document_consensus",
+    "site_score",
+    "site_consensus",
+    "site_report_confirmed_at",
+    "total_score",
+    "updated_at",
+)
+_UPDATE_APPLICATION = (
+    update(_APPLICATIONS)
+    .where(_APPLICATIONS.c.id == bindparam("b_id"))
+    .values({name: bindparam(f"b_{name}") for name in _APPLICATION_FIELDS})
+)
+_SCORE_ITEMS = (
+    update(_SCORES)
+    .where(
+        _SCORES.c.application_id == bindparam("b_app"),
+        _SCORES.c.stage == bindparam("b_stage"),
+        _SCORES.c.reviewer_id == bindparam("b_reviewer"),
+    )
+    .values(items=bindparam("b_items"))
+)
+_UPDATE_MEMBER = (
+    update(_PANEL)
+    .where(_PANEL.c.id == bindparam("b_id"))
+    .values(leader=bindparam("b_leader"), withdrawn=bindparam("b_withdrawn"))
+)
+_UPDATE_SCORE = (
+    update(_SCORES).where(_SCORES.c.id == bindparam("b_id")).values(total=bindparam("b_total"))
+)
+_DELETE_SCORE = delete(_SCORES).where(_SCORES.c.id == bindparam("b_id"))
 
 
 def _application_values(s: ApplicationState, revision: int) -> dict[str, Any]:
@@ -147,46 +189,142 @@ def _application_values(s: ApplicationState, revision: int) -> dict[str, Any]:
     }
 
 
-async def _upsert_application(
-    session: AsyncSession,
-    cycle_id: int,
-    workflow_id: str,
-    s: ApplicationState,
-    reviewers: dict[str, int] | None,
-    revision: int,
-) -> int:
-    """Write one application (its panels too when `reviewers` is given); returns its id."""
-    guarded = (
-        update(Application)
-        .where(
-            Application.cycle_id == cycle_id,
-            Application.organization_id == s.organization_id,
+async def _application_ids(
+    session: AsyncSession, cycle_id: int, organization_ids: list[int]
+) -> dict[int, int]:
+    rows = await session.execute(
+        select(Application.organization_id, Application.id).where(
+            Application.cycle_id == cycle_id, Application.organization_id.in_(organization_ids)
         )
-        .values(**_application_values(s, revision))
-        .returning(Application.id)
-        .execution_options(synchronize_session=False)
     )
-    app_id = await session.scalar(guarded)
-    if app_id is None:
-        await _insert_ignore(
-            session,
-            Application,
-            ["cycle_id", "organization_id"],
-            cycle_id=cycle_id,
-            organization_id=s.organization_id,
-            award=s.award.value,
-            submitted_at=s.submitted_at,
-            created_at=utcnow(),
-            **_application_values(s, revision),
+    return {int(org): int(app) for org, app in rows}
+
+
+async def _write_applications(
+    session: AsyncSession, cycle_id: int, p: CycleProjection
+) -> dict[str, int]:
+    """Insert the new applications and update the others; their ids by credit code."""
+    if not p.applications:
+        return {}
+    org_ids = [a.organization_id for a in p.applications]
+    ids = await _application_ids(session, cycle_id, org_ids)
+    new = [a for a in p.applications if a.organization_id not in ids]
+    if new:
+        dialect = session.get_bind().dialect.name
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        await session.execute(
+            insert(_APPLICATIONS).on_conflict_do_nothing(
+                index_elements=["cycle_id", "organization_id"]
+            ),
+            [
+                {
+                    "cycle_id": cycle_id,
+                    "organization_id": a.organization_id,
+                    "award": a.award.value,
+                    "submitted_at": a.submitted_at,
+                    "created_at": utcnow(),
+                    **_application_values(a, p.revision),
+                }
+                for a in new
+            ],
         )
-        app_id = await session.scalar(guarded)
-        assert app_id is not None
-    if reviewers is not None:
+        ids = await _application_ids(session, cycle_id, org_ids)
+    changed = [
+        {"b_id": ids[a.organization_id]}
+        | {f"b_{k}": v for k, v in _application_values(a, p.revision).items()}
+        for a in p.applications
+    ]
+    await session.execute(_UPDATE_APPLICATION, changed)
+    return {a.credit_code: ids[a.organization_id] for a in p.applications}
+
+
+async def _write_panels(
+    session: AsyncSession,
+    states: list[ApplicationState],
+    apps: dict[str, int],
+    reviewers: dict[str, int],
+) -> None:
+    """Panels and totals of these applications, both stages, as the workflow has them."""
+    app_ids = [apps[s.credit_code] for s in states]
+    members_of: defaultdict[tuple[int, str], dict[int, Any]] = defaultdict(dict)
+    for row in await session.execute(
+        select(
+            _PANEL.c.id,
+            _PANEL.c.application_id,
+            _PANEL.c.stage,
+            _PANEL.c.reviewer_id,
+            _PANEL.c.leader,
+            _PANEL.c.withdrawn,
+        ).where(_PANEL.c.application_id.in_(app_ids))
+    ):
+        members_of[(row.application_id, row.stage)][row.reviewer_id] = row
+    scores_of: defaultdict[tuple[int, str], dict[int, Any]] = defaultdict(dict)
+    for score in await session.execute(
+        select(
+            _SCORES.c.id,
+            _SCORES.c.application_id,
+            _SCORES.c.stage,
+            _SCORES.c.reviewer_id,
+            _SCORES.c.total,
+        ).where(_SCORES.c.application_id.in_(app_ids))
+    ):
+        scores_of[(score.application_id, score.stage)][score.reviewer_id] = score
+    member_updates: list[dict[str, Any]] = []
+    member_inserts: list[dict[str, Any]] = []
+    score_updates: list[dict[str, Any]] = []
+    score_inserts: list[dict[str, Any]] = []
+    score_deletes: list[dict[str, Any]] = []
+    now = utcnow()
+    for state in states:
+        app_id = apps[state.credit_code]
         for stage in Stage:
-            await _write_panel(session, app_id, stage, s, reviewers)
-    if s.findings:
-        await _write_findings(session, workflow_id, app_id, s)
-    return app_id
+            panel = state.stage(stage)
+            current = {reviewers[code]: code == panel.leader for code in panel.members}
+            for reviewer_id, row in members_of[(app_id, stage.value)].items():
+                leader = current.get(reviewer_id, False)
+                withdrawn = reviewer_id not in current
+                if (row.leader, row.withdrawn) != (leader, withdrawn):
+                    member_updates.append(
+                        {"b_id": row.id, "b_leader": leader, "b_withdrawn": withdrawn}
+                    )
+            for reviewer_id, leader in current.items():
+                if reviewer_id not in members_of[(app_id, stage.value)]:
+                    member_inserts.append(
+                        {
+                            "application_id": app_id,
+                            "stage": stage.value,
+                            "reviewer_id": reviewer_id,
+                            "leader": leader,
+                            "withdrawn": False,
+                            "created_at": now,
+                        }
+                    )
+            wanted = {reviewers[code]: total for code, total in panel.scores.items()}
+            for reviewer_id, row in scores_of[(app_id, stage.value)].items():
+                if reviewer_id not in wanted:
+                    score_deletes.append({"b_id": row.id})
+                elif row.total != wanted[reviewer_id]:
+                    score_updates.append({"b_id": row.id, "b_total": wanted[reviewer_id]})
+            for reviewer_id, total in wanted.items():
+                if reviewer_id not in scores_of[(app_id, stage.value)]:
+                    score_inserts.append(
+                        {
+                            "application_id": app_id,
+                            "stage": stage.value,
+                            "reviewer_id": reviewer_id,
+                            "total": total,
+                            "created_at": now,
+                        }
+                    )
+    for statement, rows in (
+        (_UPDATE_MEMBER, member_updates),
+        (insert(_PANEL), member_inserts),
+        (_DELETE_SCORE, score_deletes),
+        (_UPDATE_SCORE, score_updates),
+        (insert(_SCORES), score_inserts),
+    ):
+        if rows:
+            await session.execute(statement, rows)
 
 
 async def _write_findings(
@@ -238,61 +376,6 @@ async def create_tasks(session: AsyncSession, workflow_id: str, credit_codes: li
             )
             created += 1
     return created
-
-
-async def _write_panel(
-    session: AsyncSession,
-    application_id: int,
-    stage: Stage,
-    s: ApplicationState,
-    reviewers: dict[str, int],
-) -> None:
-    panel = s.stage(stage)
-    members = {
-        m.reviewer_id: m
-        for m in await session.scalars(
-            select(PanelMember).where(
-                PanelMember.application_id == application_id, PanelMember.stage == stage.value
-            )
-        )
-    }
-    current = {reviewers[code]: code for code in panel.members}
-    for reviewer_id, member in members.items():
-        member.withdrawn = reviewer_id not in current
-        member.leader = current.get(reviewer_id) == panel.leader
-    for reviewer_id, code in current.items():
-        if reviewer_id not in members:
-            session.add(
-                PanelMember(
-                    application_id=application_id,
-                    stage=stage.value,
-                    reviewer_id=reviewer_id,
-                    leader=code == panel.leader,
-                )
-            )
-    scores = {
-        row.reviewer_id: row
-        for row in await session.scalars(
-            select(Score).where(Score.application_id == application_id, Score.stage == stage.value)
-        )
-    }
-    wanted = {reviewers[code]: total for code, total in panel.scores.items()}
-    for reviewer_id, row in scores.items():
-        if reviewer_id not in wanted:
-            await session.delete(row)
-        else:
-            row.total = wanted[reviewer_id]
-    for reviewer_id, total in wanted.items():
-        if reviewer_id not in scores:
-            session.add(
-                Score(
-                    application_id=application_id,
-                    stage=stage.value,
-                    reviewer_id=reviewer_id,
-                    total=total,
-                )
-            )
-    await session.flush()
 
 
 async def _write_votes(session: AsyncSession, cycle_id: int, p: CycleProjection) -> None:

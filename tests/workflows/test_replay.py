@@ -2,6 +2,10 @@
 
 A failure here means a change would break cycles or honors already running: guard the
 change with `workflow.patched(...)` instead of rewriting the saved history.
+
+The replayer runs the workflows inside the SDK's sandbox (its default), which the worker
+does not (`worker.registry.workflow_runner`): a clock, random or I/O call on the saved
+paths fails here.
 """
 
 from __future__ import annotations
