@@ -15,9 +15,10 @@ from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from temporalio.client import Client, WorkflowHandle
+from temporalio.client import Client, WorkflowExecutionStatus, WorkflowHandle
 from temporalio.common import WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
+from temporalio.service import RPCError
 
 from db.models import Cycle, Honor
 from db.repositories.honors import upsert_honor
@@ -63,6 +64,7 @@ R = TypeVar("R")
 log = logging.getLogger(__name__)
 
 PROJECTION_WAIT_S = 10.0
+UPDATE_ATTEMPTS = 3
 
 
 class AwardService:
@@ -85,6 +87,7 @@ class AwardService:
         """
         self._client = client
         self._read_your_writes = read_your_writes
+        self._cycle_ids: dict[int, str] = {}
         self._sessions = sessions
         self._task_queue = task_queue
         self._offset = clock_offset
@@ -108,6 +111,8 @@ class AwardService:
             raise domain from None
 
     async def _cycle(self, year: int | None) -> WorkflowHandle[Any, Any]:
+        if year is not None and year in self._cycle_ids:
+            return self._client.get_workflow_handle(self._cycle_ids[year])
         async with self._sessions() as session:
             query = select(Cycle.workflow_id, Cycle.phase).order_by(
                 Cycle.year.desc(), Cycle.id.desc()
@@ -120,15 +125,55 @@ class AwardService:
         workflow_id, phase = cycle
         if phase == "cancelled":
             raise DomainError(ErrorCode.CYCLE_CLOSED)
+        if year is not None:
+            self._cycle_ids[year] = workflow_id
         return self._client.get_workflow_handle(workflow_id)
 
     async def _update(self, year: int | None, update: Any, *args: Any) -> Any:
-        handle = await self._cycle(year)
-        result = await self._send(
-            lambda: handle.execute_update(update, *args), closed=ErrorCode.CYCLE_CLOSED
-        )
-        await self._projected(handle)
-        return result
+        """Send a cycle command. The year's workflow id is remembered; when that workflow
+        turns out closed, the database is asked again (the cycle may have been cancelled
+        and opened anew, by another process too) before the command is refused."""
+        cached = year is not None and year in self._cycle_ids
+        try:
+            return await self._update_on(await self._cycle(year), update, args)
+        except DomainError as err:
+            if not cached or err.code != ErrorCode.CYCLE_CLOSED:
+                raise
+            assert year is not None
+            del self._cycle_ids[year]
+            return await self._update_on(await self._cycle(year), update, args)
+
+    async def _update_on(
+        self, handle: WorkflowHandle[Any, Any], update: Any, args: tuple[Any, ...]
+    ) -> Any:
+        for attempt in range(UPDATE_ATTEMPTS):
+            try:
+                result = await handle.execute_update(update, *args)
+            except Exception as err:  # translated below, or re-raised untouched
+                domain = from_temporal(err, ErrorCode.CYCLE_CLOSED)
+                if domain is None:
+                    raise
+                if (
+                    isinstance(err, RPCError)
+                    and attempt + 1 < UPDATE_ATTEMPTS
+                    and await self._running(handle)
+                ):
+                    # The run continued as new before it took the update (it never ran):
+                    # the workflow is open, so the update goes to its new run.
+                    log.info("update %s sent again to the new run of %s", update, handle.id)
+                    continue
+                raise domain from None
+            await self._projected(handle)
+            return result
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    @staticmethod
+    async def _running(handle: WorkflowHandle[Any, Any]) -> bool:
+        try:
+            description = await handle.describe()
+        except RPCError:
+            return False
+        return description.status == WorkflowExecutionStatus.RUNNING
 
     async def _projected(self, handle: WorkflowHandle[Any, Any]) -> None:
         """Wait (bounded) until the database holds every change the cycle has made so far."""

@@ -149,27 +149,26 @@ async def _run(
 async def _register(ctx: Context, rules: Any) -> None:
     """The office's records before the scenario starts: organizations, reviewers, honors."""
     scenario = ctx.scenario
-    for key, org in scenario.organizations.items():
-        if not is_valid_credit_code(org.credit_code.strip().upper()):
-            # Registered as the office would try to: refused, shown on first use (§6).
-            ctx.invalid[key] = org.credit_code
-            continue
-        data = OrganizationCreate(
-            credit_code=org.credit_code,
-            name=org.name,
-            county=org.county,
-            registered_on=org.registered_on,
-            industry=org.industry,
-            industrial=org.industrial,
-            excellence_since=org.excellence_since,
-            mu_efficiency=org.mu_efficiency,
-            record=[RecordCreate(on=r.on, kind=r.kind, note=r.note) for r in org.record],
-        )
-        async with transaction(ctx.sessions) as session:
+    async with transaction(ctx.sessions) as session:
+        for key, org in scenario.organizations.items():
+            if not is_valid_credit_code(org.credit_code.strip().upper()):
+                # Registered as the office would try to: refused, shown on first use (§6).
+                ctx.invalid[key] = org.credit_code
+                continue
+            data = OrganizationCreate(
+                credit_code=org.credit_code,
+                name=org.name,
+                county=org.county,
+                registered_on=org.registered_on,
+                industry=org.industry,
+                industrial=org.industrial,
+                excellence_since=org.excellence_since,
+                mu_efficiency=org.mu_efficiency,
+                record=[RecordCreate(on=r.on, kind=r.kind, note=r.note) for r in org.record],
+            )
             created = await registry.register_organization(session, data)
-        ctx.codes[key] = created.credit_code
-    for key, reviewer in scenario.reviewers.items():
-        async with transaction(ctx.sessions) as session:
+            ctx.codes[key] = created.credit_code
+        for key, reviewer in scenario.reviewers.items():
             await registry.register_reviewer(
                 session,
                 ReviewerCreate(
