@@ -3,42 +3,62 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Notice, OutboxMessage
 from db.repositories.lookups import organization_ids, reviewer_ids
 from workflows.messages import NoticeDraft
 
+_NOTICES = cast(Table, Notice.__table__)
+_OUTBOX = cast(Table, OutboxMessage.__table__)
+
 
 async def insert_notices(session: AsyncSession, drafts: Sequence[NoticeDraft]) -> int:
-    keys = [d.key for d in drafts]
-    existing = set((await session.scalars(select(Notice.key).where(Notice.key.in_(keys)))).all())
-    orgs = await organization_ids(session, [d.credit_code for d in drafts if d.credit_code])
-    reviewers = await reviewer_ids(session, [d.reviewer for d in drafts if d.reviewer])
-    written = 0
-    for draft in drafts:
-        if draft.key in existing:
-            continue
-        existing.add(draft.key)
-        notice = Notice(
-            key=draft.key,
-            kind=draft.kind,
-            audience=draft.audience,
-            organization_id=orgs.get(draft.credit_code or ""),
-            reviewer_id=reviewers.get(draft.reviewer or ""),
-            cycle_year=draft.cycle_year,
-            on=draft.on,
-            published_at=draft.at,
-            title=draft.title,
-            body=draft.body,
+    """Write each draft whose key is new, with its outbox entry, in draft order."""
+    existing = set(
+        await session.scalars(
+            select(_NOTICES.c.key).where(_NOTICES.c.key.in_([d.key for d in drafts]))
         )
-        session.add(notice)
-        await session.flush()
-        session.add(OutboxMessage(notice_id=notice.id, channel=_channel(draft.audience)))
-        written += 1
-    return written
+    )
+    fresh: list[NoticeDraft] = []
+    for draft in drafts:
+        if draft.key not in existing:
+            existing.add(draft.key)
+            fresh.append(draft)
+    if not fresh:
+        return 0
+    orgs = await organization_ids(session, [d.credit_code for d in fresh if d.credit_code])
+    reviewers = await reviewer_ids(session, [d.reviewer for d in fresh if d.reviewer])
+    inserted = await session.execute(
+        insert(_NOTICES).returning(_NOTICES.c.id, sort_by_parameter_order=True),
+        [
+            {
+                "key": d.key,
+                "kind": d.kind,
+                "audience": d.audience,
+                "organization_id": orgs.get(d.credit_code or ""),
+                "reviewer_id": reviewers.get(d.reviewer or ""),
+                "cycle_year": d.cycle_year,
+                "on": d.on,
+                "published_at": d.at,
+                "title": d.title,
+                "body": d.body,
+            }
+            for d in fresh
+        ],
+    )
+    ids = list(inserted.scalars())
+    await session.execute(
+        insert(_OUTBOX),
+        [
+            {"notice_id": notice_id, "channel": _channel(d.audience)}
+            for notice_id, d in zip(ids, fresh, strict=True)
+        ],
+    )
+    return len(fresh)
 
 
 def _channel(audience: str) -> str:

@@ -36,6 +36,9 @@ async def _insert_ignore(session: AsyncSession, model: Any, keys: list[str], **v
     )
 
 
+_CYCLES = cast(Table, Cycle.__table__)
+
+
 def _cycle_values(p: CycleProjection) -> dict[str, Any]:
     return {
         "revision": p.revision,
@@ -58,11 +61,10 @@ async def upsert_cycle(session: AsyncSession, p: CycleProjection) -> tuple[int, 
     One UPDATE guarded by the revision in the usual case; the row is created on first use.
     """
     guarded = (
-        update(Cycle)
-        .where(Cycle.workflow_id == p.workflow_id, Cycle.revision < p.revision)
+        update(_CYCLES)
+        .where(_CYCLES.c.workflow_id == p.workflow_id, _CYCLES.c.revision < p.revision)
         .values(**_cycle_values(p))
-        .returning(Cycle.id)
-        .execution_options(synchronize_session=False)
+        .returning(_CYCLES.c.id)
     )
     cycle_id = await session.scalar(guarded)
     if cycle_id is not None:
