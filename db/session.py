@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
+import sqlalchemy
 from sqlalchemy import event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.orm import Session, sessionmaker
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
@@ -24,20 +30,66 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)
-
-        @event.listens_for(engine.sync_engine, "connect")
-        def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
-            cursor = dbapi_conn.cursor()
-            cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA journal_mode=WAL")
-            # In WAL mode NORMAL stays consistent after a crash of the process; only an
-            # OS crash or power loss may lose the last commits (production runs PostgreSQL).
-            cursor.execute("PRAGMA synchronous=NORMAL")
-            cursor.execute("PRAGMA busy_timeout=30000")
-            cursor.close()
-
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
     return create_async_engine(url, pool_pre_ping=True, **kwargs)
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cursor = dbapi_conn.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    # In WAL mode NORMAL stays consistent after a crash of the process; only an
+    # OS crash or power loss may lose the last commits (production runs PostgreSQL).
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+class Database:
+    """Runs a synchronous unit of work — a function of a `Session` — in one transaction.
+
+    The activities' writes are written this way (`db.repositories.projection`, `notices`).
+    On PostgreSQL the function runs through the async session (`AsyncSession.run_sync`,
+    asyncpg underneath). On an SQLite file it runs in a worker thread on the plain
+    `sqlite3` driver: aiosqlite hands every cursor operation to its own thread and back
+    through the event loop (about 25 round trips for one projection write), which cost
+    three times the write itself (`make bench`, README "Decisions").
+    """
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+        self._sync: sessionmaker[Session] | None = None
+        bind = sessions.kw.get("bind")
+        if isinstance(bind, AsyncEngine) and bind.url.get_backend_name() == "sqlite":
+            database = bind.url.database
+            if database and database != ":memory:":
+                self._sync = sessionmaker(_sync_sqlite_engine(bind.url.database or ""))
+
+    async def run(
+        self, work: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        if self._sync is None:
+            async with transaction(self._sessions) as session:
+                return await session.run_sync(work, *args, **kwargs)
+        sessions = self._sync
+
+        def in_thread() -> T:
+            with sessions.begin() as session:
+                return work(session, *args, **kwargs)
+
+        return await asyncio.to_thread(in_thread)
+
+
+def _sync_sqlite_engine(database: str) -> Engine:
+    """The plain-driver engine for the same file, with the same pragmas. Its pooled
+    connections move between the threads that run the work, one unit of work at a time
+    (SQLAlchemy opens file databases with `check_same_thread=False`)."""
+    engine = sqlalchemy.create_engine(
+        f"sqlite+pysqlite:///{database}", connect_args={"timeout": 30}
+    )
+    event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -11,6 +11,7 @@ from temporalio.worker import UnsandboxedWorkflowRunner, Worker, WorkflowRunner
 
 from activities.notices import NoticeActivities
 from activities.records import RecordsActivities
+from db.session import Database
 from workflows.cycle import AwardCycleWorkflow
 from workflows.honor import HonorWorkflow
 
@@ -18,8 +19,9 @@ WORKFLOWS: Sequence[type] = (AwardCycleWorkflow, HonorWorkflow)
 
 
 def activities(sessions: async_sessionmaker[AsyncSession]) -> list[Callable[..., Any]]:
-    records = RecordsActivities(sessions)
-    notices = NoticeActivities(sessions)
+    db = Database(sessions)
+    records = RecordsActivities(db)
+    notices = NoticeActivities(db)
     return [
         records.load_eligibility_facts,
         records.create_verification_tasks,

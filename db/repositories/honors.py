@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from db.models import Honor, Organization, OrganizationRecord
 from domain.eligibility import HeldHonor, OrganizationFacts, RecordEntry
@@ -14,22 +14,20 @@ from domain.types import Award, Industry, RecordKind
 from workflows.messages import HonorGrant, OrganizationEligibilityData
 
 
-async def eligibility_data(
-    session: AsyncSession, credit_codes: Sequence[str]
+def eligibility_data(
+    session: Session, credit_codes: Sequence[str]
 ) -> dict[str, OrganizationEligibilityData]:
     orgs = list(
-        await session.scalars(
-            select(Organization).where(Organization.credit_code.in_(set(credit_codes)))
-        )
+        session.scalars(select(Organization).where(Organization.credit_code.in_(set(credit_codes))))
     )
     ids = [o.id for o in orgs]
     records: dict[int, list[RecordEntry]] = {i: [] for i in ids}
-    for r in await session.scalars(
+    for r in session.scalars(
         select(OrganizationRecord).where(OrganizationRecord.organization_id.in_(ids))
     ):
         records[r.organization_id].append(RecordEntry(on=r.on, kind=RecordKind(r.kind)))
     honors: dict[int, list[HeldHonor]] = {i: [] for i in ids}
-    for h in await session.scalars(select(Honor).where(Honor.organization_id.in_(ids))):
+    for h in session.scalars(select(Honor).where(Honor.organization_id.in_(ids))):
         honors[h.organization_id].append(
             HeldHonor(
                 award=Award(h.award),
@@ -56,8 +54,8 @@ async def eligibility_data(
     }
 
 
-async def upsert_honor(session: AsyncSession, grant: HonorGrant) -> Honor:
-    honor = await session.scalar(
+def upsert_honor(session: Session, grant: HonorGrant) -> Honor:
+    honor = session.scalar(
         select(Honor).where(
             Honor.organization_id == grant.organization_id,
             Honor.award == grant.award.value,
@@ -79,14 +77,14 @@ async def upsert_honor(session: AsyncSession, grant: HonorGrant) -> Honor:
             workflow_id=grant.workflow_id,
         )
         session.add(honor)
-        await session.flush()
+        session.flush()
     return honor
 
 
-async def add_record(
-    session: AsyncSession, organization_id: int, on: date, kind: str, note: str, key: str | None
+def add_record(
+    session: Session, organization_id: int, on: date, kind: str, note: str, key: str | None
 ) -> None:
-    if key is not None and await session.scalar(
+    if key is not None and session.scalar(
         select(OrganizationRecord.id).where(OrganizationRecord.source_key == key)
     ):
         return

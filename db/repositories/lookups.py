@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from db.models import Organization, Reviewer
 
 
-async def organization_ids(session: AsyncSession, codes: Collection[str]) -> dict[str, int]:
+def organization_ids(session: Session, codes: Collection[str]) -> dict[str, int]:
     if not codes:
         return {}
-    rows = await session.execute(
+    rows = session.execute(
         select(Organization.credit_code, Organization.id).where(
             Organization.credit_code.in_(set(codes))
         )
@@ -21,10 +21,8 @@ async def organization_ids(session: AsyncSession, codes: Collection[str]) -> dic
     return {row[0]: row[1] for row in rows}
 
 
-async def reviewer_ids(session: AsyncSession, codes: Collection[str]) -> dict[str, int]:
+def reviewer_ids(session: Session, codes: Collection[str]) -> dict[str, int]:
     if not codes:
         return {}
-    rows = await session.execute(
-        select(Reviewer.code, Reviewer.id).where(Reviewer.code.in_(set(codes)))
-    )
+    rows = session.execute(select(Reviewer.code, Reviewer.id).where(Reviewer.code.in_(set(codes))))
     return {row[0]: row[1] for row in rows}

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import cast
 
 from sqlalchemy import Table, insert, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from db.models import Notice, OutboxMessage
 from db.repositories.lookups import organization_ids, reviewer_ids
@@ -16,12 +16,10 @@ _NOTICES = cast(Table, Notice.__table__)
 _OUTBOX = cast(Table, OutboxMessage.__table__)
 
 
-async def insert_notices(session: AsyncSession, drafts: Sequence[NoticeDraft]) -> int:
+def insert_notices(session: Session, drafts: Sequence[NoticeDraft]) -> int:
     """Write each draft whose key is new, with its outbox entry, in draft order."""
     existing = set(
-        await session.scalars(
-            select(_NOTICES.c.key).where(_NOTICES.c.key.in_([d.key for d in drafts]))
-        )
+        session.scalars(select(_NOTICES.c.key).where(_NOTICES.c.key.in_([d.key for d in drafts])))
     )
     fresh: list[NoticeDraft] = []
     for draft in drafts:
@@ -30,9 +28,9 @@ async def insert_notices(session: AsyncSession, drafts: Sequence[NoticeDraft]) -
             fresh.append(draft)
     if not fresh:
         return 0
-    orgs = await organization_ids(session, [d.credit_code for d in fresh if d.credit_code])
-    reviewers = await reviewer_ids(session, [d.reviewer for d in fresh if d.reviewer])
-    inserted = await session.execute(
+    orgs = organization_ids(session, [d.credit_code for d in fresh if d.credit_code])
+    reviewers = reviewer_ids(session, [d.reviewer for d in fresh if d.reviewer])
+    inserted = session.execute(
         insert(_NOTICES).returning(_NOTICES.c.id, sort_by_parameter_order=True),
         [
             {
@@ -51,7 +49,7 @@ async def insert_notices(session: AsyncSession, drafts: Sequence[NoticeDraft]) -
         ],
     )
     ids = list(inserted.scalars())
-    await session.execute(
+    session.execute(
         insert(_OUTBOX),
         [
             {"notice_id": notice_id, "channel": _channel(d.audience)}

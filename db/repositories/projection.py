@@ -8,7 +8,7 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, delete, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from db.base import utcnow
 from db.models import (
@@ -27,13 +27,11 @@ from domain.departments import departments_for
 from workflows.messages import ApplicationState, CycleProjection, Stage
 
 
-async def _insert_ignore(session: AsyncSession, model: Any, keys: list[str], **values: Any) -> None:
+def _insert_ignore(session: Session, model: Any, keys: list[str], **values: Any) -> None:
     """INSERT … ON CONFLICT DO NOTHING: concurrent first writes of one row both succeed."""
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    await session.execute(
-        insert(model).values(**values).on_conflict_do_nothing(index_elements=keys)
-    )
+    session.execute(insert(model).values(**values).on_conflict_do_nothing(index_elements=keys))
 
 
 _CYCLES = cast(Table, Cycle.__table__)
@@ -55,7 +53,7 @@ def _cycle_values(p: CycleProjection) -> dict[str, Any]:
     }
 
 
-async def upsert_cycle(session: AsyncSession, p: CycleProjection) -> tuple[int, bool]:
+def upsert_cycle(session: Session, p: CycleProjection) -> tuple[int, bool]:
     """The cycle row's id, and whether `p` was newer than what is stored (then written).
 
     One UPDATE guarded by the revision in the usual case; the row is created on first use.
@@ -66,13 +64,13 @@ async def upsert_cycle(session: AsyncSession, p: CycleProjection) -> tuple[int, 
         .values(**_cycle_values(p))
         .returning(_CYCLES.c.id)
     )
-    cycle_id = await session.scalar(guarded)
+    cycle_id = session.scalar(guarded)
     if cycle_id is not None:
         return cycle_id, True
-    existing = await session.scalar(select(Cycle.id).where(Cycle.workflow_id == p.workflow_id))
+    existing = session.scalar(select(Cycle.id).where(Cycle.workflow_id == p.workflow_id))
     if existing is not None:
         return existing, False
-    await _insert_ignore(
+    _insert_ignore(
         session,
         Cycle,
         ["workflow_id"],
@@ -84,17 +82,17 @@ async def upsert_cycle(session: AsyncSession, p: CycleProjection) -> tuple[int, 
         created_at=utcnow(),
         **{**_cycle_values(p), "revision": 0},
     )
-    cycle_id = await session.scalar(guarded)
+    cycle_id = session.scalar(guarded)
     if cycle_id is not None:
         return cycle_id, True
-    existing = await session.scalar(select(Cycle.id).where(Cycle.workflow_id == p.workflow_id))
+    existing = session.scalar(select(Cycle.id).where(Cycle.workflow_id == p.workflow_id))
     assert existing is not None
     return existing, False
 
 
-async def write_projection(session: AsyncSession, p: CycleProjection) -> None:
+def write_projection(session: Session, p: CycleProjection) -> None:
     """Write one projection in a few batched statements, whatever the number of applications."""
-    cycle_id, newer = await upsert_cycle(session, p)
+    cycle_id, newer = upsert_cycle(session, p)
     if not newer:
         return
     with_panels = None if p.panel_codes is None else set(p.panel_codes)
@@ -103,14 +101,14 @@ async def write_projection(session: AsyncSession, p: CycleProjection) -> None:
         for a in p.applications
         if p.panels and (with_panels is None or a.credit_code in with_panels)
     ]
-    reviewers = await reviewer_ids(
+    reviewers = reviewer_ids(
         session,
         {m for a in panel_states for s in (a.document, a.site) for m in (*s.members, *s.scores)}
         | {i.reviewer for i in p.score_items},
     )
-    apps = await _write_applications(session, cycle_id, p)
+    apps = _write_applications(session, cycle_id, p)
     if panel_states:
-        await _write_panels(session, panel_states, apps, reviewers)
+        _write_panels(session, panel_states, apps, reviewers)
     scored = [
         {
             "b_app": apps[item.credit_code],
@@ -122,13 +120,13 @@ async def write_projection(session: AsyncSession, p: CycleProjection) -> None:
         if item.credit_code in apps
     ]
     if scored:
-        await session.execute(_SCORE_ITEMS, scored)
+        session.execute(_SCORE_ITEMS, scored)
     for state in p.applications:
         if state.findings:
-            await _write_findings(session, p.workflow_id, apps[state.credit_code], state)
+            _write_findings(session, p.workflow_id, apps[state.credit_code], state)
     if any(p.votes.values()):
-        await _write_votes(session, cycle_id, p)
-    await _write_objections(session, cycle_id, p)
+        _write_votes(session, cycle_id, p)
+    _write_objections(session, cycle_id, p)
 
 
 _APPLICATIONS = cast(Table, Application.__table__)
@@ -191,10 +189,10 @@ def _application_values(s: ApplicationState, revision: int) -> dict[str, Any]:
     }
 
 
-async def _application_ids(
-    session: AsyncSession, cycle_id: int, organization_ids: list[int]
+def _application_ids(
+    session: Session, cycle_id: int, organization_ids: list[int]
 ) -> dict[int, int]:
-    rows = await session.execute(
+    rows = session.execute(
         select(Application.organization_id, Application.id).where(
             Application.cycle_id == cycle_id, Application.organization_id.in_(organization_ids)
         )
@@ -202,19 +200,17 @@ async def _application_ids(
     return {int(org): int(app) for org, app in rows}
 
 
-async def _write_applications(
-    session: AsyncSession, cycle_id: int, p: CycleProjection
-) -> dict[str, int]:
+def _write_applications(session: Session, cycle_id: int, p: CycleProjection) -> dict[str, int]:
     """Insert the new applications and update the others; their ids by credit code."""
     if not p.applications:
         return {}
     org_ids = [a.organization_id for a in p.applications]
-    ids = await _application_ids(session, cycle_id, org_ids)
+    ids = _application_ids(session, cycle_id, org_ids)
     new = [a for a in p.applications if a.organization_id not in ids]
     if new:
         dialect = session.get_bind().dialect.name
         insert = pg_insert if dialect == "postgresql" else sqlite_insert
-        await session.execute(
+        session.execute(
             insert(_APPLICATIONS).on_conflict_do_nothing(
                 index_elements=["cycle_id", "organization_id"]
             ),
@@ -230,18 +226,18 @@ async def _write_applications(
                 for a in new
             ],
         )
-        ids = await _application_ids(session, cycle_id, org_ids)
+        ids = _application_ids(session, cycle_id, org_ids)
     changed = [
         {"b_id": ids[a.organization_id]}
         | {f"b_{k}": v for k, v in _application_values(a, p.revision).items()}
         for a in p.applications
     ]
-    await session.execute(_UPDATE_APPLICATION, changed)
+    session.execute(_UPDATE_APPLICATION, changed)
     return {a.credit_code: ids[a.organization_id] for a in p.applications}
 
 
-async def _write_panels(
-    session: AsyncSession,
+def _write_panels(
+    session: Session,
     states: list[ApplicationState],
     apps: dict[str, int],
     reviewers: dict[str, int],
@@ -249,7 +245,7 @@ async def _write_panels(
     """Panels and totals of these applications, both stages, as the workflow has them."""
     app_ids = [apps[s.credit_code] for s in states]
     members_of: defaultdict[tuple[int, str], dict[int, Any]] = defaultdict(dict)
-    for row in await session.execute(
+    for row in session.execute(
         select(
             _PANEL.c.id,
             _PANEL.c.application_id,
@@ -261,7 +257,7 @@ async def _write_panels(
     ):
         members_of[(row.application_id, row.stage)][row.reviewer_id] = row
     scores_of: defaultdict[tuple[int, str], dict[int, Any]] = defaultdict(dict)
-    for score in await session.execute(
+    for score in session.execute(
         select(
             _SCORES.c.id,
             _SCORES.c.application_id,
@@ -326,15 +322,15 @@ async def _write_panels(
         (insert(_SCORES), score_inserts),
     ):
         if rows:
-            await session.execute(statement, rows)
+            session.execute(statement, rows)
 
 
-async def _write_findings(
-    session: AsyncSession, workflow_id: str, application_id: int, s: ApplicationState
+def _write_findings(
+    session: Session, workflow_id: str, application_id: int, s: ApplicationState
 ) -> None:
     """Department findings, each once; a department's finding completes its task."""
     for n, finding in enumerate(s.findings):
-        await _insert_ignore(
+        _insert_ignore(
             session,
             DepartmentFinding,
             ["source_key"],
@@ -347,7 +343,7 @@ async def _write_findings(
             created_at=utcnow(),
         )
     reported = {f.department for f in s.findings}
-    for task in await session.scalars(
+    for task in session.scalars(
         select(VerificationTask).where(
             VerificationTask.application_id == application_id,
             VerificationTask.done_at.is_(None),
@@ -357,9 +353,9 @@ async def _write_findings(
             task.done_at = utcnow()
 
 
-async def create_tasks(session: AsyncSession, workflow_id: str, credit_codes: list[str]) -> int:
+def create_tasks(session: Session, workflow_id: str, credit_codes: list[str]) -> int:
     """Verification tasks for the departments that check each application (§4(1))."""
-    rows = await session.execute(
+    rows = session.execute(
         select(Application.id, Organization.industrial)
         .join(Cycle, Cycle.id == Application.cycle_id)
         .join(Organization, Organization.id == Application.organization_id)
@@ -368,7 +364,7 @@ async def create_tasks(session: AsyncSession, workflow_id: str, credit_codes: li
     created = 0
     for application_id, industrial in rows.all():
         for department in departments_for(industrial):
-            await _insert_ignore(
+            _insert_ignore(
                 session,
                 VerificationTask,
                 ["application_id", "department"],
@@ -380,10 +376,9 @@ async def create_tasks(session: AsyncSession, workflow_id: str, credit_codes: li
     return created
 
 
-async def _write_votes(session: AsyncSession, cycle_id: int, p: CycleProjection) -> None:
+def _write_votes(session: Session, cycle_id: int, p: CycleProjection) -> None:
     existing = {
-        (v.award, v.round)
-        for v in await session.scalars(select(Vote).where(Vote.cycle_id == cycle_id))
+        (v.award, v.round) for v in session.scalars(select(Vote).where(Vote.cycle_id == cycle_id))
     }
     for award, votes in p.votes.items():
         for vote in votes:
@@ -399,15 +394,15 @@ async def _write_votes(session: AsyncSession, cycle_id: int, p: CycleProjection)
                 )
 
 
-async def _write_objections(session: AsyncSession, cycle_id: int, p: CycleProjection) -> None:
+def _write_objections(session: Session, cycle_id: int, p: CycleProjection) -> None:
     if not p.objections:
         return
     rows = {
         o.number: o
-        for o in await session.scalars(select(Objection).where(Objection.cycle_id == cycle_id))
+        for o in session.scalars(select(Objection).where(Objection.cycle_id == cycle_id))
     }
-    orgs = await organization_ids(session, [o.credit_code for o in p.objections])
-    result = await session.execute(
+    orgs = organization_ids(session, [o.credit_code for o in p.objections])
+    result = session.execute(
         select(Application.organization_id, Application.id).where(Application.cycle_id == cycle_id)
     )
     app_ids: dict[int, int] = dict(result.all())
