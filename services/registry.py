@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -14,24 +16,50 @@ from workflows.messages import ReviewerInfo
 
 async def register_organization(session: AsyncSession, data: OrganizationCreate) -> Organization:
     """Register (or update) an organization; the credit code must pass GB 32100."""
-    code = data.credit_code.strip().upper()
-    if not is_valid_credit_code(code):
-        raise DomainError(ErrorCode.INVALID_CREDIT_CODE, code)
-    org = await session.scalar(select(Organization).where(Organization.credit_code == code))
-    if org is None:
-        org = Organization(credit_code=code)
-        session.add(org)
-    org.name = data.name
-    org.county = data.county
-    org.registered_on = data.registered_on
-    org.industry = data.industry.value
-    org.industrial = data.industrial
-    org.excellence_since = data.excellence_since
-    org.mu_efficiency = {str(y): g for y, g in data.mu_efficiency.items()}
+    return (await register_organizations(session, [data]))[0]
+
+
+async def register_organizations(
+    session: AsyncSession, items: Sequence[OrganizationCreate]
+) -> list[Organization]:
+    """Register (or update) several organizations in a few statements, in order.
+
+    Every credit code is checked first: one invalid code refuses the whole batch.
+    """
+    codes = [data.credit_code.strip().upper() for data in items]
+    for code in codes:
+        if not is_valid_credit_code(code):
+            raise DomainError(ErrorCode.INVALID_CREDIT_CODE, code)
+    known = {
+        org.credit_code: org
+        for org in await session.scalars(
+            select(Organization).where(Organization.credit_code.in_(set(codes)))
+        )
+    }
+    orgs = []
+    for code, data in zip(codes, items, strict=True):
+        org = known.get(code)
+        if org is None:
+            org = known[code] = Organization(credit_code=code)
+            session.add(org)
+        org.name = data.name
+        org.county = data.county
+        org.registered_on = data.registered_on
+        org.industry = data.industry.value
+        org.industrial = data.industrial
+        org.excellence_since = data.excellence_since
+        org.mu_efficiency = {str(y): g for y, g in data.mu_efficiency.items()}
+        orgs.append(org)
     await session.flush()
-    for entry in data.record:
-        await add_record(session, org, entry)
-    return org
+    session.add_all(
+        OrganizationRecord(
+            organization_id=org.id, on=entry.on, kind=entry.kind.value, note=entry.note
+        )
+        for org, data in zip(orgs, items, strict=True)
+        for entry in data.record
+    )
+    await session.flush()
+    return orgs
 
 
 async def add_record(session: AsyncSession, org: Organization, entry: RecordCreate) -> None:
@@ -55,21 +83,44 @@ async def get_organization(session: AsyncSession, credit_code: str) -> Organizat
 
 
 async def register_reviewer(session: AsyncSession, data: ReviewerCreate) -> Reviewer:
-    reviewer = await session.scalar(select(Reviewer).where(Reviewer.code == data.code))
-    if reviewer is None:
-        reviewer = Reviewer(code=data.code)
-        session.add(reviewer)
-    reviewer.name = data.name
-    reviewer.industries = [i.value for i in data.industries]
-    reviewer.employer_credit_code = data.employer_credit_code
+    return (await register_reviewers(session, [data]))[0]
+
+
+async def register_reviewers(
+    session: AsyncSession, items: Sequence[ReviewerCreate]
+) -> list[Reviewer]:
+    """Register (or update) several reviewers, with their registered ties, in order.
+
+    A tie to an organization that is not registered is skipped (as for a single reviewer).
+    """
+    codes = {data.code for data in items}
+    known = {
+        r.code: r for r in await session.scalars(select(Reviewer).where(Reviewer.code.in_(codes)))
+    }
+    reviewers = []
+    for data in items:
+        reviewer = known.get(data.code)
+        if reviewer is None:
+            reviewer = known[data.code] = Reviewer(code=data.code)
+            session.add(reviewer)
+        reviewer.name = data.name
+        reviewer.industries = [i.value for i in data.industries]
+        reviewer.employer_credit_code = data.employer_credit_code
+        reviewers.append(reviewer)
     await session.flush()
-    for credit_code in data.ties:
-        org = await session.scalar(
-            select(Organization).where(Organization.credit_code == credit_code)
-        )
-        if org is not None:
-            await add_tie(session, reviewer, org, "registered")
-    return reviewer
+    tied = {code for data in items for code in data.ties}
+    if tied:
+        orgs = {
+            o.credit_code: o
+            for o in await session.scalars(
+                select(Organization).where(Organization.credit_code.in_(tied))
+            )
+        }
+        for reviewer, data in zip(reviewers, items, strict=True):
+            for credit_code in data.ties:
+                if credit_code in orgs:
+                    await add_tie(session, reviewer, orgs[credit_code], "registered")
+    return reviewers
 
 
 async def get_reviewer(session: AsyncSession, code: str) -> Reviewer:
