@@ -234,6 +234,9 @@ class AwardService:
                     committee_members=data.committee_members,
                     rules=rules,
                     clock_offset_seconds=self._offset.total_seconds(),
+                    # A caller that does not read its own writes reads once the cycle is
+                    # idle, after `sync`: the cycle may batch its commands' writes.
+                    defer_writes=not self._read_your_writes,
                 ),
                 id=workflow_id,
                 task_queue=self._task_queue,
@@ -505,7 +508,7 @@ class AwardService:
         workflow_id = grant.workflow_id
         assert workflow_id is not None
         async with transaction(self._sessions) as session:
-            await upsert_honor(session, grant)
+            await session.run_sync(upsert_honor, grant)
         await self._client.start_workflow(
             HonorWorkflow.run,
             HonorInput(

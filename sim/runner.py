@@ -21,8 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from temporalio.client import Client
+from temporalio.client import Client, WorkflowExecutionStatus, WorkflowHandle
 from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 
 from db.migrate import upgrade
@@ -127,16 +128,17 @@ async def _run(
             if progress:
                 print(f"[{index}] {at.isoformat()} {action.do}", file=sys.stderr, flush=True)
             if action.do == "snapshot":
-                await clock.settle(at)  # the database has caught up with every workflow
+                await clock.settle(at, for_reading=True)
                 outcome.snapshots.append(await collect(ctx, at, snapshot=True))
                 continue
+            clock.touched = True
             try:
                 await actions.perform(ctx, action, rules)
             except DomainError as err:
                 outcome.rejected.append({"index": index, "do": action.do, "error": err.code.value})
                 if progress:
                     print(f"    refused: {err.code.value} {err.message}", file=sys.stderr)
-        await clock.settle(outcome.now)
+        await clock.settle(outcome.now, for_reading=True)
         final = await collect(ctx, outcome.now, snapshot=False)
     outcome.cycles, outcome.honors, outcome.notices = (
         final["cycles"],
@@ -149,36 +151,39 @@ async def _run(
 async def _register(ctx: Context, rules: Any) -> None:
     """The office's records before the scenario starts: organizations, reviewers, honors."""
     scenario = ctx.scenario
+    organizations: dict[str, OrganizationCreate] = {}
+    for key, org in scenario.organizations.items():
+        if not is_valid_credit_code(org.credit_code.strip().upper()):
+            # Registered as the office would try to: refused, shown on first use (§6).
+            ctx.invalid[key] = org.credit_code
+            continue
+        organizations[key] = OrganizationCreate(
+            credit_code=org.credit_code,
+            name=org.name,
+            county=org.county,
+            registered_on=org.registered_on,
+            industry=org.industry,
+            industrial=org.industrial,
+            excellence_since=org.excellence_since,
+            mu_efficiency=org.mu_efficiency,
+            record=[RecordCreate(on=r.on, kind=r.kind, note=r.note) for r in org.record],
+        )
     async with transaction(ctx.sessions) as session:
-        for key, org in scenario.organizations.items():
-            if not is_valid_credit_code(org.credit_code.strip().upper()):
-                # Registered as the office would try to: refused, shown on first use (§6).
-                ctx.invalid[key] = org.credit_code
-                continue
-            data = OrganizationCreate(
-                credit_code=org.credit_code,
-                name=org.name,
-                county=org.county,
-                registered_on=org.registered_on,
-                industry=org.industry,
-                industrial=org.industrial,
-                excellence_since=org.excellence_since,
-                mu_efficiency=org.mu_efficiency,
-                record=[RecordCreate(on=r.on, kind=r.kind, note=r.note) for r in org.record],
-            )
-            created = await registry.register_organization(session, data)
-            ctx.codes[key] = created.credit_code
-        for key, reviewer in scenario.reviewers.items():
-            await registry.register_reviewer(
-                session,
+        created = await registry.register_organizations(session, list(organizations.values()))
+        ctx.codes.update(zip(organizations, (o.credit_code for o in created), strict=True))
+        await registry.register_reviewers(
+            session,
+            [
                 ReviewerCreate(
                     code=key,
                     name=reviewer.name,
                     industries=reviewer.industries,
                     employer_credit_code=reviewer.employer,
                     ties=[ctx.codes[t] for t in reviewer.ties if t in ctx.codes],
-                ),
-            )
+                )
+                for key, reviewer in scenario.reviewers.items()
+            ],
+        )
     for honor in sorted(scenario.honors, key=lambda h: h.awarded_on):
         if honor.organization in ctx.codes:
             await ctx.service.register_historical_honor(
@@ -193,13 +198,23 @@ async def _register(ctx: Context, rules: Any) -> None:
 
 
 class _Clock:
-    """Moves the time-skipping server to a business instant and lets due timers finish."""
+    """Moves the time-skipping server to a business instant and lets due timers finish.
+
+    It remembers the instant it last settled at, and whether an action has run since
+    (`touched`): settling again with nothing new to wait for is skipped. Workflows found
+    closed are not asked again (a query to a closed run makes the worker replay its
+    whole history).
+    """
 
     def __init__(self, env: WorkflowEnvironment, offset: timedelta, service: AwardService):
         self._env = env
         self._offset = offset
         self._service = service
         self._settled: datetime | None = None
+        self._closed: set[str] = set()
+        self._due: dict[str, datetime | None] = {}
+        self._synced = False
+        self.touched = False
 
     async def business_now(self) -> datetime:
         return (await self._env.get_current_time() + self._offset).astimezone(SHANGHAI)
@@ -214,38 +229,92 @@ class _Clock:
         if at > now:
             await self._env.sleep(at - now)
         await self.settle(at)
-        self._settled = at
 
-    async def settle(self, at: datetime) -> None:
-        """Wait until no open workflow has a timer due by `at` or work in flight."""
+    async def settle(self, at: datetime, *, for_reading: bool = False) -> None:
+        """Wait until no open workflow has a timer due by `at` or work in flight.
+
+        `for_reading`: the database is read next, so cycles that defer their writes
+        (`CycleInput.defer_writes`) are asked to write what they hold (`sync`) first.
+        """
+        if (
+            not self.touched
+            and self._settled is not None
+            and at <= self._settled
+            and (self._synced or not for_reading)
+        ):
+            return
         client: Client = self._env.client
         deadline = asyncio.get_running_loop().time() + SETTLE_TIMEOUT
         for workflow_id in await self._service.open_workflow_ids():
+            if workflow_id in self._closed:
+                continue
             handle = client.get_workflow_handle(workflow_id)
+            due = self._due.get(workflow_id)
+            if due is not None and due <= at:
+                # A timer has fired since it was last seen: it may have finished (then a
+                # query would only make the worker replay it), which describe tells cheaply.
+                if await _execution_status(handle) not in (WorkflowExecutionStatus.RUNNING, None):
+                    self._closed.add(workflow_id)
+                    continue
             while True:
                 try:
                     status = await handle.query("status", result_type=CycleStatus)
                 except Exception:  # not started yet, or completed: nothing to wait for
                     status = None
-                    if await _running(handle):
+                    state = await _execution_status(handle)
+                    if state == WorkflowExecutionStatus.RUNNING:
                         await asyncio.sleep(0.02)
                         if asyncio.get_running_loop().time() < deadline:
                             continue
+                    elif state is not None:
+                        self._closed.add(workflow_id)
+                if (
+                    for_reading
+                    and status is not None
+                    and status.written < status.changes
+                    and status.attention is None
+                    and asyncio.get_running_loop().time() < deadline
+                    and await _sync(handle)
+                ):
+                    continue  # the cycle has written what it had deferred (`defer_writes`)
+                if status is not None and status.idle and status.next_due is None:
+                    # Nothing left to wait for by itself: finished, or waiting for a command.
+                    if await _execution_status(handle) not in (
+                        WorkflowExecutionStatus.RUNNING,
+                        None,
+                    ):
+                        self._closed.add(workflow_id)
+                    break
                 if status is None or (
                     status.idle and (status.next_due is None or status.next_due > at)
                 ):
+                    self._due[workflow_id] = None if status is None else status.next_due
                     break
                 if asyncio.get_running_loop().time() > deadline:
                     print(f"warning: {workflow_id} did not settle", file=sys.stderr)
                     break
                 await asyncio.sleep(0.02)
+        self._settled = at
+        self._synced = for_reading
+        self.touched = False
 
 
-async def _running(handle: Any) -> bool:
-    from temporalio.client import WorkflowExecutionStatus
+async def _sync(handle: WorkflowHandle[Any, Any]) -> bool:
+    """Ask a cycle to write what it has queued; False when it cannot take the update now."""
+    try:
+        await handle.execute_update("sync")
+    except Exception:  # continuing as new, or closed: the next status query tells
+        await asyncio.sleep(0.02)
+        return False
+    return True
 
+
+async def _execution_status(
+    handle: WorkflowHandle[Any, Any],
+) -> WorkflowExecutionStatus | None:
+    """The run's status, or None when the server does not know the workflow (yet)."""
     try:
         description = await handle.describe()
-    except Exception:
-        return False
-    return bool(description.status == WorkflowExecutionStatus.RUNNING)
+    except RPCError:
+        return None
+    return description.status

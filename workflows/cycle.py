@@ -115,12 +115,17 @@ class AwardCycleWorkflow(Transitions):
         return CycleStatus(
             phase=self._state.phase.value,
             next_due=self.next_due(),
-            idle=self._busy == 0 and not self._wake and self.caught_up(),
+            idle=self._busy == 0 and not self._wake and self.writes_settled(),
             business_now=self.now(),
             attention=self._attention,
             changes=self._state.changes,
             written=self._state.written,
         )
+
+    @workflow.update(name="sync")
+    async def sync_projection(self) -> None:
+        """Return once the database holds every change so far (see `defer_writes`)."""
+        await self.sync()
 
     # --- intake and qualification (§3(2), §4(1)) ----------------------------------------
 

@@ -163,7 +163,12 @@ def in_document_review(state: CycleState) -> list[ApplicationState]:
 
 
 def document_complete(state: CycleState, rules: ProgramRules) -> bool:
-    return all(a.document.complete(rules.panel.min_size) for a in in_document_review(state))
+    """Stops at the first panel still missing a score (this runs after every score)."""
+    return all(
+        a.document.complete(rules.panel.min_size)
+        for a in state.applications.values()
+        if a.eligible and a.outcome == Outcome.PENDING
+    )
 
 
 def check_close_stage(state: CycleState, stage: Stage) -> None:

@@ -55,6 +55,10 @@ def add_years_instant(moment: datetime, years: int) -> datetime:
     return moment.replace(year=shifted.year, month=shifted.month, day=shifted.day)
 
 
+DEFERRED_WRITE_LIMIT = 200
+"""With `CycleInput.defer_writes`: a queue this long is written anyway (bounds one write)."""
+
+
 class Transitions(TimedWorkflow):
     _input: CycleInput
     _rules: ProgramRules
@@ -79,6 +83,8 @@ class Transitions(TimedWorkflow):
 
     _flushing: bool = False
     _stopping: bool = False
+    _sync_wanted: bool = False
+    _closing: bool = False
 
     def _outbox_on(self) -> bool:
         return workflow.patched("projection-outbox")
@@ -88,7 +94,30 @@ class Transitions(TimedWorkflow):
         if s.outbox is None:
             s.outbox = Outbox()
         s.changes += 1
+        if workflow.current_update_info() is None:
+            s.outbox.urgent = True  # a timer's change, not a command's
         return s.outbox
+
+    def _write_due(self) -> bool:
+        """Whether the writer should write what is queued now."""
+        box = self._state.outbox
+        if box is None or self._stopping:
+            return False
+        return (
+            not self._input.defer_writes
+            or box.urgent
+            or self._sync_wanted
+            or self._closing
+            or box.size() >= DEFERRED_WRITE_LIMIT
+        )
+
+    async def sync(self) -> None:
+        """Write what is queued now; return once written (or when the run is ending, or a
+        write keeps failing: the caller asks the status, and again if need be)."""
+        self._sync_wanted = True
+        await workflow.wait_condition(
+            lambda: self.caught_up() or self._stopping or self._attention is not None
+        )
 
     async def project(
         self,
@@ -130,19 +159,19 @@ class Transitions(TimedWorkflow):
     async def writer(self) -> None:
         """The background task that writes whatever is queued, for the whole run."""
         while True:
-            await workflow.wait_condition(
-                lambda: self._state.outbox is not None and not self._stopping
-            )
-            await self.flush()
+            await workflow.wait_condition(self._write_due)
+            await self.flush(all_queued=False)
+            self._sync_wanted = False
 
-    async def flush(self) -> None:
-        """Write what is queued, one write at a time, until nothing is left.
+    async def flush(self, *, all_queued: bool = True) -> None:
+        """Write what is queued, one write at a time, until nothing is left (or, for the
+        writer, until what is left may wait: `_write_due`).
 
         Writes never overlap: each carries a newer revision, and the database keeps a
         write only when its revision is newer than what it has.
         """
         s = self._state
-        while s.outbox is not None and not self._stopping:
+        while s.outbox is not None and not self._stopping and (all_queued or self._write_due()):
             if self._flushing:
                 await workflow.wait_condition(lambda: not self._flushing)
                 continue
@@ -168,6 +197,8 @@ class Transitions(TimedWorkflow):
         """
         if keep_queue:
             self._stopping = True
+        else:
+            self._closing = True
         await workflow.wait_condition(
             lambda: (
                 workflow.all_handlers_finished()
@@ -178,6 +209,12 @@ class Transitions(TimedWorkflow):
 
     def caught_up(self) -> bool:
         return self._state.outbox is None and not self._flushing
+
+    def writes_settled(self) -> bool:
+        """No write in flight or due: what is queued waits for `sync` (`defer_writes`)."""
+        return self.caught_up() or (
+            self._input.defer_writes and not self._flushing and not self._write_due()
+        )
 
     async def _write(
         self,
@@ -367,7 +404,11 @@ class Transitions(TimedWorkflow):
                     [texts.site_review_report(self._wf, self._year, app.credit_code, self.now())]
                 )
         await self.project([app.credit_code], items, panels=True)
-        if stage == Stage.DOCUMENT:
+        reviewing = app.eligible and app.outcome == Outcome.PENDING
+        if stage == Stage.DOCUMENT and (
+            panel.complete(self._rules.panel.min_size) or not reviewing
+        ):
+            # While this panel still misses a score, document review cannot be complete.
             await self.maybe_document_done()
 
     async def maybe_document_done(self) -> None:

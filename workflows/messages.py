@@ -73,6 +73,13 @@ class CycleInput(_Model):
     """Carried over by continue-as-new."""
     history_limit: int = 7_000
     """Continue as new past this many events (well under Temporal's 10,240 warning)."""
+    defer_writes: bool = False
+    """Commands' changes reach the database when a reader asks (`sync`), not one by one.
+
+    For callers that read the database only when the cycle is idle (the simulator). Changes
+    made by the cycle itself (deadlines, timers) are written at once, and so is a queue that
+    has grown past `DEFERRED_WRITE_LIMIT` changes.
+    """
 
 
 class ApplyCommand(_Model):
@@ -342,6 +349,11 @@ class Outbox(_Model):
     """Applications whose panels or scores changed (their rewrite is the costly part)."""
     score_items: list[ScoreItems] = Field(default_factory=list)
     notices: list[NoticeDraft] = Field(default_factory=list)
+    urgent: bool = False
+    """Holds a change the cycle made by itself (written at once, even when writes defer)."""
+
+    def size(self) -> int:
+        return len(self.codes) + len(self.score_items) + len(self.notices)
 
 
 class CycleProjection(_Model):
@@ -408,7 +420,10 @@ class CycleStatus(_Model):
     attention: str | None = None
     changes: int = 0
     written: int = 0
-    """The database has caught up with the workflow when `written == changes`."""
+    """The database has caught up with the workflow when `written == changes`.
+
+    `idle` does not wait for writes a cycle defers (`CycleInput.defer_writes`): a reader
+    sends `sync` first."""
 
 
 CycleState.model_rebuild()

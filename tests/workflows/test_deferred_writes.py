@@ -1,0 +1,133 @@
+"""`CycleInput.defer_writes`: commands' changes wait for `sync`; the cycle's own do not.
+
+The simulator opens its cycles this way (its service does not read its own writes); the
+HTTP API does not, and every command's change is written at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from datetime import date, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from temporalio.client import WorkflowHandle
+from temporalio.testing import WorkflowEnvironment
+
+from db.models import Application, Cycle, Notice
+from db.session import transaction
+from domain.credit_code import check_character
+from domain.dates import SHANGHAI
+from domain.types import Award, Industry
+from services import registry
+from services.awards import AwardService
+from services.schemas import CycleCreate, OrganizationCreate
+from worker.registry import build_worker
+from workflows.cycle import AwardCycleWorkflow
+from workflows.messages import CycleStatus
+
+
+def _code(n: int) -> str:
+    body = f"91331126MD{n:07d}"
+    return body + check_character(body)
+
+
+async def _register(sessions: async_sessionmaker[AsyncSession], codes: list[str]) -> None:
+    async with transaction(sessions) as session:
+        await registry.register_organizations(
+            session,
+            [
+                OrganizationCreate(
+                    credit_code=code,
+                    name=f"延迟写入测试{code[-4:]}",
+                    county="庆元县",
+                    registered_on=date(2010, 1, 1),
+                    industry=Industry.SERVICES,
+                    excellence_since=date(2015, 1, 1),
+                )
+                for code in codes
+            ],
+        )
+
+
+async def _rows(sessions: async_sessionmaker[AsyncSession], workflow_id: str) -> tuple[str, int]:
+    async with sessions() as session:
+        cycle = await session.scalar(select(Cycle).where(Cycle.workflow_id == workflow_id))
+        assert cycle is not None
+        applications = list(
+            await session.scalars(select(Application.id).where(Application.cycle_id == cycle.id))
+        )
+        return cycle.phase, len(applications)
+
+
+async def _caught_up(handle: WorkflowHandle[AwardCycleWorkflow, object]) -> CycleStatus:
+    for _ in range(500):
+        status = await handle.query(AwardCycleWorkflow.status)
+        if status.idle and status.written == status.changes:
+            return status
+        await asyncio.sleep(0.02)
+    raise AssertionError("the cycle never caught up")
+
+
+async def test_commands_wait_for_sync_and_the_deadline_is_written_at_once(
+    time_skipping_env: WorkflowEnvironment, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    env = time_skipping_env
+    codes = [_code(n) for n in range(1, 4)]
+    await _register(sessions, codes)
+    task_queue = f"defer-{uuid.uuid4()}"
+    service = AwardService(
+        env.client,
+        sessions,
+        task_queue,
+        cycle_suffix=f"-defer-{uuid.uuid4().hex[:6]}",
+        read_your_writes=False,
+    )
+    today = (await env.get_current_time()).astimezone(SHANGHAI).date()
+    async with build_worker(env.client, task_queue, sessions):
+        workflow_id = await service.open_cycle(
+            CycleCreate(year=today.year, application_deadline=today + timedelta(days=5))
+        )
+        handle = env.client.get_workflow_handle_for(AwardCycleWorkflow.run, workflow_id)
+        await _caught_up(handle)  # opening is the cycle's own change: written at once
+        for code in codes:
+            await service.apply(today.year, code, Award.QUALITY)
+
+        # Idle, with the three applications still queued: nothing in flight, nothing due.
+        status = await handle.query(AwardCycleWorkflow.status)
+        assert status.idle
+        assert status.written < status.changes
+        assert await _rows(sessions, workflow_id) == ("open", 0)
+
+        await handle.execute_update(AwardCycleWorkflow.sync_projection)
+        status = await handle.query(AwardCycleWorkflow.status)
+        assert status.written == status.changes
+        assert await _rows(sessions, workflow_id) == ("open", 3)
+
+        # The deadline passes: a timer's change, written without being asked.
+        await env.sleep(timedelta(days=6))
+        await _caught_up(handle)
+        assert await _rows(sessions, workflow_id) == ("qualification", 3)
+        async with sessions() as session:
+            notices = list(await session.scalars(select(Notice.kind)))
+        assert "call_for_applications" in notices
+
+
+async def test_the_api_service_writes_each_command_before_it_returns(
+    time_skipping_env: WorkflowEnvironment, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    env = time_skipping_env
+    code = _code(9)
+    await _register(sessions, [code])
+    task_queue = f"defer-{uuid.uuid4()}"
+    service = AwardService(
+        env.client, sessions, task_queue, cycle_suffix=f"-api-{uuid.uuid4().hex[:6]}"
+    )
+    today = (await env.get_current_time()).astimezone(SHANGHAI).date()
+    async with build_worker(env.client, task_queue, sessions):
+        workflow_id = await service.open_cycle(
+            CycleCreate(year=today.year, application_deadline=today + timedelta(days=5))
+        )
+        await service.apply(today.year, code, Award.QUALITY)
+        assert await _rows(sessions, workflow_id) == ("open", 1)
