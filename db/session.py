@@ -49,7 +49,9 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 class Database:
     """Runs a synchronous unit of work — a function of a `Session` — in one transaction.
 
-    The activities' writes are written this way (`db.repositories.projection`, `notices`).
+    The activities work this way, and so do the services' reads on a command's path (the
+    organization an application names, a panel's reviewers). Objects it returns stay
+    loaded (no expiry on commit).
     On PostgreSQL the function runs through the async session (`AsyncSession.run_sync`,
     asyncpg underneath). On an SQLite file it runs in a worker thread on the plain
     `sqlite3` driver: aiosqlite hands every cursor operation to its own thread and back
@@ -64,7 +66,7 @@ class Database:
         if isinstance(bind, AsyncEngine) and bind.url.get_backend_name() == "sqlite":
             database = bind.url.database
             if database and database != ":memory:":
-                self._sync = sessionmaker(_sync_sqlite_engine(bind.url.database or ""))
+                self._sync = sessionmaker(_sync_sqlite_engine(database), expire_on_commit=False)
 
     async def run(
         self, work: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs

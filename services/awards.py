@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import Session
 from temporalio.client import Client, WorkflowExecutionStatus, WorkflowHandle
 from temporalio.common import WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
@@ -22,7 +23,7 @@ from temporalio.service import RPCError
 
 from db.models import Cycle, Honor
 from db.repositories.honors import upsert_honor
-from db.session import transaction
+from db.session import Database, transaction
 from domain.awards import bonus_cny, honor_dates
 from domain.committee import Ballot
 from domain.committee import takes_quota_place as quota_place
@@ -89,6 +90,7 @@ class AwardService:
         self._read_your_writes = read_your_writes
         self._cycle_ids: dict[int, str] = {}
         self._sessions = sessions
+        self._db = Database(sessions)
         self._task_queue = task_queue
         self._offset = clock_offset
         self._suffix = cycle_suffix
@@ -251,8 +253,7 @@ class AwardService:
         await self._update(year, AwardCycleWorkflow.cancel, CancelCommand(reason=reason))
 
     async def apply(self, year: int | None, credit_code: str, award: Award) -> None:
-        async with self._sessions() as session:
-            org = await registry.get_organization(session, credit_code)
+        org = await self._db.run(registry.find_organization, credit_code)
         await self._update(
             year,
             AwardCycleWorkflow.apply,
@@ -298,8 +299,7 @@ class AwardService:
     async def assign_panel(
         self, year: int | None, credit_code: str, stage: Stage, reviewers: list[str], leader: str
     ) -> None:
-        async with self._sessions() as session:
-            infos = await registry.reviewer_infos(session, reviewers)
+        infos = await self._db.run(registry.reviewer_infos, reviewers)
         await self._update(
             year,
             AwardCycleWorkflow.assign_panel,
@@ -525,13 +525,12 @@ class AwardService:
 
     async def open_workflow_ids(self) -> list[str]:
         """Workflows that may still have timers: open cycles and honors (for the simulator)."""
-        async with self._sessions() as session:
-            cycles = await session.scalars(
-                select(Cycle.workflow_id).where(Cycle.phase.not_in(["cancelled"]))
-            )
-            honors = await session.scalars(
-                select(Honor.workflow_id).where(
-                    Honor.workflow_id.is_not(None), Honor.revoked_on.is_(None)
-                )
-            )
-            return [*cycles, *(h for h in honors if h is not None)]
+        return await self._db.run(_open_workflow_ids)
+
+
+def _open_workflow_ids(session: Session) -> list[str]:
+    cycles = session.scalars(select(Cycle.workflow_id).where(Cycle.phase.not_in(["cancelled"])))
+    honors = session.scalars(
+        select(Honor.workflow_id).where(Honor.workflow_id.is_not(None), Honor.revoked_on.is_(None))
+    )
+    return [*cycles, *(h for h in honors if h is not None)]

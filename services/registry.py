@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from db.models import Organization, OrganizationRecord, Reviewer, ReviewerTie
 from domain.credit_code import is_valid_credit_code
@@ -72,7 +73,12 @@ async def add_record(session: AsyncSession, org: Organization, entry: RecordCrea
 
 
 async def get_organization(session: AsyncSession, credit_code: str) -> Organization:
-    org = await session.scalar(
+    return await session.run_sync(find_organization, credit_code)
+
+
+def find_organization(session: Session, credit_code: str) -> Organization:
+    """The registered organization, or the refusal: an invalid code, or an unknown one."""
+    org = session.scalar(
         select(Organization).where(Organization.credit_code == credit_code.strip().upper())
     )
     if org is None:
@@ -144,16 +150,14 @@ async def add_tie(
         await session.flush()
 
 
-async def reviewer_infos(session: AsyncSession, codes: list[str]) -> list[ReviewerInfo]:
+def reviewer_infos(session: Session, codes: list[str]) -> list[ReviewerInfo]:
     """What the cycle needs to check a panel: expertise, employer and ties (two queries)."""
-    found = {
-        r.code: r for r in await session.scalars(select(Reviewer).where(Reviewer.code.in_(codes)))
-    }
+    found = {r.code: r for r in session.scalars(select(Reviewer).where(Reviewer.code.in_(codes)))}
     for code in codes:
         if code not in found:
             raise DomainError(ErrorCode.UNKNOWN_REVIEWER, code)
     ties: dict[int, list[str]] = {r.id: [] for r in found.values()}
-    rows = await session.execute(
+    rows = session.execute(
         select(ReviewerTie.reviewer_id, Organization.credit_code)
         .join(Organization, ReviewerTie.organization_id == Organization.id)
         .where(ReviewerTie.reviewer_id.in_(ties))
