@@ -17,11 +17,11 @@ from workflows.messages import ReviewerInfo
 
 async def register_organization(session: AsyncSession, data: OrganizationCreate) -> Organization:
     """Register (or update) an organization; the credit code must pass GB 32100."""
-    return (await register_organizations(session, [data]))[0]
+    return (await session.run_sync(register_organizations, [data]))[0]
 
 
-async def register_organizations(
-    session: AsyncSession, items: Sequence[OrganizationCreate]
+def register_organizations(
+    session: Session, items: Sequence[OrganizationCreate]
 ) -> list[Organization]:
     """Register (or update) several organizations in a few statements, in order.
 
@@ -33,7 +33,7 @@ async def register_organizations(
             raise DomainError(ErrorCode.INVALID_CREDIT_CODE, code)
     known = {
         org.credit_code: org
-        for org in await session.scalars(
+        for org in session.scalars(
             select(Organization).where(Organization.credit_code.in_(set(codes)))
         )
     }
@@ -51,7 +51,7 @@ async def register_organizations(
         org.excellence_since = data.excellence_since
         org.mu_efficiency = {str(y): g for y, g in data.mu_efficiency.items()}
         orgs.append(org)
-    await session.flush()
+    session.flush()
     session.add_all(
         OrganizationRecord(
             organization_id=org.id, on=entry.on, kind=entry.kind.value, note=entry.note
@@ -59,7 +59,7 @@ async def register_organizations(
         for org, data in zip(orgs, items, strict=True)
         for entry in data.record
     )
-    await session.flush()
+    session.flush()
     return orgs
 
 
@@ -89,20 +89,16 @@ def find_organization(session: Session, credit_code: str) -> Organization:
 
 
 async def register_reviewer(session: AsyncSession, data: ReviewerCreate) -> Reviewer:
-    return (await register_reviewers(session, [data]))[0]
+    return (await session.run_sync(register_reviewers, [data]))[0]
 
 
-async def register_reviewers(
-    session: AsyncSession, items: Sequence[ReviewerCreate]
-) -> list[Reviewer]:
+def register_reviewers(session: Session, items: Sequence[ReviewerCreate]) -> list[Reviewer]:
     """Register (or update) several reviewers, with their registered ties, in order.
 
     A tie to an organization that is not registered is skipped (as for a single reviewer).
     """
     codes = {data.code for data in items}
-    known = {
-        r.code: r for r in await session.scalars(select(Reviewer).where(Reviewer.code.in_(codes)))
-    }
+    known = {r.code: r for r in session.scalars(select(Reviewer).where(Reviewer.code.in_(codes)))}
     reviewers = []
     for data in items:
         reviewer = known.get(data.code)
@@ -113,19 +109,17 @@ async def register_reviewers(
         reviewer.industries = [i.value for i in data.industries]
         reviewer.employer_credit_code = data.employer_credit_code
         reviewers.append(reviewer)
-    await session.flush()
+    session.flush()
     tied = {code for data in items for code in data.ties}
     if tied:
         orgs = {
             o.credit_code: o
-            for o in await session.scalars(
-                select(Organization).where(Organization.credit_code.in_(tied))
-            )
+            for o in session.scalars(select(Organization).where(Organization.credit_code.in_(tied)))
         }
         for reviewer, data in zip(reviewers, items, strict=True):
             for credit_code in data.ties:
                 if credit_code in orgs:
-                    await add_tie(session, reviewer, orgs[credit_code], "registered")
+                    tie(session, reviewer, orgs[credit_code], "registered")
     return reviewers
 
 
@@ -139,15 +133,19 @@ async def get_reviewer(session: AsyncSession, code: str) -> Reviewer:
 async def add_tie(
     session: AsyncSession, reviewer: Reviewer, org: Organization, source: str
 ) -> None:
+    await session.run_sync(tie, reviewer, org, source)
+
+
+def tie(session: Session, reviewer: Reviewer, org: Organization, source: str) -> None:
     """Register or declare a tie (回避, §6(1)); a second one for the same pair is a no-op."""
-    exists = await session.scalar(
+    exists = session.scalar(
         select(ReviewerTie.id).where(
             ReviewerTie.reviewer_id == reviewer.id, ReviewerTie.organization_id == org.id
         )
     )
     if exists is None:
         session.add(ReviewerTie(reviewer_id=reviewer.id, organization_id=org.id, source=source))
-        await session.flush()
+        session.flush()
 
 
 def reviewer_infos(session: Session, codes: list[str]) -> list[ReviewerInfo]:

@@ -21,13 +21,14 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import Session
 from temporalio.client import Client, WorkflowExecutionStatus, WorkflowHandle
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 
 from db.migrate import upgrade
-from db.session import create_engine, session_factory, transaction
+from db.session import Database, create_engine, session_factory
 from domain.credit_code import is_valid_credit_code
 from domain.dates import SHANGHAI
 from domain.errors import DomainError, ErrorCode
@@ -168,22 +169,8 @@ async def _register(ctx: Context, rules: Any) -> None:
             mu_efficiency=org.mu_efficiency,
             record=[RecordCreate(on=r.on, kind=r.kind, note=r.note) for r in org.record],
         )
-    async with transaction(ctx.sessions) as session:
-        created = await registry.register_organizations(session, list(organizations.values()))
-        ctx.codes.update(zip(organizations, (o.credit_code for o in created), strict=True))
-        await registry.register_reviewers(
-            session,
-            [
-                ReviewerCreate(
-                    code=key,
-                    name=reviewer.name,
-                    industries=reviewer.industries,
-                    employer_credit_code=reviewer.employer,
-                    ties=[ctx.codes[t] for t in reviewer.ties if t in ctx.codes],
-                )
-                for key, reviewer in scenario.reviewers.items()
-            ],
-        )
+    codes = await Database(ctx.sessions).run(_register_records, organizations, scenario)
+    ctx.codes.update(codes)
     for honor in sorted(scenario.honors, key=lambda h: h.awarded_on):
         if honor.organization in ctx.codes:
             await ctx.service.register_historical_honor(
@@ -195,6 +182,28 @@ async def _register(ctx: Context, rules: Any) -> None:
                 ),
                 rules,
             )
+
+
+def _register_records(
+    session: Session, organizations: dict[str, OrganizationCreate], scenario: Scenario
+) -> dict[str, str]:
+    """One transaction: the organizations, then the reviewers with their ties."""
+    created = registry.register_organizations(session, list(organizations.values()))
+    codes = dict(zip(organizations, (o.credit_code for o in created), strict=True))
+    registry.register_reviewers(
+        session,
+        [
+            ReviewerCreate(
+                code=key,
+                name=reviewer.name,
+                industries=reviewer.industries,
+                employer_credit_code=reviewer.employer,
+                ties=[codes[t] for t in reviewer.ties if t in codes],
+            )
+            for key, reviewer in scenario.reviewers.items()
+        ],
+    )
+    return codes
 
 
 class _Clock:

@@ -356,13 +356,20 @@ class AwardCycleWorkflow(Transitions):
     @workflow.update(name="approve")
     async def approve(self, cmd: ApproveCommand) -> list[str]:
         grants = await self.grant_awards(cmd.strike)
-        for grant in grants:
-            await workflow.start_child_workflow(
+        starts = [
+            workflow.start_child_workflow(
                 HonorWorkflow.run,
                 self.honor_input(grant),
                 id=self.honor_input(grant).workflow_id,
                 parent_close_policy=ParentClosePolicy.ABANDON,
             )
+            for grant in grants
+        ]
+        if workflow.patched("honors-started-together"):
+            await asyncio.gather(*starts)  # one workflow task for all the starts
+        else:
+            for start in starts:
+                await start
         self.wake()
         return [g.credit_code for g in grants]
 

@@ -56,8 +56,8 @@ def _code(n: int) -> str:
 
 async def _register(sessions: async_sessionmaker[AsyncSession], codes: list[str]) -> None:
     async with transaction(sessions) as session:
-        await registry.register_organizations(
-            session,
+        await session.run_sync(
+            registry.register_organizations,
             [
                 OrganizationCreate(
                     credit_code=code,
