@@ -41,9 +41,12 @@ from sim import actions
 from sim.output import Outcome, collect
 from sim.scenario import Scenario, ScenarioError
 from worker.registry import build_worker
-from workflows.messages import CycleStatus
+from workflows.messages import CycleStatus, Phase
 
 SETTLE_TIMEOUT = 60.0
+_FINAL_PHASES = frozenset({Phase.ANNOUNCED.value, Phase.CANCELLED.value, "revoked"})
+"""Status phases after which a workflow may complete (a cycle's last two; a revoked honor's,
+for honors started before they stayed open after revocation)."""
 
 
 @dataclass
@@ -287,8 +290,9 @@ class _Clock:
                 ):
                     continue  # the cycle has written what it had deferred (`defer_writes`)
                 if status is not None and status.idle and status.next_due is None:
-                    # Nothing left to wait for by itself: finished, or waiting for a command.
-                    if await _execution_status(handle) not in (
+                    # Nothing left to wait for by itself: waiting for a command, or, in a
+                    # final phase, finished (then it is not asked again).
+                    if status.phase in _FINAL_PHASES and await _execution_status(handle) not in (
                         WorkflowExecutionStatus.RUNNING,
                         None,
                     ):
