@@ -171,11 +171,7 @@ class AwardService:
 
     @staticmethod
     async def _running(handle: WorkflowHandle[Any, Any]) -> bool:
-        try:
-            description = await handle.describe()
-        except RPCError:
-            return False
-        return description.status == WorkflowExecutionStatus.RUNNING
+        return await execution_status(handle) == WorkflowExecutionStatus.RUNNING
 
     async def _projected(self, handle: WorkflowHandle[Any, Any]) -> None:
         """Wait (bounded) until the database holds every change the cycle has made so far."""
@@ -526,6 +522,15 @@ class AwardService:
     async def open_workflow_ids(self) -> list[str]:
         """Workflows that may still have timers: open cycles and honors (for the simulator)."""
         return await self._db.run(_open_workflow_ids)
+
+
+async def execution_status(handle: WorkflowHandle[Any, Any]) -> WorkflowExecutionStatus | None:
+    """The latest run's status, or None when the server does not know the workflow (yet)."""
+    try:
+        description = await handle.describe()
+    except RPCError:
+        return None
+    return description.status
 
 
 def _open_workflow_ids(session: Session) -> list[str]:

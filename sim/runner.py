@@ -24,7 +24,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
 from temporalio.client import Client, WorkflowExecutionStatus, WorkflowHandle
 from temporalio.contrib.pydantic import pydantic_data_converter
-from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 
 from db.migrate import upgrade
@@ -35,7 +34,7 @@ from domain.errors import DomainError, ErrorCode
 from domain.rules import RulesError, load_rules
 from qaward.temporal import runtime, test_server_path
 from services import registry
-from services.awards import AwardService
+from services.awards import AwardService, execution_status
 from services.schemas import HistoricalHonorCreate, OrganizationCreate, RecordCreate, ReviewerCreate
 from sim import actions
 from sim.output import Outcome, collect
@@ -265,7 +264,7 @@ class _Clock:
             if due is not None and due <= at:
                 # A timer has fired since it was last seen: it may have finished (then a
                 # query would only make the worker replay it), which describe tells cheaply.
-                if await _execution_status(handle) not in (WorkflowExecutionStatus.RUNNING, None):
+                if await execution_status(handle) not in (WorkflowExecutionStatus.RUNNING, None):
                     self._closed.add(workflow_id)
                     continue
             while True:
@@ -273,7 +272,7 @@ class _Clock:
                     status = await handle.query("status", result_type=CycleStatus)
                 except Exception:  # not started yet, or completed: nothing to wait for
                     status = None
-                    state = await _execution_status(handle)
+                    state = await execution_status(handle)
                     if state == WorkflowExecutionStatus.RUNNING:
                         await asyncio.sleep(0.02)
                         if asyncio.get_running_loop().time() < deadline:
@@ -292,7 +291,7 @@ class _Clock:
                 if status is not None and status.idle and status.next_due is None:
                     # Nothing left to wait for by itself: waiting for a command, or, in a
                     # final phase, finished (then it is not asked again).
-                    if status.phase in _FINAL_PHASES and await _execution_status(handle) not in (
+                    if status.phase in _FINAL_PHASES and await execution_status(handle) not in (
                         WorkflowExecutionStatus.RUNNING,
                         None,
                     ):
@@ -320,14 +319,3 @@ async def _sync(handle: WorkflowHandle[Any, Any]) -> bool:
         await asyncio.sleep(0.02)
         return False
     return True
-
-
-async def _execution_status(
-    handle: WorkflowHandle[Any, Any],
-) -> WorkflowExecutionStatus | None:
-    """The run's status, or None when the server does not know the workflow (yet)."""
-    try:
-        description = await handle.describe()
-    except RPCError:
-        return None
-    return description.status
