@@ -77,7 +77,10 @@ class TimedWorkflow:
         if due is None:
             await workflow.wait_condition(condition)
         else:
-            delay = (due - self.now()).total_seconds()
+            # From the precise instant, not `now()` (whole seconds): a timer then fires at
+            # its due instant instead of up to a second late, and the workflows' timers due
+            # at one instant (honors awarded together) fire together.
+            delay = (due - business_now(workflow.now(), self._offset)).total_seconds()
             if delay > 0:
                 try:
                     await workflow.wait_condition(condition, timeout=delay)
