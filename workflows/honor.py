@@ -31,6 +31,12 @@ with workflow.unsafe.imports_passed_through():
     from activities.records import RecordsActivities
 
 
+REGISTER_WRITTEN_BY_STARTER = "honor-register-written-by-starter"
+"""Patch: whoever starts an honor has written its register row (the cycle's `register-honors`,
+the service's historical honor), and the register derives the status from the dates; the
+honor writes its row only when a revocation changes it."""
+
+
 @workflow.defn(name="honor")
 class HonorWorkflow(TimedWorkflow):
     @workflow.init
@@ -61,7 +67,7 @@ class HonorWorkflow(TimedWorkflow):
 
     @workflow.run
     async def run(self, inp: HonorInput) -> HonorState:
-        if inp.state is None:
+        if inp.state is None and not workflow.patched(REGISTER_WRITTEN_BY_STARTER):
             await self._project()
         while self._state.revoked_on is None:
             if self.history_too_long():
@@ -89,7 +95,9 @@ class HonorWorkflow(TimedWorkflow):
             )
         elif name.startswith("follow_up_"):
             await self.notify([texts.follow_up_due(wf, grant, self._input.name, name, now)])
-        else:  # revocation_window_close, expiry: status changes the register shows
+        elif not workflow.patched(REGISTER_WRITTEN_BY_STARTER):
+            # revocation_window_close, expiry: the register derives an honor's status from
+            # its dates, so rewriting the unchanged row (as honors started before did) is idle.
             await self._project()
 
     async def _project(self) -> None:
