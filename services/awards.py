@@ -11,9 +11,9 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
 from temporalio.client import Client, WorkflowExecutionStatus, WorkflowHandle
@@ -53,6 +53,7 @@ from workflows.messages import (
     HonorGrant,
     InvestigateCommand,
     ObjectionCommand,
+    Phase,
     ScoreCommand,
     ShortlistCommand,
     Stage,
@@ -249,7 +250,7 @@ class AwardService:
         await self._update(year, AwardCycleWorkflow.cancel, CancelCommand(reason=reason))
 
     async def apply(self, year: int | None, credit_code: str, award: Award) -> None:
-        org = await self._db.run(registry.find_organization, credit_code)
+        org = await self._db.run(registry.organization_reference, credit_code)
         await self._update(
             year,
             AwardCycleWorkflow.apply,
@@ -533,9 +534,16 @@ async def execution_status(handle: WorkflowHandle[Any, Any]) -> WorkflowExecutio
     return description.status
 
 
+_CYCLES = cast(Table, Cycle.__table__)
+_HONORS = cast(Table, Honor.__table__)
+_OPEN_WORKFLOW_IDS = union_all(
+    select(_CYCLES.c.workflow_id).where(_CYCLES.c.phase != Phase.CANCELLED.value),
+    select(_HONORS.c.workflow_id).where(
+        _HONORS.c.workflow_id.is_not(None), _HONORS.c.revoked_on.is_(None)
+    ),
+)
+
+
 def _open_workflow_ids(session: Session) -> list[str]:
-    cycles = session.scalars(select(Cycle.workflow_id).where(Cycle.phase.not_in(["cancelled"])))
-    honors = session.scalars(
-        select(Honor.workflow_id).where(Honor.workflow_id.is_not(None), Honor.revoked_on.is_(None))
-    )
-    return [*cycles, *(h for h in honors if h is not None)]
+    """One statement: the simulator asks at every dated step."""
+    return list(session.connection().scalars(_OPEN_WORKFLOW_IDS))

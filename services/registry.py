@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from db.models import Organization, OrganizationRecord, Reviewer, ReviewerTie
+from db.repositories.lookups import ORGANIZATIONS, REVIEWERS, OrganizationRef, organization_ref
 from domain.credit_code import is_valid_credit_code
 from domain.errors import DomainError, ErrorCode
 from services.schemas import OrganizationCreate, RecordCreate, ReviewerCreate
@@ -82,10 +84,22 @@ def find_organization(session: Session, credit_code: str) -> Organization:
         select(Organization).where(Organization.credit_code == credit_code.strip().upper())
     )
     if org is None:
-        if not is_valid_credit_code(credit_code.strip().upper()):
-            raise DomainError(ErrorCode.INVALID_CREDIT_CODE, credit_code)
-        raise DomainError(ErrorCode.UNKNOWN_ORGANIZATION, credit_code)
+        raise _not_registered(credit_code)
     return org
+
+
+def organization_reference(session: Session, credit_code: str) -> OrganizationRef:
+    """What a command needs of the registered organization, or the same refusal."""
+    ref = organization_ref(session, credit_code.strip().upper())
+    if ref is None:
+        raise _not_registered(credit_code)
+    return ref
+
+
+def _not_registered(credit_code: str) -> DomainError:
+    if not is_valid_credit_code(credit_code.strip().upper()):
+        return DomainError(ErrorCode.INVALID_CREDIT_CODE, credit_code)
+    return DomainError(ErrorCode.UNKNOWN_ORGANIZATION, credit_code)
 
 
 async def register_reviewer(session: AsyncSession, data: ReviewerCreate) -> Reviewer:
@@ -148,18 +162,33 @@ def tie(session: Session, reviewer: Reviewer, org: Organization, source: str) ->
         session.flush()
 
 
+_TIES = cast(Table, ReviewerTie.__table__)
+
+
 def reviewer_infos(session: Session, codes: list[str]) -> list[ReviewerInfo]:
-    """What the cycle needs to check a panel: expertise, employer and ties (two queries)."""
-    found = {r.code: r for r in session.scalars(select(Reviewer).where(Reviewer.code.in_(codes)))}
+    """What the cycle needs to check a panel: expertise, employer and ties (two queries,
+    plain column reads: this runs for every panel assignment)."""
+    connection = session.connection()
+    found = {
+        row.code: row
+        for row in connection.execute(
+            select(
+                REVIEWERS.c.id,
+                REVIEWERS.c.code,
+                REVIEWERS.c.employer_credit_code,
+                REVIEWERS.c.industries,
+            ).where(REVIEWERS.c.code.in_(codes))
+        )
+    }
     for code in codes:
         if code not in found:
             raise DomainError(ErrorCode.UNKNOWN_REVIEWER, code)
-    ties: dict[int, list[str]] = {r.id: [] for r in found.values()}
-    rows = session.execute(
-        select(ReviewerTie.reviewer_id, Organization.credit_code)
-        .join(Organization, ReviewerTie.organization_id == Organization.id)
-        .where(ReviewerTie.reviewer_id.in_(ties))
-        .order_by(ReviewerTie.id)
+    ties: dict[int, list[str]] = {row.id: [] for row in found.values()}
+    rows = connection.execute(
+        select(_TIES.c.reviewer_id, ORGANIZATIONS.c.credit_code)
+        .join(ORGANIZATIONS, _TIES.c.organization_id == ORGANIZATIONS.c.id)
+        .where(_TIES.c.reviewer_id.in_(ties))
+        .order_by(_TIES.c.id)
     )
     for reviewer_id, credit_code in rows:
         ties[reviewer_id].append(credit_code)
