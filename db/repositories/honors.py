@@ -4,53 +4,78 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
-from db.models import Honor, Organization, OrganizationRecord
+from db.models import Honor, OrganizationRecord
+from db.repositories.lookups import ORGANIZATIONS
 from domain.eligibility import HeldHonor, OrganizationFacts, RecordEntry
 from domain.types import Award, Industry, RecordKind
 from workflows.messages import HonorGrant, OrganizationEligibilityData
+
+_RECORDS = cast(Table, OrganizationRecord.__table__)
+_HONORS = cast(Table, Honor.__table__)
 
 
 def eligibility_data(
     session: Session, credit_codes: Sequence[str]
 ) -> dict[str, OrganizationEligibilityData]:
+    """Three plain reads (organizations, their records, their honors), whatever the number."""
+    connection = session.connection()
+    o = ORGANIZATIONS.c
     orgs = list(
-        session.scalars(select(Organization).where(Organization.credit_code.in_(set(credit_codes))))
+        connection.execute(
+            select(
+                o.id,
+                o.credit_code,
+                o.county,
+                o.registered_on,
+                o.industry,
+                o.industrial,
+                o.excellence_since,
+                o.mu_efficiency,
+            ).where(o.credit_code.in_(set(credit_codes)))
+        )
     )
-    ids = [o.id for o in orgs]
+    ids = [org.id for org in orgs]
     records: dict[int, list[RecordEntry]] = {i: [] for i in ids}
-    for r in session.scalars(
-        select(OrganizationRecord).where(OrganizationRecord.organization_id.in_(ids))
+    r = _RECORDS.c
+    for organization_id, on, kind in connection.execute(
+        select(r.organization_id, r.on, r.kind).where(r.organization_id.in_(ids)).order_by(r.id)
     ):
-        records[r.organization_id].append(RecordEntry(on=r.on, kind=RecordKind(r.kind)))
+        records[organization_id].append(RecordEntry(on=on, kind=RecordKind(kind)))
     honors: dict[int, list[HeldHonor]] = {i: [] for i in ids}
-    for h in session.scalars(select(Honor).where(Honor.organization_id.in_(ids))):
-        honors[h.organization_id].append(
+    h = _HONORS.c
+    for organization_id, award, year, awarded_on, revoked_on in connection.execute(
+        select(h.organization_id, h.award, h.year, h.awarded_on, h.revoked_on)
+        .where(h.organization_id.in_(ids))
+        .order_by(h.id)
+    ):
+        honors[organization_id].append(
             HeldHonor(
-                award=Award(h.award),
-                year=h.year,
-                awarded_on=h.awarded_on,
-                revoked=h.revoked_on is not None,
+                award=Award(award),
+                year=year,
+                awarded_on=awarded_on,
+                revoked=revoked_on is not None,
             )
         )
     return {
-        o.credit_code: OrganizationEligibilityData(
-            credit_code=o.credit_code,
+        org.credit_code: OrganizationEligibilityData(
+            credit_code=org.credit_code,
             facts=OrganizationFacts(
-                county=o.county,
-                registered_on=o.registered_on,
-                industry=Industry(o.industry),
-                industrial=o.industrial,
-                excellence_since=o.excellence_since,
-                mu_efficiency={int(y): g for y, g in o.mu_efficiency.items()},
-                record=records[o.id],
+                county=org.county,
+                registered_on=org.registered_on,
+                industry=Industry(org.industry),
+                industrial=org.industrial,
+                excellence_since=org.excellence_since,
+                mu_efficiency={int(y): g for y, g in org.mu_efficiency.items()},
+                record=records[org.id],
             ),
-            honors=honors[o.id],
+            honors=honors[org.id],
         )
-        for o in orgs
+        for org in orgs
     }
 
 

@@ -29,9 +29,18 @@ from workflows.messages import ApplicationState, CycleProjection, Stage
 
 def _insert_ignore(session: Session, model: Any, keys: list[str], **values: Any) -> None:
     """INSERT … ON CONFLICT DO NOTHING: concurrent first writes of one row both succeed."""
+    _insert_all_ignore(session, model, keys, [values])
+
+
+def _insert_all_ignore(
+    session: Session, model: Any, keys: list[str], rows: list[dict[str, Any]]
+) -> None:
+    """The same for many rows, in one batched statement."""
+    if not rows:
+        return
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    session.execute(insert(model).values(**values).on_conflict_do_nothing(index_elements=keys))
+    session.execute(insert(model).on_conflict_do_nothing(index_elements=keys), rows)
 
 
 _CYCLES = cast(Table, Cycle.__table__)
@@ -329,19 +338,24 @@ def _write_findings(
     session: Session, workflow_id: str, application_id: int, s: ApplicationState
 ) -> None:
     """Department findings, each once; a department's finding completes its task."""
-    for n, finding in enumerate(s.findings):
-        _insert_ignore(
-            session,
-            DepartmentFinding,
-            ["source_key"],
-            source_key=f"{workflow_id}:{s.credit_code}:{n}",
-            application_id=application_id,
-            department=finding.department,
-            passed=finding.passed,
-            reason=finding.reason,
-            note=finding.note,
-            created_at=utcnow(),
-        )
+    now = utcnow()
+    _insert_all_ignore(
+        session,
+        DepartmentFinding,
+        ["source_key"],
+        [
+            {
+                "source_key": f"{workflow_id}:{s.credit_code}:{n}",
+                "application_id": application_id,
+                "department": finding.department,
+                "passed": finding.passed,
+                "reason": finding.reason,
+                "note": finding.note,
+                "created_at": now,
+            }
+            for n, finding in enumerate(s.findings)
+        ],
+    )
     reported = {f.department for f in s.findings}
     for task in session.scalars(
         select(VerificationTask).where(
@@ -361,19 +375,14 @@ def create_tasks(session: Session, workflow_id: str, credit_codes: list[str]) ->
         .join(Organization, Organization.id == Application.organization_id)
         .where(Cycle.workflow_id == workflow_id, Organization.credit_code.in_(credit_codes))
     )
-    created = 0
-    for application_id, industrial in rows.all():
-        for department in departments_for(industrial):
-            _insert_ignore(
-                session,
-                VerificationTask,
-                ["application_id", "department"],
-                application_id=application_id,
-                department=department.value,
-                created_at=utcnow(),
-            )
-            created += 1
-    return created
+    now = utcnow()
+    tasks = [
+        {"application_id": application_id, "department": department.value, "created_at": now}
+        for application_id, industrial in rows.all()
+        for department in departments_for(industrial)
+    ]
+    _insert_all_ignore(session, VerificationTask, ["application_id", "department"], tasks)
+    return len(tasks)
 
 
 def _write_votes(session: Session, cycle_id: int, p: CycleProjection) -> None:
