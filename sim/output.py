@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -36,16 +37,17 @@ def _iso(value: Any) -> str | None:
     return None if value is None else value.isoformat()
 
 
-async def collect(ctx: Context, at: datetime, *, snapshot: bool) -> dict[str, Any]:
+def _scenario_keys(ctx: Context) -> Callable[[str], str]:
+    """Credit code → the scenario's key for the organization (the code itself if none)."""
     keys = {code: key for key, code in ctx.codes.items()}
+    return lambda code: keys.get(code, code)
 
-    def by_key(code: str) -> str:
-        return keys.get(code, code)
 
+async def collect(ctx: Context, at: datetime, *, snapshot: bool) -> dict[str, Any]:
+    by_key = _scenario_keys(ctx)
     async with ctx.sessions() as session:
         cycle_views = await queries.cycles(session)
         honor_views = await queries.honors(session, at.date())
-        notice_views = [] if snapshot else await queries.notices(session)
     cycles = [
         {
             "year": c.year,
@@ -93,7 +95,14 @@ async def collect(ctx: Context, at: datetime, *, snapshot: bool) -> dict[str, An
     ]
     if snapshot:
         return {"at": at.isoformat(), "cycles": cycles, "honors": honors}
-    notices = [
+    return {"cycles": cycles, "honors": honors, "notices": await collect_notices(ctx)}
+
+
+async def collect_notices(ctx: Context) -> list[dict[str, Any]]:
+    by_key = _scenario_keys(ctx)
+    async with ctx.sessions() as session:
+        notice_views = await queries.notices(session)
+    return [
         {
             "kind": n.kind,
             "on": n.on.isoformat(),
@@ -102,4 +111,3 @@ async def collect(ctx: Context, at: datetime, *, snapshot: bool) -> dict[str, An
         }
         for n in notice_views
     ]
-    return {"cycles": cycles, "honors": honors, "notices": notices}

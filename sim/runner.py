@@ -37,7 +37,7 @@ from services import registry
 from services.awards import AwardService, execution_status
 from services.schemas import HistoricalHonorCreate, OrganizationCreate, RecordCreate, ReviewerCreate
 from sim import actions
-from sim.output import Outcome, collect
+from sim.output import Outcome, collect, collect_notices
 from sim.scenario import Scenario, ScenarioError
 from worker.registry import build_worker
 from workflows.messages import CycleStatus, Phase
@@ -141,8 +141,13 @@ async def _run(
                 outcome.rejected.append({"index": index, "do": action.do, "error": err.code.value})
                 if progress:
                     print(f"    refused: {err.code.value} {err.message}", file=sys.stderr)
-        await clock.settle(outcome.now, for_reading=True)
-        final = await collect(ctx, outcome.now, snapshot=False)
+        if scenario.actions and scenario.actions[-1].do == "snapshot":
+            # Nothing has happened since that snapshot: its cycles and honors are the final ones.
+            last = outcome.snapshots[-1]
+            final = {**last, "notices": await collect_notices(ctx)}
+        else:
+            await clock.settle(outcome.now, for_reading=True)
+            final = await collect(ctx, outcome.now, snapshot=False)
     outcome.cycles, outcome.honors, outcome.notices = (
         final["cycles"],
         final["honors"],
