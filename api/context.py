@@ -49,7 +49,7 @@ class AppContext:
     def use_client(self, client: Client) -> None:
         self.client = client
         if self.service is None and self.sessions is not None:
-            self.service = AwardService(client, self.sessions, self.task_queue)
+            self.service = AwardService(client, self.sessions, self.task_queue, clock=self.clock)
 
     async def award_service(self) -> AwardService:
         """The service; connects to Temporal on first need if start-up could not."""

@@ -79,8 +79,12 @@ class AwardService:
         clock_offset: timedelta = timedelta(0),
         cycle_suffix: str = "",
         read_your_writes: bool = True,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
-        """`read_your_writes`: a cycle command returns once the database shows its change.
+        """`clock`: the business now, when it is not the wall clock plus `clock_offset` (the
+        simulator's time-skipping server moves on without the wall clock).
+
+        `read_your_writes`: a cycle command returns once the database shows its change.
 
         The cycle workflow writes its projection in the background, a few milliseconds
         behind the command (see `Transitions.flush`). The HTTP API waits, so that a page
@@ -95,9 +99,12 @@ class AwardService:
         self._task_queue = task_queue
         self._offset = clock_offset
         self._suffix = cycle_suffix
+        self._clock = clock
 
     def now(self) -> datetime:
         """Business now (Asia/Shanghai); the simulator's offset makes scenario dates real."""
+        if self._clock is not None:
+            return self._clock().astimezone(SHANGHAI)
         return (datetime.now(UTC) + self._offset).astimezone(SHANGHAI)
 
     # --- plumbing ---------------------------------------------------------------------------

@@ -116,12 +116,19 @@ async def _run(
     start = scenario.actions[0].at if scenario.actions else datetime.now(SHANGHAI)
     assert start is not None
     offset = start - await env.get_current_time()
+    outcome = Outcome(now=start)
     service = AwardService(
-        env.client, sessions, task_queue, clock_offset=offset, read_your_writes=False
+        env.client,
+        sessions,
+        task_queue,
+        clock_offset=offset,
+        read_your_writes=False,
+        # The service's "today" is the action's instant: the wall clock stands still
+        # while the server skips months.
+        clock=lambda: outcome.now,
     )
     ctx = Context(scenario=scenario, service=service, sessions=sessions)
     clock = _Clock(env, offset, service)
-    outcome = Outcome(now=start)
     async with build_worker(env.client, task_queue, sessions):
         await _register(ctx, rules)
         for index, action in enumerate(scenario.actions):

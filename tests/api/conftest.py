@@ -73,7 +73,7 @@ async def app(
     env = time_skipping_env
     task_queue = f"api-{uuid.uuid4()}"
     service = AwardService(
-        env.client, sessions, task_queue, cycle_suffix=f"-t{uuid.uuid4().hex[:8]}"
+        env.client, sessions, task_queue, cycle_suffix=f"-t{uuid.uuid4().hex[:8]}", clock=clock
     )
     app = create_app(
         settings=settings,

@@ -94,3 +94,34 @@ def test_year_picks_the_cycle(outcome: Json) -> None:
 
 def test_each_cycle_calls_for_applications(outcome: Json) -> None:
     assert notice_days(outcome, "call_for_applications") == ["2025-03-01", "2025-03-02"]
+
+
+def build_later_cycle() -> Sim:
+    """A cycle opened two years into the scenario: "today" is the scenario's date then."""
+    sim = Sim("later-cycle", {key: organization(n) for n, key in enumerate("AB", start=1)})
+    sim.do("open_cycle", "2025-03-01T09:00", year=2025, application_deadline="2025-04-30")
+    sim.do(
+        "open_cycle",
+        "2027-03-05T09:00",
+        year=2027,
+        application_deadline="2027-03-01",
+        refused={"invalid_input"},
+        tag="deadline_already_past",
+    )
+    sim.do("open_cycle", year=2027, application_deadline="2027-04-30")
+    sim.do("apply", "2027-03-06T09:00", organization="A", award="quality")
+    return sim
+
+
+LATER = build_later_cycle()
+
+
+async def test_a_later_cycle_is_checked_against_the_scenario_date() -> None:
+    outcome = await simulate(LATER)
+    assert matches(refusal_of(LATER, outcome, "deadline_already_past"), "invalid_input")
+    assert set(rejections(outcome)) <= LATER.refused_indices()
+    assert [(c["year"], c["phase"]) for c in outcome["cycles"]] == [
+        (2025, "qualification"),
+        (2027, "open"),
+    ]
+    assert notice_days(outcome, "call_for_applications") == ["2025-03-01", "2027-03-05"]
