@@ -60,7 +60,11 @@ class TimedWorkflow:
 
     def now(self) -> datetime:
         """Business now (Asia/Shanghai), to the second."""
-        return business_now(workflow.now(), self._offset).replace(microsecond=0)
+        return self._precise_now().replace(microsecond=0)
+
+    def _precise_now(self) -> datetime:
+        """Business now to the millisecond: what timers are measured against."""
+        return business_now(workflow.now(), self._offset)
 
     def next_due(self) -> datetime | None:
         return min(self._timers.values()) if self._timers else None
@@ -80,7 +84,7 @@ class TimedWorkflow:
             # From the precise instant, not `now()` (whole seconds): a timer then fires at
             # its due instant instead of up to a second late, and the workflows' timers due
             # at one instant (honors awarded together) fire together.
-            delay = (due - business_now(workflow.now(), self._offset)).total_seconds()
+            delay = (due - self._precise_now()).total_seconds()
             if delay > 0:
                 try:
                     await workflow.wait_condition(condition, timeout=delay)
@@ -89,8 +93,11 @@ class TimedWorkflow:
         self._wake = False
 
     def pop_due(self) -> list[str]:
-        """Names of the timers due now, earliest first, removed from the pending set."""
-        now = self.now()
+        """Names of the timers due now, earliest first, removed from the pending set.
+
+        Against the same precise instant as the wait: a timer that has fired is due, even
+        one whose instant is not a whole second (no second wait within the second)."""
+        now = self._precise_now()
         due = sorted((at, name) for name, at in self._timers.items() if at <= now)
         for _, name in due:
             del self._timers[name]

@@ -7,6 +7,7 @@ every timer late by the sub-second part of the moment it was set, and timers due
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import math
 import uuid
@@ -21,7 +22,7 @@ from domain.dates import SHANGHAI, end_of_day
 from domain.rules import default_rules
 from worker.registry import build_worker
 from workflows.cycle import AwardCycleWorkflow
-from workflows.messages import CycleInput
+from workflows.messages import CycleInput, CycleState, Phase
 
 
 async def test_the_deadline_fires_at_its_instant_whatever_the_sub_second_of_now(
@@ -66,3 +67,48 @@ async def test_the_deadline_fires_at_its_instant_whatever_the_sub_second_of_now(
     assert fired, "the deadline timer should have fired"
     late = fired[0] - due
     assert timedelta(0) <= late < timedelta(milliseconds=200), (fired[0], due)
+
+
+async def test_a_timer_due_within_a_second_fires_once_and_is_handled(
+    time_skipping_env: WorkflowEnvironment, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    """A due instant that is not a whole second (a state carried over continue-as-new may
+    hold one): once its timer has fired it is due, not waited for again within the second."""
+    env = time_skipping_env
+    server_now = await env.get_current_time()
+    business_now = server_now.astimezone(SHANGHAI)
+    due = business_now + timedelta(days=1, milliseconds=500)
+    workflow_id = f"cycle-{business_now.year}-fraction-{uuid.uuid4().hex[:6]}"
+    task_queue = f"timers-{uuid.uuid4()}"
+    state = CycleState(
+        phase=Phase.ANNOUNCED,
+        opened_at=business_now.replace(microsecond=0),
+        timers={"next_cycle_due": due},
+    )
+    async with build_worker(env.client, task_queue, sessions):
+        handle = await env.client.start_workflow(
+            AwardCycleWorkflow.run,
+            CycleInput(
+                year=business_now.year,
+                workflow_id=workflow_id,
+                application_deadline=business_now.date(),
+                committee_members=9,
+                rules=default_rules(),
+                state=state,
+            ),
+            id=workflow_id,
+            task_queue=task_queue,
+        )
+        try:
+            final = await asyncio.wait_for(handle.result(), timeout=30)
+            history = await handle.fetch_history()
+        finally:
+            with contextlib.suppress(RPCError):
+                await handle.terminate("test finished")
+    assert isinstance(final, CycleState)
+    assert final.timers == {}
+    kinds = [e.event_type for e in history.events]
+    assert kinds.count(EventType.EVENT_TYPE_TIMER_STARTED) == 1
+    # Waiting again for an instant already passed would spin the workflow task until the
+    # SDK's deadlock detector failed it.
+    assert EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED not in kinds
