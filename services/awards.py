@@ -11,11 +11,10 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
-from sqlalchemy import Table, select, union_all
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from sqlalchemy.orm import Session
 from temporalio.client import Client, WorkflowExecutionStatus, WorkflowHandle
 from temporalio.common import WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
@@ -23,6 +22,7 @@ from temporalio.service import RPCError
 
 from db.models import Cycle, Honor
 from db.repositories.honors import upsert_honor
+from db.repositories.lookups import open_workflow_ids
 from db.session import Database, transaction
 from domain.awards import bonus_cny, honor_dates
 from domain.committee import Ballot
@@ -53,7 +53,6 @@ from workflows.messages import (
     HonorGrant,
     InvestigateCommand,
     ObjectionCommand,
-    Phase,
     ScoreCommand,
     ShortlistCommand,
     Stage,
@@ -529,7 +528,7 @@ class AwardService:
 
     async def open_workflow_ids(self) -> list[str]:
         """Workflows that may still have timers: open cycles and honors (for the simulator)."""
-        return await self._db.run(_open_workflow_ids)
+        return await self._db.run(open_workflow_ids)
 
 
 async def execution_status(handle: WorkflowHandle[Any, Any]) -> WorkflowExecutionStatus | None:
@@ -539,18 +538,3 @@ async def execution_status(handle: WorkflowHandle[Any, Any]) -> WorkflowExecutio
     except RPCError:
         return None
     return description.status
-
-
-_CYCLES = cast(Table, Cycle.__table__)
-_HONORS = cast(Table, Honor.__table__)
-_OPEN_WORKFLOW_IDS = union_all(
-    select(_CYCLES.c.workflow_id).where(_CYCLES.c.phase != Phase.CANCELLED.value),
-    select(_HONORS.c.workflow_id).where(
-        _HONORS.c.workflow_id.is_not(None), _HONORS.c.revoked_on.is_(None)
-    ),
-)
-
-
-def _open_workflow_ids(session: Session) -> list[str]:
-    """One statement: the simulator asks at every dated step."""
-    return list(session.connection().scalars(_OPEN_WORKFLOW_IDS))

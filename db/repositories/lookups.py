@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import NamedTuple, cast
 
-from sqlalchemy import Table, select
+from sqlalchemy import Table, select, union_all
 from sqlalchemy.orm import Session
 
-from db.models import Organization, Reviewer
+from db.models import Cycle, Honor, Organization, Reviewer
 
 ORGANIZATIONS = cast(Table, Organization.__table__)
 REVIEWERS = cast(Table, Reviewer.__table__)
@@ -59,3 +59,18 @@ def reviewer_ids(session: Session, codes: Collection[str]) -> dict[str, int]:
         select(REVIEWERS.c.code, REVIEWERS.c.id).where(REVIEWERS.c.code.in_(set(codes)))
     )
     return {row[0]: row[1] for row in rows}
+
+
+_CYCLES = cast(Table, Cycle.__table__)
+_HONORS = cast(Table, Honor.__table__)
+_OPEN_WORKFLOW_IDS = union_all(
+    select(_CYCLES.c.workflow_id).where(_CYCLES.c.phase != "cancelled"),
+    select(_HONORS.c.workflow_id).where(
+        _HONORS.c.workflow_id.is_not(None), _HONORS.c.revoked_on.is_(None)
+    ),
+)
+
+
+def open_workflow_ids(session: Session) -> list[str]:
+    """Workflows that may still have timers: cycles not cancelled, honors not revoked."""
+    return list(session.connection().scalars(_OPEN_WORKFLOW_IDS))

@@ -7,14 +7,16 @@ every timer late by the sub-second part of the moment it was set, and timers due
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import math
 import uuid
-from datetime import UTC, timedelta
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.api.enums.v1 import EventType
+from temporalio.client import WorkflowExecutionStatus, WorkflowHandle, WorkflowHistory
 from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 
@@ -23,6 +25,41 @@ from domain.rules import default_rules
 from worker.registry import build_worker
 from workflows.cycle import AwardCycleWorkflow
 from workflows.messages import CycleInput, CycleState, Phase
+
+T = TypeVar("T")
+
+
+def _cycle_input(business_now: datetime, **fields: Any) -> CycleInput:
+    """A cycle of the test's own (its id unique on the shared test server)."""
+    return CycleInput(
+        year=business_now.year,
+        workflow_id=f"cycle-{business_now.year}-timers-{uuid.uuid4().hex[:6]}",
+        committee_members=9,
+        rules=default_rules(),
+        **fields,
+    )
+
+
+async def _history_of(
+    env: WorkflowEnvironment,
+    sessions: async_sessionmaker[AsyncSession],
+    inp: CycleInput,
+    run: Callable[[WorkflowHandle[Any, Any]], Awaitable[T]],
+) -> tuple[T, WorkflowHistory]:
+    """Start the cycle on a worker of its own, `run` (its result is returned), then stop
+    the cycle and return its history too."""
+    task_queue = f"timers-{uuid.uuid4()}"
+    async with build_worker(env.client, task_queue, sessions):
+        handle = await env.client.start_workflow(
+            AwardCycleWorkflow.run, inp, id=inp.workflow_id, task_queue=task_queue
+        )
+        try:
+            result = await run(handle)
+            history = await handle.fetch_history()
+        finally:
+            with contextlib.suppress(RPCError):
+                await handle.terminate("test finished")
+    return result, history
 
 
 async def test_the_deadline_fires_at_its_instant_whatever_the_sub_second_of_now(
@@ -36,28 +73,10 @@ async def test_the_deadline_fires_at_its_instant_whatever_the_sub_second_of_now(
     offset = timedelta(days=3, seconds=whole - server_now.timestamp())
     business_now = (server_now + offset).astimezone(SHANGHAI)
     deadline = business_now.date() + timedelta(days=5)
-    workflow_id = f"cycle-{business_now.year}-timer-{uuid.uuid4().hex[:6]}"
-    task_queue = f"timers-{uuid.uuid4()}"
-    async with build_worker(env.client, task_queue, sessions):
-        handle = await env.client.start_workflow(
-            AwardCycleWorkflow.run,
-            CycleInput(
-                year=business_now.year,
-                workflow_id=workflow_id,
-                application_deadline=deadline,
-                committee_members=9,
-                rules=default_rules(),
-                clock_offset_seconds=offset.total_seconds(),
-            ),
-            id=workflow_id,
-            task_queue=task_queue,
-        )
-        try:
-            await env.sleep(timedelta(days=6))
-            history = await handle.fetch_history()
-        finally:
-            with contextlib.suppress(RPCError):
-                await handle.terminate("test finished")
+    inp = _cycle_input(
+        business_now, application_deadline=deadline, clock_offset_seconds=offset.total_seconds()
+    )
+    _, history = await _history_of(env, sessions, inp, lambda _: env.sleep(timedelta(days=6)))
     fired = [
         e.event_time.ToDatetime(tzinfo=UTC)
         for e in history.events
@@ -78,34 +97,23 @@ async def test_a_timer_due_within_a_second_fires_once_and_is_handled(
     server_now = await env.get_current_time()
     business_now = server_now.astimezone(SHANGHAI)
     due = business_now + timedelta(days=1, milliseconds=500)
-    workflow_id = f"cycle-{business_now.year}-fraction-{uuid.uuid4().hex[:6]}"
-    task_queue = f"timers-{uuid.uuid4()}"
     state = CycleState(
         phase=Phase.ANNOUNCED,
         opened_at=business_now.replace(microsecond=0),
         timers={"next_cycle_due": due},
     )
-    async with build_worker(env.client, task_queue, sessions):
-        handle = await env.client.start_workflow(
-            AwardCycleWorkflow.run,
-            CycleInput(
-                year=business_now.year,
-                workflow_id=workflow_id,
-                application_deadline=business_now.date(),
-                committee_members=9,
-                rules=default_rules(),
-                state=state,
-            ),
-            id=workflow_id,
-            task_queue=task_queue,
-        )
-        try:
-            final = await asyncio.wait_for(handle.result(), timeout=30)
-            history = await handle.fetch_history()
-        finally:
-            with contextlib.suppress(RPCError):
-                await handle.terminate("test finished")
-    assert isinstance(final, CycleState)
+    inp = _cycle_input(business_now, application_deadline=business_now.date(), state=state)
+
+    async def finish(handle: WorkflowHandle[Any, Any]) -> CycleState:
+        # Not `handle.result()`: waiting for a result lets the shared test server skip
+        # time, and once the cycle is done it would leap to the next workflow's timeout.
+        await env.sleep(timedelta(days=2))
+        assert (await handle.describe()).status == WorkflowExecutionStatus.COMPLETED
+        state = await handle.query(AwardCycleWorkflow.state)
+        assert isinstance(state, CycleState)
+        return state
+
+    final, history = await _history_of(env, sessions, inp, finish)
     assert final.timers == {}
     kinds = [e.event_type for e in history.events]
     assert kinds.count(EventType.EVENT_TYPE_TIMER_STARTED) == 1
