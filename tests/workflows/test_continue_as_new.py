@@ -4,26 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.testing import WorkflowEnvironment
 
-from db.session import transaction
-from domain.credit_code import check_character
 from domain.dates import SHANGHAI
 from domain.rules import default_rules
-from domain.types import Award, Industry
-from services import registry
-from services.schemas import OrganizationCreate
+from domain.types import Award
+from tests.support.organizations import credit_code, register_organizations
 from worker.registry import build_worker
 from workflows.cycle import AwardCycleWorkflow
 from workflows.messages import ApplyCommand, CycleInput, CycleState, CycleStatus
-
-
-def _code(n: int) -> str:
-    body = f"91331126MA{n:07d}"
-    return body + check_character(body)
 
 
 async def test_cycle_continues_as_new_and_keeps_applications_and_deadline(
@@ -33,20 +25,8 @@ async def test_cycle_continues_as_new_and_keeps_applications_and_deadline(
     task_queue = f"can-{uuid.uuid4()}"
     now = (await env.get_current_time()).astimezone(SHANGHAI)
     deadline = now.date() + timedelta(days=10)
-    codes = [_code(n) for n in range(1, 31)]
-    async with transaction(sessions) as session:
-        for code in codes:
-            await registry.register_organization(
-                session,
-                OrganizationCreate(
-                    credit_code=code,
-                    name=f"组织{code[-4:]}",
-                    county="庆元县",
-                    registered_on=date(2010, 1, 1),
-                    industry=Industry.SERVICES,
-                    excellence_since=date(2015, 1, 1),
-                ),
-            )
+    codes = [credit_code("91331126MA", n) for n in range(1, 31)]
+    await register_organizations(sessions, codes, "组织")
     workflow_id = f"cycle-{now.year}-can-{uuid.uuid4().hex[:6]}"
     async with build_worker(env.client, task_queue, sessions):
         started = await env.client.start_workflow(

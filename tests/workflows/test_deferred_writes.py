@@ -11,7 +11,7 @@ import contextlib
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -21,13 +21,11 @@ from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 
 from db.models import Application, Cycle, Notice
-from db.session import transaction
-from domain.credit_code import check_character
 from domain.dates import SHANGHAI
-from domain.types import Award, Industry
-from services import registry
+from domain.types import Award
 from services.awards import AwardService
-from services.schemas import CycleCreate, OrganizationCreate
+from services.schemas import CycleCreate
+from tests.support.organizations import credit_code, register_organizations
 from worker.registry import build_worker
 from workflows.cycle import AwardCycleWorkflow
 from workflows.messages import CycleStatus
@@ -47,29 +45,6 @@ async def _terminated(
         for workflow_id in ids:
             with contextlib.suppress(RPCError):
                 await env.client.get_workflow_handle(workflow_id).terminate("test finished")
-
-
-def _code(n: int) -> str:
-    body = f"91331126MD{n:07d}"
-    return body + check_character(body)
-
-
-async def _register(sessions: async_sessionmaker[AsyncSession], codes: list[str]) -> None:
-    async with transaction(sessions) as session:
-        await session.run_sync(
-            registry.register_organizations,
-            [
-                OrganizationCreate(
-                    credit_code=code,
-                    name=f"延迟写入测试{code[-4:]}",
-                    county="庆元县",
-                    registered_on=date(2010, 1, 1),
-                    industry=Industry.SERVICES,
-                    excellence_since=date(2015, 1, 1),
-                )
-                for code in codes
-            ],
-        )
 
 
 async def _rows(sessions: async_sessionmaker[AsyncSession], workflow_id: str) -> tuple[str, int]:
@@ -95,8 +70,8 @@ async def test_commands_wait_for_sync_and_the_deadline_is_written_at_once(
     time_skipping_env: WorkflowEnvironment, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
     env = time_skipping_env
-    codes = [_code(n) for n in range(1, 4)]
-    await _register(sessions, codes)
+    codes = [credit_code("91331126MD", n) for n in range(1, 4)]
+    await register_organizations(sessions, codes, "延迟写入测试")
     task_queue = f"defer-{uuid.uuid4()}"
     service = AwardService(
         env.client,
@@ -139,8 +114,8 @@ async def test_the_api_service_writes_each_command_before_it_returns(
     time_skipping_env: WorkflowEnvironment, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
     env = time_skipping_env
-    code = _code(9)
-    await _register(sessions, [code])
+    code = credit_code("91331126MD", 9)
+    await register_organizations(sessions, [code], "延迟写入测试")
     task_queue = f"defer-{uuid.uuid4()}"
     service = AwardService(
         env.client, sessions, task_queue, cycle_suffix=f"-api-{uuid.uuid4().hex[:6]}"
