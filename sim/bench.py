@@ -503,10 +503,12 @@ class _Run:
     server_kb: int
 
 
-async def _our_run(scenario: Scenario, rules: Any, same_server: bool) -> tuple[_Run, float | None]:
+async def _our_run(
+    scenario: Scenario, rules: Any, same_server: bool
+) -> tuple[_Run, tuple[float, Counts] | None]:
     """Our run on a fresh server and database (and the floor after it, on that server, when
     `QAWARD_BENCH_FLOOR=same`)."""
-    floor_wall = None
+    floor = None
     with tempfile.TemporaryDirectory(prefix="qaward-bench-") as tmp:
         url = f"sqlite+aiosqlite:///{Path(tmp) / 'bench.sqlite3'}"
         await asyncio.to_thread(upgrade, url)
@@ -520,12 +522,12 @@ async def _our_run(scenario: Scenario, rules: Any, same_server: bool) -> tuple[_
             load = await measured_load(env.client, sessions)
             server_kb = _server_hwm_kb()
             if same_server:
-                floor_wall, _ = await run_floor(env, load.plan("floor"))
+                floor = await run_floor(env, load.plan("floor"))
         finally:
             await env.shutdown()
             await engine.dispose()
     run = _Run(wall, len(outcome.rejected), len(outcome.honors), load, server_kb)
-    return run, floor_wall
+    return run, floor
 
 
 async def _floor_run(plan: FloorPlan) -> tuple[float, Counts]:
@@ -550,9 +552,8 @@ async def measure(size: int) -> SizeResult:
     floor_walls: list[float] = []
     floor = Counts()
     for _ in range(repeats(size)):
-        run, floor_wall = await _our_run(scenario, rules, same_server)
-        if floor_wall is None:
-            floor_wall, floor = await _floor_run(run.load.plan("floor"))
+        run, on_our_server = await _our_run(scenario, rules, same_server)
+        floor_wall, floor = on_our_server or await _floor_run(run.load.plan("floor"))
         runs.append(run)
         floor_walls.append(floor_wall)
     server_kb = max(r.server_kb for r in runs)

@@ -300,19 +300,20 @@ class _Clock:
                     and await _sync(handle)
                 ):
                     continue  # the cycle has written what it had deferred (`defer_writes`)
-                if status is not None and status.idle and status.next_due is None:
-                    # Nothing left to wait for by itself: waiting for a command, or, in a
-                    # final phase, finished (then it is not asked again).
-                    if status.phase in _FINAL_PHASES and await execution_status(handle) not in (
-                        WorkflowExecutionStatus.RUNNING,
-                        None,
-                    ):
-                        self._closed.add(workflow_id)
-                    break
                 if status is None or (
                     status.idle and (status.next_due is None or status.next_due > at)
                 ):
                     self._due[workflow_id] = None if status is None else status.next_due
+                    if (
+                        status is not None
+                        and status.next_due is None
+                        and status.phase in _FINAL_PHASES
+                        and await execution_status(handle)
+                        not in (WorkflowExecutionStatus.RUNNING, None)
+                    ):
+                        # Nothing left to wait for, in a final phase, and finished: it is
+                        # not asked again.
+                        self._closed.add(workflow_id)
                     break
                 if asyncio.get_running_loop().time() > deadline:
                     print(f"warning: {workflow_id} did not settle", file=sys.stderr)
