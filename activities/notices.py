@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from temporalio import activity
 
+from contracts.notices import NoticeBatch
 from db.repositories.notices import insert_notices
 from db.session import Database
-from workflows.messages import NoticeBatch
 
 
 class NoticeActivities:

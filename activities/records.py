@@ -7,28 +7,26 @@ Temporal's retries are safe.
 
 from __future__ import annotations
 
+import contextlib
+
 from sqlalchemy.orm import Session
 from temporalio import activity
+from temporalio.client import Client
+from temporalio.exceptions import WorkflowAlreadyStartedError
 
+from contracts.records import CycleProjection, FactsRequest, FactsResponse, HonorProjection
 from db.models import Honor
 from db.repositories.honors import add_record, eligibility_data, upsert_honor
 from db.repositories.lookups import organization_ids
 from db.repositories.notices import insert_notices
 from db.repositories.projection import create_tasks, write_projection
 from db.session import Database
-from workflows.honor_messages import CreditRecordEntry, HonorProjection
-from workflows.messages import (
-    CycleProjection,
-    FactsRequest,
-    FactsResponse,
-    HonorGrants,
-    VerificationRequest,
-)
 
 
 class RecordsActivities:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, client: Client) -> None:
         self._db = db
+        self._client = client
 
     @activity.defn(name="load-eligibility-facts")
     async def load_eligibility_facts(self, request: FactsRequest) -> FactsResponse:
@@ -36,40 +34,42 @@ class RecordsActivities:
         data = await self._db.run(eligibility_data, request.credit_codes)
         return FactsResponse(organizations=data)
 
-    @activity.defn(name="create-verification-tasks")
-    async def create_verification_tasks(self, request: VerificationRequest) -> int:
-        """One task per department and application (§4(1)); a retry creates nothing new."""
-        return await self._db.run(create_tasks, request.workflow_id, request.credit_codes)
-
     @activity.defn(name="project-cycle")
     async def project_cycle(self, projection: CycleProjection) -> None:
-        """The cycle's changes and the notices they caused, in one transaction."""
+        """The cycle's changes and what they caused — notices, the departments' verification
+        tasks (§4(1)), new honors in the register (§5(1)) — in one transaction; then each
+        new honor's workflow is started (after the commit, STYLE.md 5; a retry finds it
+        started). Honors are not the cycle's children: a child completing after its parent
+        has closed (a revocation years later) stalls the time-skipping server, and an honor
+        owes its parent nothing."""
         await self._db.run(_project_cycle, projection)
+        # Imported here: the workflow modules import this one (their activities).
+        from workflows.honor import HonorWorkflow
 
-    @activity.defn(name="register-honors")
-    async def register_honors(self, grants: HonorGrants) -> None:
-        """Add the approved winners to the honors register (§5(1))."""
-        await self._db.run(_register_honors, grants)
+        for honor in projection.honors:
+            with contextlib.suppress(WorkflowAlreadyStartedError):
+                await self._client.start_workflow(
+                    HonorWorkflow.run,
+                    honor,
+                    id=honor.workflow_id,
+                    task_queue=activity.info().task_queue,
+                )
 
     @activity.defn(name="project-honor")
     async def project_honor(self, projection: HonorProjection) -> None:
+        """An honor's register row, with its revocation notice and, for fraud, the credit
+        record entry (§6(2): it then fails E5), in one transaction."""
         await self._db.run(_project_honor, projection)
-
-    @activity.defn(name="add-credit-record")
-    async def add_credit_record(self, entry: CreditRecordEntry) -> None:
-        """§6(2): a fraud revocation goes into the credit record (it then fails E5)."""
-        await self._db.run(_add_credit_record, entry)
 
 
 def _project_cycle(session: Session, projection: CycleProjection) -> None:
     write_projection(session, projection)
+    if projection.verification:
+        create_tasks(session, projection.workflow_id, projection.verification)
+    for honor in projection.honors:
+        upsert_honor(session, honor.grant)
     if projection.notices:
         insert_notices(session, projection.notices)
-
-
-def _register_honors(session: Session, grants: HonorGrants) -> None:
-    for grant in grants.grants:
-        upsert_honor(session, grant)
 
 
 def _project_honor(session: Session, projection: HonorProjection) -> None:
@@ -78,8 +78,11 @@ def _project_honor(session: Session, projection: HonorProjection) -> None:
     honor.revoked_on = projection.revoked_on
     honor.revocation_reason = projection.revocation_reason
     honor.bonus_recovered_cny = projection.bonus_recovered_cny
-
-
-def _add_credit_record(session: Session, entry: CreditRecordEntry) -> None:
-    ids = organization_ids(session, [entry.credit_code])
-    add_record(session, ids[entry.credit_code], entry.on, "credit_record", entry.note, entry.key)
+    entry = projection.credit_record
+    if entry is not None:
+        ids = organization_ids(session, [entry.credit_code])
+        add_record(
+            session, ids[entry.credit_code], entry.on, "credit_record", entry.note, entry.key
+        )
+    if projection.notices:
+        insert_notices(session, projection.notices)

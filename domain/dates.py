@@ -26,6 +26,12 @@ def add_years(d: date, n: int) -> date:
     return add_months(d, 12 * n)
 
 
+def add_years_instant(moment: datetime, years: int) -> datetime:
+    """The same wall-clock instant `years` calendar years later (29 Feb → 28 Feb)."""
+    shifted = add_years(moment.date(), years)
+    return moment.replace(year=shifted.year, month=shifted.month, day=shifted.day)
+
+
 def period_last_day(start: date, years: int) -> date:
     """Last day of a period of `years` years starting on `start`: start + years - 1 day."""
     return add_years(start, years) - _ONE_DAY

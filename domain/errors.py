@@ -38,6 +38,7 @@ class ErrorCode(StrEnum):
     CONFLICT_OF_INTEREST = "conflict_of_interest"
     INVALID_SCORE = "invalid_score"
     REVIEWER_NOT_ASSIGNED = "reviewer_not_assigned"
+    NOT_PANEL_LEADER = "not_panel_leader"
     STAGE_CLOSED = "stage_closed"
     REVIEWS_INCOMPLETE = "reviews_incomplete"
     # Committee, publicity, approval (DESIGN 3.3)
@@ -107,6 +108,7 @@ _TABLE: dict[ErrorCode, tuple[str, str, str]] = {
     E.CONFLICT_OF_INTEREST: ("3.2", "§6(1)", "评审员与申报组织存在利害关系，应当回避"),
     E.INVALID_SCORE: ("3.2", "§1(4)", "评分无效"),
     E.REVIEWER_NOT_ASSIGNED: ("3.2", "§2(4)", "评审员未被分配评审该申报组织"),
+    E.NOT_PANEL_LEADER: ("3.2", "§2(4)", "只有评审组组长可以录入合议分"),
     E.STAGE_CLOSED: ("3.2", "§4(2)", "该评审阶段已结束"),
     E.REVIEWS_INCOMPLETE: ("3.2", "§4(2)", "尚有评审组未完成评分"),
     E.QUORUM_NOT_MET: ("3.3", "§4(4)", "出席委员不足三分之二，表决无效"),

@@ -146,6 +146,11 @@ def validate_total(points: float, rules: ProgramRules) -> float:
     return _check_range(points, "总分")
 
 
+def validate_consensus(points: float) -> float:
+    """A panel leader's consensus score (合议分, §4(2)): 0-1000, whatever the program allows."""
+    return _check_range(points, "合议分")
+
+
 def stage_score(totals: Sequence[float], consensus: float | None) -> float:
     """Stage score: the leader's consensus score if recorded, else the mean of the totals."""
     if consensus is not None:

@@ -7,7 +7,6 @@ code the workflow's validator gave; nothing has changed then.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
@@ -20,6 +19,26 @@ from temporalio.common import WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError
 
+from contracts.commands import (
+    ApplyCommand,
+    ApproveCommand,
+    AssignPanelCommand,
+    CancelCommand,
+    CloseStageCommand,
+    CommitteeDecisionCommand,
+    ConfirmSiteReportCommand,
+    ConflictCommand,
+    ConsensusCommand,
+    FindingCommand,
+    InvestigateCommand,
+    ObjectionCommand,
+    ScoreCommand,
+    ShortlistCommand,
+    VoteCommand,
+    WithdrawCommand,
+)
+from contracts.cycle import CycleInput
+from contracts.honor import FraudCommand, HonorGrant, HonorInput, IncidentCommand
 from db.models import Cycle, Honor
 from db.repositories.honors import upsert_honor
 from db.repositories.lookups import open_workflow_ids
@@ -30,6 +49,7 @@ from domain.committee import takes_quota_place as quota_place
 from domain.dates import SHANGHAI
 from domain.eligibility import HeldHonor
 from domain.errors import DomainError, ErrorCode
+from domain.phases import Stage
 from domain.rules import ProgramRules, RulesError, load_rules
 from domain.types import Award
 from services import registry
@@ -37,34 +57,11 @@ from services.errors import from_temporal
 from services.schemas import CycleCreate, HistoricalHonorCreate
 from workflows.cycle import AwardCycleWorkflow
 from workflows.honor import HonorWorkflow
-from workflows.honor_messages import FraudCommand, HonorInput, IncidentCommand
-from workflows.messages import (
-    ApplyCommand,
-    ApproveCommand,
-    AssignPanelCommand,
-    CancelCommand,
-    CloseStageCommand,
-    CommitteeDecisionCommand,
-    ConfirmSiteReportCommand,
-    ConflictCommand,
-    ConsensusCommand,
-    CycleInput,
-    FindingCommand,
-    HonorGrant,
-    InvestigateCommand,
-    ObjectionCommand,
-    ScoreCommand,
-    ShortlistCommand,
-    Stage,
-    VoteCommand,
-    WithdrawCommand,
-)
 
 R = TypeVar("R")
 
 log = logging.getLogger(__name__)
 
-PROJECTION_WAIT_S = 10.0
 UPDATE_ATTEMPTS = 3
 
 
@@ -83,12 +80,10 @@ class AwardService:
         """`clock`: the business now, when it is not the wall clock plus `clock_offset` (the
         simulator's time-skipping server moves on without the wall clock).
 
-        `read_your_writes`: a cycle command returns once the database shows its change.
-
-        The cycle workflow writes its projection in the background, a few milliseconds
-        behind the command (see `Transitions.flush`). The HTTP API waits, so that a page
-        loaded after a command shows it; the simulator does not (it reads the database
-        only once the workflows are idle).
+        `read_your_writes`: a cycle command returns once the database shows its change (the
+        cycle's update returns once the write carrying it is done: `workflows.writer`). The
+        simulator opens its cycles with deferred writes instead, and reads the database only
+        after `sync`.
         """
         self._client = client
         self._read_your_writes = read_your_writes
@@ -172,34 +167,12 @@ class AwardService:
                     log.info("update %s sent again to the new run of %s", update, handle.id)
                     continue
                 raise domain from None
-            await self._projected(handle)
             return result
         raise AssertionError("unreachable")  # pragma: no cover
 
     @staticmethod
     async def _running(handle: WorkflowHandle[Any, Any]) -> bool:
         return await execution_status(handle) == WorkflowExecutionStatus.RUNNING
-
-    async def _projected(self, handle: WorkflowHandle[Any, Any]) -> None:
-        """Wait (bounded) until the database holds every change the cycle has made so far."""
-        if not self._read_your_writes:
-            return
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + PROJECTION_WAIT_S
-        target: int | None = None
-        while True:
-            try:
-                status = await handle.query(AwardCycleWorkflow.status)
-            except Exception:  # closed or not yet running: nothing more will be written
-                return
-            if target is None:
-                target = status.changes
-            if status.written >= target or status.attention is not None:
-                return
-            if loop.time() > deadline:
-                log.warning("projection of %s still behind after %ss", handle.id, PROJECTION_WAIT_S)
-                return
-            await asyncio.sleep(0.005)
 
     # --- cycle ------------------------------------------------------------------------------
 
@@ -249,7 +222,10 @@ class AwardService:
             )
         except WorkflowAlreadyStartedError:
             raise DomainError(ErrorCode.CYCLE_EXISTS) from None
-        await self._projected(self._client.get_workflow_handle(workflow_id))
+        if self._read_your_writes:
+            # The cycle writes its first projection (and the call for applications) itself.
+            handle = self._client.get_workflow_handle(workflow_id)
+            await self._update_on(handle, AwardCycleWorkflow.sync, ())
         return workflow_id
 
     async def cancel_cycle(self, year: int | None, reason: str) -> None:

@@ -9,12 +9,12 @@ from sqlalchemy import Table, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
+from contracts.commands import ReviewerInfo
 from db.models import Organization, OrganizationRecord, Reviewer, ReviewerTie
 from db.repositories.lookups import ORGANIZATIONS, REVIEWERS, OrganizationRef, organization_ref
 from domain.credit_code import is_valid_credit_code
 from domain.errors import DomainError, ErrorCode
 from services.schemas import OrganizationCreate, RecordCreate, ReviewerCreate
-from workflows.messages import ReviewerInfo
 
 
 async def register_organization(session: AsyncSession, data: OrganizationCreate) -> Organization:

@@ -16,8 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Application, Cycle, Organization, PanelMember, Reviewer, ReviewerTie, Score
 from domain.errors import DomainError, ErrorCode
+from domain.phases import Stage
 from services.accounts import OFFICIALS, Role, Viewer
-from workflows.messages import Stage
 
 
 @dataclass(frozen=True)

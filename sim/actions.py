@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from contracts.honor import IncidentCommand
 from domain.committee import Ballot
 from domain.errors import DomainError, ErrorCode
+from domain.phases import Stage
 from services.schemas import CycleCreate
 from sim import scenario as s
-from workflows.honor_messages import IncidentCommand
-from workflows.messages import Stage
 
 if TYPE_CHECKING:
     from sim.runner import Context

@@ -52,6 +52,7 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 from temporalio.worker._worker import load_default_build_id
 
+from contracts.cycle import CycleInput
 from db.migrate import upgrade
 from db.models import Cycle, Honor
 from db.session import create_engine, session_factory
@@ -64,7 +65,6 @@ from sim import runner
 from sim.floor import ChildPlan, FloorChildWorkflow, FloorPlan, FloorWorkflow, noop
 from sim.scenario import Action, Scenario
 from worker.registry import workflow_runner
-from workflows.messages import CycleInput
 
 WALL_TARGET_S = 120.0
 WALL_TARGET_SIZE = 1000

@@ -26,11 +26,13 @@ from temporalio.client import Client, WorkflowExecutionStatus, WorkflowHandle
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
+from contracts.cycle import CycleStatus
 from db.migrate import upgrade
 from db.session import Database, create_engine, session_factory
 from domain.credit_code import is_valid_credit_code
 from domain.dates import SHANGHAI
 from domain.errors import DomainError, ErrorCode
+from domain.phases import Phase
 from domain.rules import RulesError, load_rules
 from qaward.temporal import runtime, test_server_path
 from services import registry
@@ -40,7 +42,6 @@ from sim import actions
 from sim.output import Outcome, collect, collect_notices
 from sim.scenario import Scenario, ScenarioError
 from worker.registry import build_worker
-from workflows.messages import CycleStatus, Phase
 
 SETTLE_TIMEOUT = 60.0
 _FINAL_PHASES = frozenset({Phase.ANNOUNCED.value, Phase.CANCELLED.value, "revoked"})
@@ -266,62 +267,54 @@ class _Clock:
             and (self._synced or not for_reading)
         ):
             return
-        client: Client = self._env.client
         deadline = asyncio.get_running_loop().time() + SETTLE_TIMEOUT
         for workflow_id in await self._service.open_workflow_ids():
-            if workflow_id in self._closed:
-                continue
-            handle = client.get_workflow_handle(workflow_id)
-            due = self._due.get(workflow_id)
-            if due is not None and due <= at:
-                # A timer has fired since it was last seen: it may have finished (then a
-                # query would only make the worker replay it), which describe tells cheaply.
-                if await execution_status(handle) not in (WorkflowExecutionStatus.RUNNING, None):
-                    self._closed.add(workflow_id)
-                    continue
-            while True:
-                try:
-                    status = await handle.query("status", result_type=CycleStatus)
-                except Exception:  # not started yet, or completed: nothing to wait for
-                    status = None
-                    state = await execution_status(handle)
-                    if state == WorkflowExecutionStatus.RUNNING:
-                        await asyncio.sleep(0.02)
-                        if asyncio.get_running_loop().time() < deadline:
-                            continue
-                    elif state is not None:
-                        self._closed.add(workflow_id)
-                if (
-                    for_reading
-                    and status is not None
-                    and status.written < status.changes
-                    and status.attention is None
-                    and asyncio.get_running_loop().time() < deadline
-                    and await _sync(handle)
-                ):
-                    continue  # the cycle has written what it had deferred (`defer_writes`)
-                if status is None or (
-                    status.idle and (status.next_due is None or status.next_due > at)
-                ):
-                    self._due[workflow_id] = None if status is None else status.next_due
-                    if (
-                        status is not None
-                        and status.next_due is None
-                        and status.phase in _FINAL_PHASES
-                        and await execution_status(handle)
-                        not in (WorkflowExecutionStatus.RUNNING, None)
-                    ):
-                        # Nothing left to wait for, in a final phase, and finished: it is
-                        # not asked again.
-                        self._closed.add(workflow_id)
-                    break
-                if asyncio.get_running_loop().time() > deadline:
-                    print(f"warning: {workflow_id} did not settle", file=sys.stderr)
-                    break
-                await asyncio.sleep(0.02)
+            if workflow_id not in self._closed:
+                handle = self._env.client.get_workflow_handle(workflow_id)
+                await self._settle_one(handle, at, for_reading, deadline)
         self._settled = at
         self._synced = for_reading
         self.touched = False
+
+    async def _settle_one(
+        self, handle: WorkflowHandle[Any, Any], at: datetime, for_reading: bool, deadline: float
+    ) -> None:
+        """Wait until one workflow has nothing due by `at` and nothing in flight (and, when
+        the database is read next, has written what it deferred)."""
+        loop = asyncio.get_running_loop()
+        due = self._due.get(handle.id)
+        if due is not None and due <= at and await self._closed_now(handle):
+            # A timer has fired since it was last seen: it may have finished (then a query
+            # would only make the worker replay it), which describe tells cheaply.
+            return
+        while loop.time() < deadline:
+            try:
+                status = await handle.query("status", result_type=CycleStatus)
+            except Exception:  # not started yet, or completed: nothing to wait for
+                state = await execution_status(handle)
+                if state == WorkflowExecutionStatus.RUNNING:
+                    await asyncio.sleep(0.02)
+                    continue
+                if state is not None:
+                    self._closed.add(handle.id)
+                return
+            if for_reading and status.unwritten and status.attention is None:
+                await _sync(handle)  # the cycle writes what it deferred (`defer_writes`)
+                continue
+            if status.idle and (status.next_due is None or status.next_due > at):
+                self._due[handle.id] = status.next_due
+                if status.next_due is None and status.phase in _FINAL_PHASES:
+                    await self._closed_now(handle)  # not asked again once finished
+                return
+            await asyncio.sleep(0.02)
+        print(f"warning: {handle.id} did not settle", file=sys.stderr)
+
+    async def _closed_now(self, handle: WorkflowHandle[Any, Any]) -> bool:
+        """Whether the workflow has closed (remembered: a closed one is not asked again)."""
+        if await execution_status(handle) in (WorkflowExecutionStatus.RUNNING, None):
+            return False
+        self._closed.add(handle.id)
+        return True
 
 
 async def _sync(handle: WorkflowHandle[Any, Any]) -> bool:

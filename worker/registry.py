@@ -18,17 +18,16 @@ from workflows.honor import HonorWorkflow
 WORKFLOWS: Sequence[type] = (AwardCycleWorkflow, HonorWorkflow)
 
 
-def activities(sessions: async_sessionmaker[AsyncSession]) -> list[Callable[..., Any]]:
+def activities(
+    client: Client, sessions: async_sessionmaker[AsyncSession]
+) -> list[Callable[..., Any]]:
     db = Database(sessions)
-    records = RecordsActivities(db)
+    records = RecordsActivities(db, client)
     notices = NoticeActivities(db)
     return [
         records.load_eligibility_facts,
-        records.create_verification_tasks,
         records.project_cycle,
-        records.register_honors,
         records.project_honor,
-        records.add_credit_record,
         notices.publish_notices,
     ]
 
@@ -55,7 +54,7 @@ def build_worker(
         client,
         task_queue=task_queue,
         workflows=list(WORKFLOWS),
-        activities=activities(sessions),
+        activities=activities(client, sessions),
         workflow_runner=workflow_runner(),
         **options,
     )

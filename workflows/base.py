@@ -18,10 +18,6 @@ from temporalio.exceptions import ActivityError, ApplicationError
 from domain.dates import business_now
 from domain.errors import DomainError
 
-with workflow.unsafe.imports_passed_through():
-    from activities.notices import NoticeActivities
-    from workflows.messages import NoticeBatch, NoticeDraft
-
 T = TypeVar("T")
 
 ACTIVITY_TIMEOUT = timedelta(seconds=60)
@@ -130,7 +126,3 @@ class TimedWorkflow:
                     self._attention = None
         finally:
             self._busy -= 1
-
-    async def notify(self, drafts: list[NoticeDraft]) -> None:
-        if drafts:
-            await self.call(NoticeActivities.publish_notices, NoticeBatch(notices=drafts))

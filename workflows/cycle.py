@@ -1,27 +1,26 @@
 """AwardCycleWorkflow (`award-cycle`, id `cycle-{year}`): one evaluation cycle, §3(2)–§5(1).
 
-Commands enter as updates whose validators refuse bad input before it reaches history
-(the refusal's `type` is the error code of DESIGN.md §3). Every decision is made by
-`domain/`; activities write the projection and notices. Deadlines are named timers in
-the state, so they survive restarts and continue-as-new.
+A thin shell around `CycleTransitions`, where every decision is made. Commands enter as
+updates: the validator refuses bad input before it reaches history (the refusal's `type` is
+the error code of DESIGN.md §3); the handler then takes the command lock, checks again
+(another command may have changed the state since the validator ran), fetches the facts an
+activity must fetch, applies the transition and hands its effects to the projection writer.
+Handlers are serialised by that lock (samples-python `safe_message_handlers`), so commands
+that contradict each other (approve and cancel at one instant) have exactly one winner; the
+other is refused with its code. Deadlines are named timers in the state, so they survive
+restarts and continue-as-new.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from datetime import datetime
+from typing import TypeVar
 
 from temporalio import workflow
-from temporalio.workflow import ParentClosePolicy
 
-from domain.dates import end_of_day
-from domain.errors import DomainError
-from workflows import cycle_checks as checks
-from workflows import notice_texts as texts
-from workflows.base import refuse
-from workflows.cycle_transitions import Transitions
-from workflows.messages import (
-    ApplicationState,
+from contracts.commands import (
     ApplyCommand,
     ApproveCommand,
     AssignPanelCommand,
@@ -31,387 +30,339 @@ from workflows.messages import (
     ConfirmSiteReportCommand,
     ConflictCommand,
     ConsensusCommand,
-    CycleInput,
-    CycleState,
-    CycleStatus,
     FindingCommand,
     InvestigateCommand,
     ObjectionCommand,
-    ObjectionState,
-    Outcome,
-    Phase,
     ScoreCommand,
-    ScoreItems,
     ShortlistCommand,
-    Stage,
     VoteCommand,
-    VoteRecord,
     WithdrawCommand,
 )
+from contracts.cycle import ApplicationState, CycleInput, CycleResult, CycleState, CycleStatus
+from contracts.honor import HonorInput
+from contracts.records import CycleProjection, FactsRequest, FactsResponse
+from domain.errors import DomainError
+from workflows.base import TimedWorkflow, refuse
+from workflows.cycle_transitions import CycleTransitions
+from workflows.effects import Effects
+from workflows.writer import ProjectionWriter
 
 with workflow.unsafe.imports_passed_through():
-    from workflows.honor import HonorWorkflow
+    from activities.records import RecordsActivities
+
+R = TypeVar("R")
 
 
 @workflow.defn(name="award-cycle")
-class AwardCycleWorkflow(Transitions):
+class AwardCycleWorkflow(TimedWorkflow):
     @workflow.init
     def __init__(self, inp: CycleInput) -> None:
         self._input = inp
-        self._rules = inp.rules
         self._setup_clock(inp.clock_offset_seconds, inp.history_limit)
         self._state = inp.state or CycleState(opened_at=self.now())
         self._timers = self._state.timers
+        self._cycle = CycleTransitions(inp, self._state)
+        self._lock = asyncio.Lock()
+        self._writer = ProjectionWriter(
+            self._projection,
+            lambda p: self.call(RecordsActivities.project_cycle, p),
+            self._state,
+            deferred=inp.defer_writes,
+            stuck=lambda: self._attention is not None,
+        )
 
     @workflow.run
-    async def run(self, inp: CycleInput) -> CycleState:
-        writer = asyncio.create_task(self.writer())
+    async def run(self, inp: CycleInput) -> CycleResult:
+        writing = asyncio.create_task(self._writer.run())
         if inp.state is None:
-            await self._open()
-        while not self._finished():
+            self._writer.queue(self._cycle.open())
+        while not self._cycle.finished():
             if self.history_too_long():
-                await self.quiesce(keep_queue=True)
+                await self._quiesce()
                 workflow.continue_as_new(self._input.model_copy(update={"state": self._state}))
             await self.sleep_until_due_or_woken()
-            for name in self.pop_due():
-                await self._fire(name)
-        await self.quiesce(keep_queue=False)
-        writer.cancel()
-        return self._state
+            async with self._lock:
+                for name in self.pop_due():
+                    self._writer.queue(self._cycle.fire(name, self.now()))
+        await self._quiesce()
+        writing.cancel()
+        return CycleResult(phase=self._state.phase, revision=self._state.revision)
 
-    def _finished(self) -> bool:
-        return self._state.phase == Phase.CANCELLED or (
-            self._state.phase == Phase.ANNOUNCED and not self._timers
+    async def _quiesce(self) -> None:
+        """Before the run ends: every handler done and everything queued written (a handler
+        that finishes during the last write may have queued more)."""
+        while True:
+            await workflow.wait_condition(workflow.all_handlers_finished)
+            await self._writer.flush(until_written=True)
+            if workflow.all_handlers_finished() and not self._writer.unwritten():
+                return
+
+    # --- the command path ---------------------------------------------------------------------
+
+    def _decide(self, decide: Callable[[datetime], tuple[R, Effects]]) -> tuple[R, int, bool]:
+        """Apply a transition (which checks its command first) and queue its effects; the
+        revision that will carry them, and whether they create honors."""
+        due = self.next_due()
+        try:
+            result, effects = decide(self.now())
+        except DomainError as err:
+            raise refuse(err) from None
+        revision = self._writer.queue(effects)
+        if self.next_due() != due:
+            self.wake()
+        return result, revision, bool(effects.grants)
+
+    async def _command(self, decide: Callable[[datetime], tuple[R, Effects]]) -> R:
+        async with self._lock:
+            result, revision, honors = self._decide(decide)
+        await self._writer.wait_written(revision, always=honors)
+        return result
+
+    async def _command_with_facts(
+        self,
+        check: Callable[[], object],
+        codes: Callable[[], list[str]],
+        decide: Callable[[FactsResponse, datetime], tuple[R, Effects]],
+    ) -> R:
+        """A command that needs the applicants' facts: checked under the lock before they
+        are fetched, so a conflicting command waiting for the lock meets the new phase."""
+        async with self._lock:
+            self._check(check)
+            facts = await self.call(
+                RecordsActivities.load_eligibility_facts, FactsRequest(credit_codes=codes())
+            )
+            result, revision, honors = self._decide(lambda now: decide(facts, now))
+        await self._writer.wait_written(revision, always=honors)
+        return result
+
+    @staticmethod
+    def _check(check: Callable[[], object]) -> None:
+        try:
+            check()
+        except DomainError as err:
+            raise refuse(err) from None
+
+    @staticmethod
+    def _effects(effects: Effects) -> tuple[None, Effects]:
+        return None, effects
+
+    def _projection(self, effects: Effects, revision: int) -> CycleProjection:
+        s = self._state
+        apps = (
+            list(s.applications.values())
+            if effects.everything
+            else [s.applications[c] for c in effects.codes]
+        )
+        return CycleProjection(
+            workflow_id=self._input.workflow_id,
+            revision=revision,
+            year=self._input.year,
+            application_deadline=self._input.application_deadline,
+            committee_members=self._input.committee_members,
+            rules=self._input.rules.model_dump(mode="json") if revision == 1 else None,
+            phase=s.phase,
+            opened_at=s.opened_at,
+            publicity_opens=s.publicity_opens,
+            publicity_closes=s.publicity_closes,
+            awarded_on=s.awarded_on,
+            cancel_reason=s.cancel_reason,
+            document_closed_early_reason=s.document_closed_early_reason,
+            attention=self._attention,
+            winners={award: r.winners for award, r in s.results.items()},
+            applications=apps,
+            objections=s.objections,
+            votes={award: r.votes for award, r in s.results.items()},
+            score_items=effects.score_items,
+            panels=bool(effects.panel_codes) or effects.everything,
+            panel_codes=None if effects.everything else effects.panel_codes,
+            notices=effects.notices,
+            verification=effects.verification,
+            honors=[
+                HonorInput(
+                    workflow_id=g.workflow_id,
+                    grant=g,
+                    name=s.applications[g.credit_code].name,
+                    rules=self._input.rules,
+                    clock_offset_seconds=self._input.clock_offset_seconds,
+                )
+                for g in effects.grants
+            ],
         )
 
-    async def _open(self) -> None:
-        deadline = self._input.application_deadline
-        self._timers["deadline"] = end_of_day(deadline)
-        await self.notify(
-            [texts.call_for_applications(self._wf, self._year, deadline, self._state.opened_at)]
-        )
-        await self.project(None)
-
-    async def _fire(self, name: str) -> None:
-        if name == "deadline":
-            await self.deadline_passed()
-        elif name.endswith("_reminder"):
-            await self.remind(Stage(name.removesuffix("_reminder")))
-        elif name.endswith("_overdue"):
-            await self.escalate(Stage(name.removesuffix("_overdue")))
-        elif name == "publicity_close":
-            await self.publicity_closed()
-        elif name == "next_cycle_due":
-            await self.notify([texts.next_cycle_due(self._wf, self._year, self.now())])
-
-    # --- queries ------------------------------------------------------------------------
-
-    @workflow.query(name="state")
-    def state(self) -> CycleState:
-        return self._state
+    # --- queries and sync ---------------------------------------------------------------------
 
     @workflow.query(name="status")
     def status(self) -> CycleStatus:
         return CycleStatus(
             phase=self._state.phase.value,
             next_due=self.next_due(),
-            idle=self._busy == 0 and not self._wake and self.writes_settled(),
+            idle=(
+                self._busy == 0
+                and not self._wake
+                and not self._lock.locked()
+                and self._writer.settled()
+            ),
             business_now=self.now(),
             attention=self._attention,
-            changes=self._state.changes,
-            written=self._state.written,
+            unwritten=self._writer.unwritten(),
         )
 
     @workflow.update(name="sync")
-    async def sync_projection(self) -> None:
-        """Return once the database holds every change so far (see `defer_writes`)."""
-        await self.sync()
-
-    # --- intake and qualification (§3(2), §4(1)) ----------------------------------------
-
-    @workflow.update(name="apply")
-    async def apply(self, cmd: ApplyCommand) -> ApplicationState:
-        app = ApplicationState(
-            credit_code=cmd.credit_code,
-            organization_id=cmd.organization_id,
-            name=cmd.name,
-            award=cmd.award,
-            industry=cmd.industry,
-            submitted_at=self.now(),
-        )
-        self._state.applications[cmd.credit_code] = app
-        await self.project([cmd.credit_code])
-        return app
-
-    @apply.validator
-    def _validate_apply(self, cmd: ApplyCommand) -> None:
-        self._check(checks.check_apply, self._state, cmd, self._input, self.now())
-
-    @workflow.update(name="record-finding")
-    async def record_finding(self, cmd: FindingCommand) -> None:
-        self._state.applications[cmd.credit_code].findings.append(cmd)
-        await self.project([cmd.credit_code])
-
-    @record_finding.validator
-    def _validate_finding(self, cmd: FindingCommand) -> None:
-        self._check(checks.check_finding, self._state, cmd)
-
-    @workflow.update(name="close-qualification")
-    async def close_qualification(self) -> None:
-        await self.qualify()
-
-    @close_qualification.validator
-    def _validate_close_qualification(self) -> None:
-        self._check(checks.require_phase, self._state, Phase.QUALIFICATION)
-
-    # --- review (§4(2), §4(3)) -------------------------------------------------------------
-
-    @workflow.update(name="assign-panel")
-    async def assign_panel(self, cmd: AssignPanelCommand) -> None:
-        app = self._state.applications[cmd.credit_code]
-        panel = app.stage(cmd.stage)
-        codes = [r.code for r in cmd.reviewers]
-        added = [c for c in codes if c not in panel.members]
-        panel.members = codes
-        panel.leader = cmd.leader
-        panel.scores = {k: v for k, v in panel.scores.items() if k in codes}
-        seq = len(added)
-        await self.notify(
-            [
-                texts.review_assignment(
-                    self._wf, self._year, cmd.stage.value, cmd.credit_code, c, self.now(), seq
-                )
-                for c in added
-            ]
-        )
-        await self.project([cmd.credit_code], panels=True)
-
-    @assign_panel.validator
-    def _validate_assign_panel(self, cmd: AssignPanelCommand) -> None:
-        self._check(checks.check_assign_panel, self._state, cmd, self._rules)
-
-    @workflow.update(name="declare-conflict")
-    async def declare_conflict(self, cmd: ConflictCommand) -> None:
-        """§6(1): a declared tie withdraws any open assignment; the office must replace it."""
-        declared = self._state.declared_conflicts.setdefault(cmd.reviewer, [])
-        if cmd.credit_code not in declared:
-            declared.append(cmd.credit_code)
-        app = self._state.applications.get(cmd.credit_code)
-        if app is None:
-            return
-        withdrawn = False
-        for stage in Stage:
-            panel = app.stage(stage)
-            if cmd.reviewer in panel.members and not panel.closed:
-                panel.members.remove(cmd.reviewer)
-                panel.scores.pop(cmd.reviewer, None)
-                if panel.leader == cmd.reviewer:
-                    panel.leader = None
-                self.refresh_stage_score(app, stage)
-                withdrawn = True
-        if withdrawn:
-            await self.notify(
-                [
-                    texts.reviewer_withdrawn(
-                        self._wf, self._year, cmd.credit_code, cmd.reviewer, self.now()
-                    )
-                ]
-            )
-            await self.project([cmd.credit_code], panels=True)
-
-    @declare_conflict.validator
-    def _validate_declare_conflict(self, cmd: ConflictCommand) -> None:
-        self._check(checks.check_cancel, self._state)
-
-    @workflow.update(name="score")
-    async def score(self, cmd: ScoreCommand) -> float:
-        points = checks.check_score(self._state, cmd, self._rules)
-        app = self._state.applications[cmd.credit_code]
-        app.stage(cmd.stage).scores[cmd.reviewer] = points
-        items = (
-            [
-                ScoreItems(
-                    credit_code=cmd.credit_code,
-                    stage=cmd.stage,
-                    reviewer=cmd.reviewer,
-                    items=cmd.items,
-                )
-            ]
-            if cmd.items is not None
-            else []
-        )
-        await self.scores_changed(app, cmd.stage, items)
-        return points
-
-    @score.validator
-    def _validate_score(self, cmd: ScoreCommand) -> None:
-        self._check(checks.check_score, self._state, cmd, self._rules)
-
-    @workflow.update(name="record-consensus")
-    async def record_consensus(self, cmd: ConsensusCommand) -> None:
-        app = self._state.applications[cmd.credit_code]
-        app.stage(cmd.stage).consensus = cmd.points
-        await self.scores_changed(app, cmd.stage, [])
-
-    @record_consensus.validator
-    def _validate_consensus(self, cmd: ConsensusCommand) -> None:
-        self._check(checks.check_consensus, self._state, cmd)
-
-    @workflow.update(name="close-stage")
-    async def close_stage(self, cmd: CloseStageCommand) -> None:
-        self._state.document_closed_early_reason = cmd.reason
-        self._state.phase = Phase.SHORTLIST
-        if workflow.patched("close-stage-cancels-reminders"):
-            for name in ("document_reminder", "document_overdue"):
-                self._timers.pop(name, None)
-        await self.project([])
-
-    @close_stage.validator
-    def _validate_close_stage(self, cmd: CloseStageCommand) -> None:
-        self._check(checks.check_close_stage, self._state, cmd.stage)
-
-    @workflow.update(name="shortlist")
-    async def shortlist(self, cmd: ShortlistCommand) -> list[str]:
-        return await self.fix_shortlist(cmd)
-
-    @shortlist.validator
-    def _validate_shortlist(self, cmd: ShortlistCommand) -> None:
-        self._check(checks.check_shortlist, self._state, cmd, self._rules)
-
-    @workflow.update(name="confirm-site-report")
-    async def confirm_site_report(self, cmd: ConfirmSiteReportCommand) -> None:
-        app = self._state.applications[cmd.credit_code]
-        app.site.closed = True
-        app.site_report_confirmed_at = self.now()
-        await self.project([cmd.credit_code])
-        await self.maybe_start_committee()
-
-    @confirm_site_report.validator
-    def _validate_confirm(self, cmd: ConfirmSiteReportCommand) -> None:
-        self._check(checks.check_confirm_site_report, self._state, cmd, self._rules)
-
-    # --- committee, publicity, approval (§4(4)–§4(6)) ---------------------------------------
-
-    @workflow.update(name="record-vote")
-    async def record_vote(self, cmd: VoteCommand) -> list[str]:
-        result = self._state.results[cmd.award.value]
-        result.votes.append(
-            VoteRecord(
-                round=len(result.votes) + 1,
-                present=cmd.present,
-                ballots=cmd.ballots,
-                at=self.now(),
-            )
-        )
-        await self.decide_award(cmd.award)
-        return result.runoff
-
-    @record_vote.validator
-    def _validate_vote(self, cmd: VoteCommand) -> None:
-        self._check(checks.check_vote, self._state, cmd, self._input.committee_members, self._rules)
-
-    @workflow.update(name="object")
-    async def file_objection(self, cmd: ObjectionCommand) -> int:
-        number = len(self._state.objections) + 1
-        self._state.objections.append(
-            ObjectionState(
-                number=number,
-                credit_code=cmd.credit_code,
-                name=cmd.name.strip(),
-                contact=cmd.contact.strip(),
-                content=cmd.content,
-                received_at=self.now(),
-            )
-        )
-        await self.notify(
-            [texts.objection_received(self._wf, self._year, number, cmd.credit_code, self.now())]
-        )
-        await self.project([])
-        return number
-
-    @file_objection.validator
-    def _validate_object(self, cmd: ObjectionCommand) -> None:
-        self._check(checks.check_objection, self._state, cmd, self.now())
-
-    @workflow.update(name="investigate")
-    async def investigate(self, cmd: InvestigateCommand) -> None:
-        objection = self._state.objections[cmd.number - 1]
-        objection.finding = cmd.finding
-        objection.report = cmd.report
-        await self.project([])
-        await self.maybe_close_publicity()
-
-    @investigate.validator
-    def _validate_investigate(self, cmd: InvestigateCommand) -> None:
-        self._check(checks.check_investigate, self._state, cmd)
-
-    @workflow.update(name="committee-decision")
-    async def committee_decision(self, cmd: CommitteeDecisionCommand) -> None:
-        await self.decide_objections(cmd)
-
-    @committee_decision.validator
-    def _validate_committee_decision(self, cmd: CommitteeDecisionCommand) -> None:
-        self._check(checks.check_committee_decision, self._state, cmd)
-
-    @workflow.update(name="approve")
-    async def approve(self, cmd: ApproveCommand) -> list[str]:
-        grants = await self.grant_awards(cmd.strike)
-        starts = [
-            workflow.start_child_workflow(
-                HonorWorkflow.run,
-                self.honor_input(grant),
-                id=self.honor_input(grant).workflow_id,
-                parent_close_policy=ParentClosePolicy.ABANDON,
-            )
-            for grant in grants
-        ]
-        if workflow.patched("honors-started-together"):
-            await asyncio.gather(*starts)  # one workflow task for all the starts
-        else:
-            for start in starts:
-                await start
-        self.wake()
-        return [g.credit_code for g in grants]
-
-    @approve.validator
-    def _validate_approve(self, cmd: ApproveCommand) -> None:
-        self._check(checks.check_approve, self._state, cmd.strike)
-
-    @workflow.update(name="cancel")
-    async def cancel(self, cmd: CancelCommand) -> None:
-        self._state.phase = Phase.CANCELLED
-        self._state.cancel_reason = cmd.reason
-        for app in self._state.applications.values():
-            if app.outcome == Outcome.PENDING:
-                app.outcome = Outcome.CANCELLED
-        self._timers.clear()
-        await self.project(None)
-        self.wake()
-
-    @cancel.validator
-    def _validate_cancel(self, cmd: CancelCommand) -> None:
-        self._check(checks.check_cancel, self._state)
-
-    @workflow.update(name="withdraw")
-    async def withdraw(self, cmd: WithdrawCommand) -> None:
-        self._state.applications[cmd.credit_code].outcome = Outcome.WITHDRAWN
-        await self.project([cmd.credit_code])
-        await self.after_withdrawal()
-
-    @withdraw.validator
-    def _validate_withdraw(self, cmd: WithdrawCommand) -> None:
-        self._check(checks.check_withdraw, self._state, cmd.credit_code)
+    async def sync(self) -> None:
+        """Return once the database holds every change so far (see `workflows.writer`)."""
+        await self._writer.flush()
 
     @workflow.update(name="resume")
     async def resume(self) -> None:
         """The office retries a background task that kept failing (see `TimedWorkflow.call`)."""
         self._resume = True
 
-    # --- helpers ------------------------------------------------------------------------
+    # --- intake and qualification (§3(2), §4(1)) ----------------------------------------------
 
-    @staticmethod
-    def _check(fn: Callable[..., object], *args: object) -> None:
-        try:
-            fn(*args)
-        except DomainError as err:
-            raise refuse(err) from None
+    @workflow.update(name="apply")
+    async def apply(self, cmd: ApplyCommand) -> ApplicationState:
+        return await self._command(lambda now: self._cycle.apply(cmd, now))
+
+    @apply.validator
+    def _validate_apply(self, cmd: ApplyCommand) -> None:
+        self._check(lambda: self._cycle.check_apply(cmd, self.now()))
+
+    @workflow.update(name="record-finding")
+    async def record_finding(self, cmd: FindingCommand) -> None:
+        await self._command(lambda now: self._effects(self._cycle.record_finding(cmd)))
+
+    @record_finding.validator
+    def _validate_finding(self, cmd: FindingCommand) -> None:
+        self._check(lambda: self._cycle.check_finding(cmd))
+
+    @workflow.update(name="close-qualification")
+    async def close_qualification(self) -> None:
+        await self._command_with_facts(
+            self._cycle.check_close_qualification,
+            self._cycle.qualification_pending,
+            lambda facts, now: self._effects(self._cycle.close_qualification(facts, now)),
+        )
+
+    @close_qualification.validator
+    def _validate_close_qualification(self) -> None:
+        self._check(self._cycle.check_close_qualification)
+
+    # --- review (§4(2), §4(3)) -----------------------------------------------------------------
+
+    @workflow.update(name="assign-panel")
+    async def assign_panel(self, cmd: AssignPanelCommand) -> None:
+        await self._command(lambda now: self._effects(self._cycle.assign_panel(cmd, now)))
+
+    @assign_panel.validator
+    def _validate_assign_panel(self, cmd: AssignPanelCommand) -> None:
+        self._check(lambda: self._cycle.check_assign_panel(cmd))
+
+    @workflow.update(name="declare-conflict")
+    async def declare_conflict(self, cmd: ConflictCommand) -> None:
+        await self._command(lambda now: self._effects(self._cycle.declare_conflict(cmd, now)))
+
+    @declare_conflict.validator
+    def _validate_declare_conflict(self, cmd: ConflictCommand) -> None:
+        self._check(lambda: self._cycle.check_declare_conflict(cmd))
+
+    @workflow.update(name="score")
+    async def score(self, cmd: ScoreCommand) -> float:
+        return await self._command(lambda now: self._cycle.score(cmd, now))
+
+    @score.validator
+    def _validate_score(self, cmd: ScoreCommand) -> None:
+        self._check(lambda: self._cycle.check_score(cmd))
+
+    @workflow.update(name="record-consensus")
+    async def record_consensus(self, cmd: ConsensusCommand) -> None:
+        await self._command(lambda now: self._effects(self._cycle.consensus(cmd, now)))
+
+    @record_consensus.validator
+    def _validate_consensus(self, cmd: ConsensusCommand) -> None:
+        self._check(lambda: self._cycle.check_consensus(cmd))
+
+    @workflow.update(name="close-stage")
+    async def close_stage(self, cmd: CloseStageCommand) -> None:
+        await self._command(lambda now: self._effects(self._cycle.close_stage(cmd)))
+
+    @close_stage.validator
+    def _validate_close_stage(self, cmd: CloseStageCommand) -> None:
+        self._check(lambda: self._cycle.check_close_stage(cmd))
+
+    @workflow.update(name="shortlist")
+    async def shortlist(self, cmd: ShortlistCommand) -> list[str]:
+        return await self._command(lambda now: self._cycle.shortlist(cmd, now))
+
+    @shortlist.validator
+    def _validate_shortlist(self, cmd: ShortlistCommand) -> None:
+        self._check(lambda: self._cycle.check_shortlist(cmd))
+
+    @workflow.update(name="confirm-site-report")
+    async def confirm_site_report(self, cmd: ConfirmSiteReportCommand) -> None:
+        await self._command(lambda now: self._effects(self._cycle.confirm_site_report(cmd, now)))
+
+    @confirm_site_report.validator
+    def _validate_confirm(self, cmd: ConfirmSiteReportCommand) -> None:
+        self._check(lambda: self._cycle.check_confirm_site_report(cmd))
+
+    @workflow.update(name="withdraw")
+    async def withdraw(self, cmd: WithdrawCommand) -> None:
+        await self._command(lambda now: self._effects(self._cycle.withdraw(cmd, now)))
+
+    @withdraw.validator
+    def _validate_withdraw(self, cmd: WithdrawCommand) -> None:
+        self._check(lambda: self._cycle.check_withdraw(cmd))
+
+    # --- committee, publicity, approval (§4(4)–§4(6)) ------------------------------------------
+
+    @workflow.update(name="record-vote")
+    async def record_vote(self, cmd: VoteCommand) -> list[str]:
+        return await self._command(lambda now: self._cycle.vote(cmd, now))
+
+    @record_vote.validator
+    def _validate_vote(self, cmd: VoteCommand) -> None:
+        self._check(lambda: self._cycle.check_vote(cmd))
+
+    @workflow.update(name="object")
+    async def file_objection(self, cmd: ObjectionCommand) -> int:
+        return await self._command(lambda now: self._cycle.file_objection(cmd, now))
+
+    @file_objection.validator
+    def _validate_object(self, cmd: ObjectionCommand) -> None:
+        self._check(lambda: self._cycle.check_objection(cmd, self.now()))
+
+    @workflow.update(name="investigate")
+    async def investigate(self, cmd: InvestigateCommand) -> None:
+        await self._command(lambda now: self._effects(self._cycle.investigate(cmd, now)))
+
+    @investigate.validator
+    def _validate_investigate(self, cmd: InvestigateCommand) -> None:
+        self._check(lambda: self._cycle.check_investigate(cmd))
+
+    @workflow.update(name="committee-decision")
+    async def committee_decision(self, cmd: CommitteeDecisionCommand) -> None:
+        await self._command(lambda now: self._effects(self._cycle.committee_decision(cmd, now)))
+
+    @committee_decision.validator
+    def _validate_committee_decision(self, cmd: CommitteeDecisionCommand) -> None:
+        self._check(lambda: self._cycle.check_committee_decision(cmd))
+
+    @workflow.update(name="approve")
+    async def approve(self, cmd: ApproveCommand) -> list[str]:
+        return await self._command_with_facts(
+            lambda: self._cycle.check_approve(cmd),
+            self._cycle.approval_list,
+            lambda facts, now: self._cycle.approve(cmd, facts, now),
+        )
+
+    @approve.validator
+    def _validate_approve(self, cmd: ApproveCommand) -> None:
+        self._check(lambda: self._cycle.check_approve(cmd))
+
+    @workflow.update(name="cancel")
+    async def cancel(self, cmd: CancelCommand) -> None:
+        await self._command(lambda now: self._effects(self._cycle.cancel(cmd)))
+
+    @cancel.validator
+    def _validate_cancel(self, cmd: CancelCommand) -> None:
+        self._check(lambda: self._cycle.check_cancel(cmd))

@@ -7,34 +7,30 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from domain.committee import VoteResult, validate_vote
-from domain.credit_code import is_valid_credit_code
-from domain.dates import end_of_day
-from domain.eligibility import ELIGIBILITY_REASONS
-from domain.errors import DomainError, ErrorCode
-from domain.publicity import objection_open, validate_objection
-from domain.rules import ProgramRules
-from domain.scoring import item_total, validate_total
-from workflows.messages import (
-    PHASE_ORDER,
-    ApplicationState,
+from contracts.commands import (
     ApplyCommand,
     AssignPanelCommand,
     CommitteeDecisionCommand,
     ConfirmSiteReportCommand,
     ConsensusCommand,
-    CycleInput,
-    CycleState,
     FindingCommand,
     InvestigateCommand,
     ObjectionCommand,
-    Outcome,
-    Phase,
     ScoreCommand,
     ShortlistCommand,
-    Stage,
     VoteCommand,
 )
+from contracts.cycle import ApplicationState, CycleInput, CycleState
+from domain.committee import VoteResult, validate_vote
+from domain.credit_code import is_valid_credit_code
+from domain.dates import end_of_day
+from domain.eligibility import ELIGIBILITY_REASONS
+from domain.errors import DomainError, ErrorCode
+from domain.panels import PanelCandidate, check_panel
+from domain.phases import PHASE_ORDER, Outcome, Phase, Stage
+from domain.publicity import objection_open, validate_objection
+from domain.rules import ProgramRules
+from domain.scoring import item_total, validate_consensus, validate_total
 
 E = ErrorCode
 FINDING_REASONS = ELIGIBILITY_REASONS
@@ -99,33 +95,20 @@ def check_stage_open(state: CycleState, app: ApplicationState, stage: Stage) -> 
         raise DomainError(E.NOT_IN_PHASE, "该申报未进入本评审环节")
 
 
-def conflicted(
-    state: CycleState, reviewer: str, credit_code: str, employer: str | None, ties: list[str]
-) -> bool:
-    """回避 (§6(1)): employed by the applicant, or a registered or declared tie."""
-    return (
-        employer == credit_code
-        or credit_code in ties
-        or credit_code in state.declared_conflicts.get(reviewer, [])
-    )
-
-
 def check_assign_panel(state: CycleState, cmd: AssignPanelCommand, rules: ProgramRules) -> None:
-    """§2(4): ≥3 reviewers incl. an industry expert, one leader among them; §6(1) 回避."""
+    """§2(4) panel composition and §6(1) 回避, for a stage that is still open."""
     app = application(state, cmd.credit_code)
     check_stage_open(state, app, cmd.stage)
-    codes = [r.code for r in cmd.reviewers]
-    if len(set(codes)) != len(codes):
-        raise DomainError(E.INVALID_INPUT, "评审组成员重复")
-    if len(codes) < rules.panel.min_size:
-        raise DomainError(E.PANEL_TOO_SMALL)
-    if cmd.leader not in codes:
-        raise DomainError(E.LEADER_NOT_IN_PANEL)
-    if not any(app.industry in r.industries for r in cmd.reviewers):
-        raise DomainError(E.PANEL_NEEDS_INDUSTRY_EXPERT)
-    for r in cmd.reviewers:
-        if conflicted(state, r.code, cmd.credit_code, r.employer_credit_code, r.tied_credit_codes):
-            raise DomainError(E.CONFLICT_OF_INTEREST, f"评审员 {r.code} 须回避")
+    members = [
+        PanelCandidate(
+            code=r.code,
+            employer_credit_code=r.employer_credit_code,
+            industries=r.industries,
+            tied_credit_codes=r.tied_credit_codes,
+        )
+        for r in cmd.reviewers
+    ]
+    check_panel(cmd.credit_code, app.industry, members, cmd.leader, rules, state.declared_conflicts)
 
 
 def score_points(cmd: ScoreCommand, rules: ProgramRules) -> float:
@@ -153,9 +136,8 @@ def check_consensus(state: CycleState, cmd: ConsensusCommand) -> None:
     if not panel.members:
         raise DomainError(E.REVIEWER_NOT_ASSIGNED, "该申报尚未组建评审组")
     if cmd.reviewer is not None and cmd.reviewer != panel.leader:
-        raise DomainError(E.REVIEWER_NOT_ASSIGNED, "只有评审组组长可以录入合议分")
-    if not 0 <= cmd.points <= 1000:
-        raise DomainError(E.INVALID_SCORE, "合议分须在0至1000之间")
+        raise DomainError(E.NOT_PANEL_LEADER)
+    validate_consensus(cmd.points)
 
 
 def in_document_review(state: CycleState) -> list[ApplicationState]:

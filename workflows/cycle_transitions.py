@@ -1,302 +1,164 @@
-"""State transitions of the cycle: what happens when a phase ends (DESIGN.md §2).
+"""The cycle's decisions as plain functions: (state, command, facts, now) → effects.
 
-Mixed into `AwardCycleWorkflow`; runs inside the workflow sandbox. Decisions come from
-`domain/`; side effects (projection, notices, honors register) go through activities.
+`CycleTransitions` holds a cycle's input and state; each method checks its command against
+the state (raising `DomainError` with the code of DESIGN.md §3 and changing nothing), then
+changes the state and returns the `Effects` the shell must carry out. No Temporal, no I/O:
+tested with plain pytest (`tests/workflows/test_cycle_transitions.py`). The state is changed
+in place: copying a 1,000-application state for every command would cost more than the
+command.
+
+Rules come from `domain/`; the notices' Chinese texts from `workflows.notice_texts`.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from temporalio import workflow
-
+from contracts.commands import (
+    ApplyCommand,
+    ApproveCommand,
+    AssignPanelCommand,
+    CancelCommand,
+    CloseStageCommand,
+    CommitteeDecisionCommand,
+    ConfirmSiteReportCommand,
+    ConflictCommand,
+    ConsensusCommand,
+    FindingCommand,
+    InvestigateCommand,
+    ObjectionCommand,
+    ScoreCommand,
+    ShortlistCommand,
+    VoteCommand,
+    WithdrawCommand,
+)
+from contracts.cycle import (
+    ApplicationState,
+    AwardResult,
+    CycleInput,
+    CycleState,
+    ObjectionState,
+    Reason,
+    VoteRecord,
+)
+from contracts.honor import HonorGrant
+from contracts.records import FactsResponse, ScoreItems
 from domain.awards import bonus_cny, honor_dates
 from domain.committee import Candidate, VoteResult, candidates_for_award, select_winners
 from domain.committee import takes_quota_place as quota_place
-from domain.dates import add_years, end_of_day, start_of_day
+from domain.dates import add_years_instant, end_of_day, start_of_day
 from domain.eligibility import DepartmentFinding, evaluate_eligibility, is_repeat_winner
 from domain.errors import ErrorCode
+from domain.phases import Outcome, Phase, Stage
 from domain.publicity import publicity_closes
 from domain.rules import ProgramRules
 from domain.scoring import recommend_shortlist, stage_score, total_score
 from domain.types import Award
+from domain.workflow_ids import cycle_suffix, honor_workflow_id
+from workflows import cycle_checks as checks
 from workflows import notice_texts as texts
-from workflows.base import TimedWorkflow
-from workflows.cycle_checks import document_complete, in_document_review, published_list
-from workflows.honor_messages import HonorInput
-from workflows.messages import (
-    ApplicationState,
-    AwardResult,
-    CommitteeDecisionCommand,
-    CycleInput,
-    CycleProjection,
-    CycleState,
-    FactsRequest,
-    HonorGrant,
-    HonorGrants,
-    NoticeDraft,
-    Outbox,
-    Outcome,
-    Phase,
-    Reason,
-    ScoreItems,
-    ShortlistCommand,
-    Stage,
-    VerificationRequest,
-)
-
-with workflow.unsafe.imports_passed_through():
-    from activities.records import RecordsActivities
+from workflows.effects import Effects
 
 
-def add_years_instant(moment: datetime, years: int) -> datetime:
-    """The same wall-clock instant `years` calendar years later (29 Feb → 28 Feb)."""
-    shifted = add_years(moment.date(), years)
-    return moment.replace(year=shifted.year, month=shifted.month, day=shifted.day)
+class CycleTransitions:
+    def __init__(self, inp: CycleInput, state: CycleState) -> None:
+        self.inp = inp
+        self.state = state
 
-
-DEFERRED_WRITE_LIMIT = 200
-"""With `CycleInput.defer_writes`: a queue this long is written anyway (bounds one write)."""
-
-
-class Transitions(TimedWorkflow):
-    _input: CycleInput
-    _rules: ProgramRules
-    _state: CycleState
+    @property
+    def rules(self) -> ProgramRules:
+        return self.inp.rules
 
     @property
     def _wf(self) -> str:
-        return self._input.workflow_id
+        return self.inp.workflow_id
 
     @property
     def _year(self) -> int:
-        return self._input.year
+        return self.inp.year
 
-    # --- projection -----------------------------------------------------------------------
-    #
-    # A handler changes the state and queues what the database must learn (`project`,
-    # `notify`); a writer task writes everything queued in one activity (`flush`) while the
-    # next commands are already being handled. A command therefore costs one workflow task
-    # instead of a workflow task plus an activity, and a burst of commands costs one write.
-    # Histories from before the outbox wrote each change inside its handler; they replay
-    # through the same calls (`_outbox_on` is False for them, and the writer stays idle).
+    def finished(self) -> bool:
+        s = self.state
+        return s.phase == Phase.CANCELLED or (s.phase == Phase.ANNOUNCED and not s.timers)
 
-    _flushing: bool = False
-    _stopping: bool = False
-    _sync_wanted: bool = False
-    _closing: bool = False
+    # --- opening and timers -----------------------------------------------------------------
 
-    def _outbox_on(self) -> bool:
-        return workflow.patched("projection-outbox")
+    def open(self) -> Effects:
+        """§3(2): the call for applications; intake closes at the end of the deadline's day."""
+        deadline = self.inp.application_deadline
+        self.state.timers["deadline"] = end_of_day(deadline)
+        notice = texts.call_for_applications(self._wf, self._year, deadline, self.state.opened_at)
+        return Effects(everything=True, notices=[notice])
 
-    def _queue(self) -> Outbox:
-        s = self._state
-        if s.outbox is None:
-            s.outbox = Outbox()
-        s.changes += 1
-        if workflow.current_update_info() is None:
-            s.outbox.urgent = True  # a timer's change, not a command's
-        return s.outbox
+    def fire(self, name: str, now: datetime) -> Effects:
+        """A named timer of the state has come due."""
+        if name == "deadline":
+            return self._deadline_passed()
+        if name.endswith("_reminder"):
+            return self._remind(Stage(name.removesuffix("_reminder")), now)
+        if name.endswith("_overdue"):
+            return self._escalate(Stage(name.removesuffix("_overdue")), now)
+        if name == "publicity_close":
+            return self._maybe_close_publicity(now)
+        if name == "next_cycle_due":
+            return Effects(notices=[texts.next_cycle_due(self._wf, self._year, now)])
+        raise ValueError(f"unknown timer {name}")
 
-    def _write_due(self) -> bool:
-        """Whether the writer should write what is queued now."""
-        box = self._state.outbox
-        if box is None or self._stopping:
-            return False
-        return (
-            not self._input.defer_writes
-            or box.urgent
-            or self._sync_wanted
-            or self._closing
-            or box.size() >= DEFERRED_WRITE_LIMIT
+    # --- intake and qualification (§3(2), §4(1)) ----------------------------------------------
+
+    def check_apply(self, cmd: ApplyCommand, now: datetime) -> None:
+        checks.check_apply(self.state, cmd, self.inp, now)
+
+    def apply(self, cmd: ApplyCommand, now: datetime) -> tuple[ApplicationState, Effects]:
+        self.check_apply(cmd, now)
+        app = ApplicationState(
+            credit_code=cmd.credit_code,
+            organization_id=cmd.organization_id,
+            name=cmd.name,
+            award=cmd.award,
+            industry=cmd.industry,
+            submitted_at=now,
         )
+        self.state.applications[cmd.credit_code] = app
+        return app, Effects().touch(cmd.credit_code)
 
-    async def sync(self) -> None:
-        """Write what is queued now; return once written (or when the run is ending, or a
-        write keeps failing: the caller asks the status, and again if need be)."""
-        self._sync_wanted = True
-        await workflow.wait_condition(
-            lambda: self.caught_up() or self._stopping or self._attention is not None
-        )
+    def check_finding(self, cmd: FindingCommand) -> None:
+        checks.check_finding(self.state, cmd)
 
-    async def project(
-        self,
-        credit_codes: list[str] | None,
-        score_items: list[ScoreItems] | None = None,
-        *,
-        panels: bool = False,
-    ) -> None:
-        """Queue the cycle and the named applications (None: all) for the database.
+    def record_finding(self, cmd: FindingCommand) -> Effects:
+        self.check_finding(cmd)
+        self.state.applications[cmd.credit_code].findings.append(cmd)
+        return Effects().touch(cmd.credit_code)
 
-        `panels`: their panels and scores changed too (the costly part of the write).
-        """
-        if not self._outbox_on():
-            await self._write(
-                credit_codes, score_items or [], panels=panels, panel_codes=None, notices=[]
-            )
-            return
-        box = self._queue()
-        if credit_codes is None:
-            box.everything = True
-        else:
-            box.codes.extend(c for c in credit_codes if c not in box.codes)
-        if panels:
-            box.panel_codes.extend(
-                c
-                for c in (credit_codes if credit_codes is not None else self._state.applications)
-                if c not in box.panel_codes
-            )
-        box.score_items.extend(score_items or [])
-
-    async def notify(self, drafts: list[NoticeDraft]) -> None:
-        if not drafts:
-            return
-        if not self._outbox_on():
-            await super().notify(drafts)
-            return
-        self._queue().notices.extend(drafts)
-
-    async def writer(self) -> None:
-        """The background task that writes whatever is queued, for the whole run."""
-        while True:
-            await workflow.wait_condition(self._write_due)
-            await self.flush(all_queued=False)
-            self._sync_wanted = False
-
-    async def flush(self, *, all_queued: bool = True) -> None:
-        """Write what is queued, one write at a time, until nothing is left (or, for the
-        writer, until what is left may wait: `_write_due`).
-
-        Writes never overlap: each carries a newer revision, and the database keeps a
-        write only when its revision is newer than what it has.
-        """
-        s = self._state
-        while s.outbox is not None and not self._stopping and (all_queued or self._write_due()):
-            if self._flushing:
-                await workflow.wait_condition(lambda: not self._flushing)
-                continue
-            box, s.outbox, changes = s.outbox, None, s.changes
-            self._flushing = True
-            try:
-                await self._write(
-                    None if box.everything else box.codes,
-                    box.score_items,
-                    panels=bool(box.panel_codes),
-                    panel_codes=box.panel_codes,
-                    notices=box.notices,
-                )
-            finally:
-                self._flushing = False
-            s.written = changes
-
-    async def quiesce(self, *, keep_queue: bool) -> None:
-        """Wait until no handler runs and no write is in flight (before the run ends).
-
-        `keep_queue`: what is still queued travels in the state (continue-as-new);
-        otherwise it is written first (the cycle is over).
-        """
-        if keep_queue:
-            self._stopping = True
-        else:
-            self._closing = True
-        await workflow.wait_condition(
-            lambda: (
-                workflow.all_handlers_finished()
-                and not self._flushing
-                and (keep_queue or self._state.outbox is None)
-            )
-        )
-
-    def caught_up(self) -> bool:
-        return self._state.outbox is None and not self._flushing
-
-    def writes_settled(self) -> bool:
-        """No write in flight or due: what is queued waits for `sync` (`defer_writes`)."""
-        return self.caught_up() or (
-            self._input.defer_writes and not self._flushing and not self._write_due()
-        )
-
-    async def _write(
-        self,
-        credit_codes: list[str] | None,
-        score_items: list[ScoreItems],
-        *,
-        panels: bool,
-        panel_codes: list[str] | None,
-        notices: list[NoticeDraft],
-    ) -> None:
-        s = self._state
-        s.revision += 1
-        apps = (
-            list(s.applications.values())
-            if credit_codes is None
-            else [s.applications[c] for c in credit_codes]
-        )
-        await self.call(
-            RecordsActivities.project_cycle,
-            CycleProjection(
-                workflow_id=self._wf,
-                revision=s.revision,
-                year=self._year,
-                application_deadline=self._input.application_deadline,
-                committee_members=self._input.committee_members,
-                rules=self._rules.model_dump(mode="json") if s.revision == 1 else None,
-                phase=s.phase,
-                opened_at=s.opened_at,
-                publicity_opens=s.publicity_opens,
-                publicity_closes=s.publicity_closes,
-                awarded_on=s.awarded_on,
-                cancel_reason=s.cancel_reason,
-                document_closed_early_reason=s.document_closed_early_reason,
-                attention=self._attention,
-                winners={award: r.winners for award, r in s.results.items()},
-                applications=apps,
-                objections=s.objections,
-                votes={award: r.votes for award, r in s.results.items()},
-                score_items=score_items,
-                panels=panels,
-                panel_codes=panel_codes,
-                notices=notices,
-            ),
-        )
-
-    # --- qualification (§4(1)) --------------------------------------------------------------
-
-    async def deadline_passed(self) -> None:
+    def _deadline_passed(self) -> Effects:
         """Intake closes; the departments are asked to verify every application (§4(1))."""
-        if self._state.phase == Phase.OPEN:
-            self._state.phase = Phase.QUALIFICATION
-            await self.project([])
-            if workflow.patched("verification-tasks"):
-                await self.flush()  # the tasks refer to the applications' rows
-                await self.call(
-                    RecordsActivities.create_verification_tasks,
-                    VerificationRequest(
-                        workflow_id=self._wf,
-                        credit_codes=[
-                            a.credit_code
-                            for a in self._state.applications.values()
-                            if a.outcome == Outcome.PENDING
-                        ],
-                    ),
-                )
+        s = self.state
+        if s.phase != Phase.OPEN:
+            return Effects()
+        s.phase = Phase.QUALIFICATION
+        pending = [a.credit_code for a in s.applications.values() if a.outcome == Outcome.PENDING]
+        return Effects(verification=pending)
 
-    async def qualify(self) -> None:
-        """Eligibility E1–E8 at the reference date (the deadline), plus department findings."""
-        s = self._state
-        pending = [a for a in s.applications.values() if a.outcome == Outcome.PENDING]
-        data = await self.call(
-            RecordsActivities.load_eligibility_facts,
-            FactsRequest(credit_codes=[a.credit_code for a in pending]),
-        )
-        drafts: list[NoticeDraft] = []
-        for app in pending:
-            org = data.organizations[app.credit_code]
+    def check_close_qualification(self) -> None:
+        checks.require_phase(self.state, Phase.QUALIFICATION)
+
+    def qualification_pending(self) -> list[str]:
+        """The applications whose facts `close_qualification` needs."""
+        return [
+            a.credit_code for a in self.state.applications.values() if a.outcome == Outcome.PENDING
+        ]
+
+    def close_qualification(self, facts: FactsResponse, now: datetime) -> Effects:
+        """E1–E8 at the reference date (the deadline), plus the department findings."""
+        self.check_close_qualification()
+        s = self.state
+        effects = Effects(everything=True)
+        for code in self.qualification_pending():
+            app = s.applications[code]
+            org = facts.organizations[code]
             findings = [
                 DepartmentFinding(
-                    passed=f.passed,
-                    reason=ErrorCode(f.reason) if f.reason else None,
-                    note=f.note,
+                    passed=f.passed, reason=ErrorCode(f.reason) if f.reason else None, note=f.note
                 )
                 for f in app.findings
             ]
@@ -304,12 +166,13 @@ class Transitions(TimedWorkflow):
                 org.facts,
                 app.award,
                 self._year,
-                self._input.application_deadline,
+                self.inp.application_deadline,
                 org.honors,
                 findings,
-                self._rules,
+                self.rules,
             )
             app.repeat_winner = is_repeat_winner(app.award, org.honors)
+            app.takes_quota_place = quota_place(app.award, org.honors)
             app.eligible = not failures
             if failures:
                 app.outcome = Outcome.INELIGIBLE
@@ -317,40 +180,36 @@ class Transitions(TimedWorkflow):
                     Reason(reason=f.reason.value, rule=f.rule, clause=f.clause, message=f.message)
                     for f in failures
                 ]
-                drafts.append(
+                effects.notices.append(
                     texts.qualification_result(
-                        self._wf,
-                        self._year,
-                        app.credit_code,
-                        [f.message for f in failures],
-                        self.now(),
+                        self._wf, self._year, code, [f.message for f in failures], now
                     )
                 )
         s.phase = Phase.DOCUMENT_REVIEW
-        self._schedule_stage(Stage.DOCUMENT, self._rules.review.document_days)
-        await self.notify(drafts)
-        await self.project(None)
-        await self.maybe_document_done()
+        self._schedule_stage(Stage.DOCUMENT, self.rules.review.document_days, now)
+        self._maybe_document_done()
+        return effects
 
-    def _schedule_stage(self, stage: Stage, days: int) -> None:
-        due = self.now().date() + timedelta(days=days)
-        self._state.stage_due[stage.value] = due
-        before = self._rules.review.reminder_days_before
+    def _schedule_stage(self, stage: Stage, days: int, now: datetime) -> None:
+        due = now.date() + timedelta(days=days)
+        self.state.stage_due[stage.value] = due
+        before = self.rules.review.reminder_days_before
         if before > 0:
-            self._timers[f"{stage.value}_reminder"] = start_of_day(due - timedelta(days=before))
-        self._timers[f"{stage.value}_overdue"] = end_of_day(due)
-        self.wake()
+            self.state.timers[f"{stage.value}_reminder"] = start_of_day(
+                due - timedelta(days=before)
+            )
+        self.state.timers[f"{stage.value}_overdue"] = end_of_day(due)
 
     def _stage_apps(self, stage: Stage) -> list[ApplicationState]:
         if stage == Stage.DOCUMENT:
-            return in_document_review(self._state)
+            return checks.in_document_review(self.state)
         return [
             a
-            for a in self._state.applications.values()
+            for a in self.state.applications.values()
             if a.shortlisted and a.outcome == Outcome.PENDING and not a.site.closed
         ]
 
-    async def remind(self, stage: Stage) -> None:
+    def _remind(self, stage: Stage, now: datetime) -> Effects:
         reviewers = sorted(
             {
                 m
@@ -360,26 +219,103 @@ class Transitions(TimedWorkflow):
                 if m not in a.stage(stage).scores
             }
         )
-        due = self._state.stage_due[stage.value]
-        await self.notify(
-            [
-                texts.review_reminder(self._wf, self._year, stage.value, r, due, self.now())
+        due = self.state.stage_due[stage.value]
+        return Effects(
+            notices=[
+                texts.review_reminder(self._wf, self._year, stage.value, r, due, now)
                 for r in reviewers
             ]
         )
 
-    async def escalate(self, stage: Stage) -> None:
-        size = self._rules.panel.min_size
+    def _escalate(self, stage: Stage, now: datetime) -> Effects:
+        size = self.rules.panel.min_size
         late = [a for a in self._stage_apps(stage) if not a.stage(stage).complete(size)]
-        if late:
-            await self.notify(
-                [texts.review_overdue(self._wf, self._year, stage.value, len(late), self.now())]
-            )
+        if not late:
+            return Effects()
+        return Effects(
+            notices=[texts.review_overdue(self._wf, self._year, stage.value, len(late), now)]
+        )
 
-    # --- document and site review (§4(2), §4(3)) --------------------------------------------
+    # --- panels and scores (§2(4), §4(2), §4(3), §6(1)) ----------------------------------------
+
+    def check_assign_panel(self, cmd: AssignPanelCommand) -> None:
+        checks.check_assign_panel(self.state, cmd, self.rules)
+
+    def assign_panel(self, cmd: AssignPanelCommand, now: datetime) -> Effects:
+        self.check_assign_panel(cmd)
+        panel = self.state.applications[cmd.credit_code].stage(cmd.stage)
+        codes = [r.code for r in cmd.reviewers]
+        added = [c for c in codes if c not in panel.members]
+        panel.members = codes
+        panel.leader = cmd.leader
+        panel.scores = {k: v for k, v in panel.scores.items() if k in codes}
+        notices = [
+            texts.review_assignment(
+                self._wf, self._year, cmd.stage.value, cmd.credit_code, c, now, len(added)
+            )
+            for c in added
+        ]
+        return Effects(notices=notices).touch(cmd.credit_code, panels=True)
+
+    def check_declare_conflict(self, cmd: ConflictCommand) -> None:
+        checks.check_cancel(self.state)
+
+    def declare_conflict(self, cmd: ConflictCommand, now: datetime) -> Effects:
+        """§6(1): a declared tie withdraws any open assignment; the office must replace it."""
+        self.check_declare_conflict(cmd)
+        declared = self.state.declared_conflicts.setdefault(cmd.reviewer, [])
+        if cmd.credit_code not in declared:
+            declared.append(cmd.credit_code)
+        app = self.state.applications.get(cmd.credit_code)
+        if app is None:
+            return Effects()
+        withdrawn = False
+        for stage in Stage:
+            panel = app.stage(stage)
+            if cmd.reviewer in panel.members and not panel.closed:
+                panel.members.remove(cmd.reviewer)
+                panel.scores.pop(cmd.reviewer, None)
+                if panel.leader == cmd.reviewer:
+                    panel.leader = None
+                self._refresh_stage_score(app, stage)
+                withdrawn = True
+        if not withdrawn:
+            return Effects()
+        notice = texts.reviewer_withdrawn(self._wf, self._year, cmd.credit_code, cmd.reviewer, now)
+        return Effects(notices=[notice]).touch(cmd.credit_code, panels=True)
+
+    def check_score(self, cmd: ScoreCommand) -> float:
+        return checks.check_score(self.state, cmd, self.rules)
+
+    def score(self, cmd: ScoreCommand, now: datetime) -> tuple[float, Effects]:
+        points = self.check_score(cmd)
+        app = self.state.applications[cmd.credit_code]
+        app.stage(cmd.stage).scores[cmd.reviewer] = points
+        items = (
+            [
+                ScoreItems(
+                    credit_code=cmd.credit_code,
+                    stage=cmd.stage,
+                    reviewer=cmd.reviewer,
+                    items=cmd.items,
+                )
+            ]
+            if cmd.items is not None
+            else []
+        )
+        return points, self._scores_changed(app, cmd.stage, items, now)
+
+    def check_consensus(self, cmd: ConsensusCommand) -> None:
+        checks.check_consensus(self.state, cmd)
+
+    def consensus(self, cmd: ConsensusCommand, now: datetime) -> Effects:
+        self.check_consensus(cmd)
+        app = self.state.applications[cmd.credit_code]
+        app.stage(cmd.stage).consensus = cmd.points
+        return self._scores_changed(app, cmd.stage, [], now)
 
     @staticmethod
-    def refresh_stage_score(app: ApplicationState, stage: Stage) -> None:
+    def _refresh_stage_score(app: ApplicationState, stage: Stage) -> None:
         """Stage score = mean of the members' totals, unless a consensus stands (§3.2)."""
         panel = app.stage(stage)
         score = (
@@ -392,36 +328,49 @@ class Transitions(TimedWorkflow):
         else:
             app.site_score = score
 
-    async def scores_changed(
-        self, app: ApplicationState, stage: Stage, items: list[ScoreItems]
-    ) -> None:
+    def _scores_changed(
+        self, app: ApplicationState, stage: Stage, items: list[ScoreItems], now: datetime
+    ) -> Effects:
         panel = app.stage(stage)
-        self.refresh_stage_score(app, stage)
-        if stage == Stage.SITE:
-            if panel.complete(self._rules.panel.min_size) and not panel.report_notified:
-                panel.report_notified = True
-                await self.notify(
-                    [texts.site_review_report(self._wf, self._year, app.credit_code, self.now())]
-                )
-        await self.project([app.credit_code], items, panels=True)
+        self._refresh_stage_score(app, stage)
+        effects = Effects(score_items=items).touch(app.credit_code, panels=True)
+        complete = panel.complete(self.rules.panel.min_size)
+        if stage == Stage.SITE and complete and not panel.report_notified:
+            panel.report_notified = True
+            effects.notices.append(
+                texts.site_review_report(self._wf, self._year, app.credit_code, now)
+            )
         reviewing = app.eligible and app.outcome == Outcome.PENDING
-        if stage == Stage.DOCUMENT and (
-            panel.complete(self._rules.panel.min_size) or not reviewing
-        ):
+        if stage == Stage.DOCUMENT and (complete or not reviewing):
             # While this panel still misses a score, document review cannot be complete.
-            await self.maybe_document_done()
+            self._maybe_document_done()
+        return effects
 
-    async def maybe_document_done(self) -> None:
-        if self._state.phase == Phase.DOCUMENT_REVIEW and document_complete(
-            self._state, self._rules
-        ):
-            self._state.phase = Phase.SHORTLIST
-            await self.project([])
+    def _maybe_document_done(self) -> None:
+        s = self.state
+        if s.phase == Phase.DOCUMENT_REVIEW and checks.document_complete(s, self.rules):
+            s.phase = Phase.SHORTLIST
 
-    async def fix_shortlist(self, cmd: ShortlistCommand) -> list[str]:
+    def check_close_stage(self, cmd: CloseStageCommand) -> None:
+        checks.check_close_stage(self.state, cmd.stage)
+
+    def close_stage(self, cmd: CloseStageCommand) -> Effects:
+        """The office closes document review early, with a reason (§4(2))."""
+        self.check_close_stage(cmd)
+        self.state.document_closed_early_reason = cmd.reason
+        self.state.phase = Phase.SHORTLIST
+        for name in ("document_reminder", "document_overdue"):
+            self.state.timers.pop(name, None)
+        return Effects()
+
+    def check_shortlist(self, cmd: ShortlistCommand) -> None:
+        checks.check_shortlist(self.state, cmd, self.rules)
+
+    def shortlist(self, cmd: ShortlistCommand, now: datetime) -> tuple[list[str], Effects]:
         """§4(2): the site-review list; the others get their document-review feedback."""
-        s = self._state
-        eligible = in_document_review(s)
+        self.check_shortlist(cmd)
+        s = self.state
+        eligible = checks.in_document_review(s)
         if cmd.auto:
             chosen = recommend_shortlist(
                 [
@@ -429,124 +378,160 @@ class Transitions(TimedWorkflow):
                     for a in eligible
                     if a.document_score is not None
                 ],
-                self._rules,
+                self.rules,
             )
         else:
             chosen = list(cmd.credit_codes or [])
-        drafts = []
+        effects = Effects(everything=True)
         for app in eligible:
             app.document.closed = True
             app.shortlisted = app.credit_code in chosen
             if not app.shortlisted:
                 app.outcome = Outcome.NOT_SHORTLISTED
-                drafts.append(
-                    texts.document_review_feedback(
-                        self._wf, self._year, app.credit_code, self.now()
-                    )
+                effects.notices.append(
+                    texts.document_review_feedback(self._wf, self._year, app.credit_code, now)
                 )
         s.shortlist = chosen
         s.phase = Phase.SITE_REVIEW
         for name in ("document_reminder", "document_overdue"):
-            self._timers.pop(name, None)
-        self._schedule_stage(Stage.SITE, self._rules.review.site_days)
-        await self.notify(drafts)
-        await self.project(None)
-        await self.maybe_start_committee()
-        return chosen
+            s.timers.pop(name, None)
+        self._schedule_stage(Stage.SITE, self.rules.review.site_days, now)
+        return chosen, effects.merge(self._maybe_start_committee(now))
 
-    async def after_withdrawal(self) -> None:
-        await self.maybe_document_done()
-        await self.maybe_start_committee()
+    def check_confirm_site_report(self, cmd: ConfirmSiteReportCommand) -> None:
+        checks.check_confirm_site_report(self.state, cmd, self.rules)
 
-    # --- committee (§4(4)) ------------------------------------------------------------------
+    def confirm_site_report(self, cmd: ConfirmSiteReportCommand, now: datetime) -> Effects:
+        self.check_confirm_site_report(cmd)
+        app = self.state.applications[cmd.credit_code]
+        app.site.closed = True
+        app.site_report_confirmed_at = now
+        return Effects().touch(cmd.credit_code).merge(self._maybe_start_committee(now))
 
-    async def maybe_start_committee(self) -> None:
-        s = self._state
+    def check_withdraw(self, cmd: WithdrawCommand) -> None:
+        checks.check_withdraw(self.state, cmd.credit_code)
+
+    def withdraw(self, cmd: WithdrawCommand, now: datetime) -> Effects:
+        self.check_withdraw(cmd)
+        self.state.applications[cmd.credit_code].outcome = Outcome.WITHDRAWN
+        self._maybe_document_done()
+        return Effects().touch(cmd.credit_code).merge(self._maybe_start_committee(now))
+
+    # --- committee (§4(4), §5(3)) ---------------------------------------------------------------
+
+    def _maybe_start_committee(self, now: datetime) -> Effects:
+        s = self.state
         if s.phase != Phase.SITE_REVIEW:
-            return
+            return Effects()
         shortlisted = [
             a for a in s.applications.values() if a.shortlisted and a.outcome == Outcome.PENDING
         ]
         if not all(a.site.closed for a in shortlisted):
-            return
+            return Effects()
         for name in ("site_reminder", "site_overdue"):
-            self._timers.pop(name, None)
+            s.timers.pop(name, None)
         for app in shortlisted:
             assert app.document_score is not None
             assert app.site_score is not None
-            app.total_score = total_score(app.document_score, app.site_score, self._rules)
+            app.total_score = total_score(app.document_score, app.site_score, self.rules)
         for award in Award:
             scores = {a.credit_code: a.total_score or 0.0 for a in shortlisted if a.award == award}
-            candidates = candidates_for_award(scores, self._rules)
+            candidates = candidates_for_award(scores, self.rules)
             s.results[award.value] = AwardResult(candidates=candidates)
             for code in scores:
                 if code not in candidates:
                     s.applications[code].outcome = Outcome.NOT_CANDIDATE
         s.phase = Phase.COMMITTEE
-        await self.project(None)
-        await self._maybe_publish()
+        return Effects(everything=True).merge(self._maybe_publish(now))
 
-    async def decide_award(self, award: Award) -> None:
+    def check_vote(self, cmd: VoteCommand) -> None:
+        checks.check_vote(self.state, cmd, self.inp.committee_members, self.rules)
+
+    def vote(self, cmd: VoteCommand, now: datetime) -> tuple[list[str], Effects]:
         """Winners from the vote and any runoff votes (§4(4), §5(3) quota)."""
-        s = self._state
+        self.check_vote(cmd)
+        s = self.state
+        award = cmd.award
         result = s.results[award.value]
+        result.votes.append(
+            VoteRecord(
+                round=len(result.votes) + 1, present=cmd.present, ballots=cmd.ballots, at=now
+            )
+        )
         candidates = [
             Candidate(
                 key=code,
                 total_score=s.applications[code].total_score or 0.0,
                 repeat_winner=s.applications[code].repeat_winner,
-                takes_quota_place=not (
-                    award == Award.QUALITY and s.applications[code].repeat_winner
-                ),
+                takes_quota_place=s.applications[code].takes_quota_place,
             )
             for code in result.candidates
         ]
         votes = [VoteResult(present=v.present, ballots=v.ballots) for v in result.votes]
-        selection = select_winners(award, candidates, votes[0], self._rules, runoff=votes[1:])
+        selection = select_winners(award, candidates, votes[0], self.rules, runoff=votes[1:])
         result.winners = selection.winners
         result.runoff = selection.runoff
         result.decided = not selection.runoff
-        await self.project([])
-        await self._maybe_publish()
+        return result.runoff, Effects().merge(self._maybe_publish(now))
 
-    async def _maybe_publish(self) -> None:
+    def _maybe_publish(self, now: datetime) -> Effects:
         """§4(5): the list is published as soon as every award with candidates is decided."""
-        s = self._state
+        s = self.state
         if s.phase != Phase.COMMITTEE:
-            return
+            return Effects()
         if not all(r.decided or not r.candidates for r in s.results.values()):
-            return
-        opens = self.now()
-        closes = publicity_closes(opens, self._rules)
-        s.publicity_opens, s.publicity_closes = opens, closes
+            return Effects()
+        closes = publicity_closes(now, self.rules)
+        s.publicity_opens, s.publicity_closes = now, closes
         s.phase = Phase.PUBLICITY
-        self._timers["publicity_close"] = closes
+        s.timers["publicity_close"] = closes
         for result in s.results.values():
             for code in result.candidates:
                 if code not in result.winners:
                     s.applications[code].outcome = Outcome.NOT_ELECTED
-        names = [s.applications[c].name for c in published_list(s)]
-        await self.notify([texts.publicity(self._wf, self._year, names, opens, closes)])
-        await self.project(None)
-        self.wake()
+        names = [s.applications[c].name for c in checks.published_list(s)]
+        notice = texts.publicity(self._wf, self._year, names, now, closes)
+        return Effects(everything=True, notices=[notice])
 
-    # --- publicity and approval (§4(5), §4(6), §5(1)) ---------------------------------------
+    # --- publicity (§4(5)) ----------------------------------------------------------------------
 
-    async def publicity_closed(self) -> None:
-        await self.maybe_close_publicity()
+    def check_objection(self, cmd: ObjectionCommand, now: datetime) -> None:
+        checks.check_objection(self.state, cmd, now)
 
-    async def maybe_close_publicity(self) -> None:
-        """Publicity ends when its window has closed and every objection is resolved."""
-        s = self._state
-        if s.phase != Phase.PUBLICITY or s.publicity_closes is None:
-            return
-        if self.now() < s.publicity_closes or not all(o.resolved() for o in s.objections):
-            return
-        s.phase = Phase.APPROVAL
-        await self.project([])
+    def file_objection(self, cmd: ObjectionCommand, now: datetime) -> tuple[int, Effects]:
+        self.check_objection(cmd, now)
+        s = self.state
+        number = len(s.objections) + 1
+        s.objections.append(
+            ObjectionState(
+                number=number,
+                credit_code=cmd.credit_code,
+                name=cmd.name.strip(),
+                contact=cmd.contact.strip(),
+                content=cmd.content,
+                received_at=now,
+            )
+        )
+        notice = texts.objection_received(self._wf, self._year, number, cmd.credit_code, now)
+        return number, Effects(notices=[notice])
 
-    async def decide_objections(self, cmd: CommitteeDecisionCommand) -> None:
-        s = self._state
+    def check_investigate(self, cmd: InvestigateCommand) -> None:
+        checks.check_investigate(self.state, cmd)
+
+    def investigate(self, cmd: InvestigateCommand, now: datetime) -> Effects:
+        self.check_investigate(cmd)
+        objection = self.state.objections[cmd.number - 1]
+        objection.finding = cmd.finding
+        objection.report = cmd.report
+        return self._maybe_close_publicity(now)
+
+    def check_committee_decision(self, cmd: CommitteeDecisionCommand) -> None:
+        checks.check_committee_decision(self.state, cmd)
+
+    def committee_decision(self, cmd: CommitteeDecisionCommand, now: datetime) -> Effects:
+        """A substantiated objection: the committee keeps or removes the candidate (§4(5))."""
+        self.check_committee_decision(cmd)
+        s = self.state
         for objection in s.objections:
             if (
                 objection.credit_code == cmd.credit_code
@@ -559,26 +544,43 @@ class Transitions(TimedWorkflow):
             app.outcome = Outcome.REMOVED_AFTER_PUBLICITY
             result = s.results[app.award.value]
             result.winners = [c for c in result.winners if c != cmd.credit_code]
-        await self.project([cmd.credit_code])
-        await self.maybe_close_publicity()
+        return Effects().touch(cmd.credit_code).merge(self._maybe_close_publicity(now))
 
-    async def grant_awards(self, strike: list[str]) -> list[HonorGrant]:
-        """§4(6), §5(1): the government's decision; bonuses from the honors register."""
-        s = self._state
-        today = self.now().date()
-        listed = published_list(s)
-        data = await self.call(
-            RecordsActivities.load_eligibility_facts, FactsRequest(credit_codes=listed)
-        )
+    def _maybe_close_publicity(self, now: datetime) -> Effects:
+        """Publicity ends when its window has closed and every objection is resolved."""
+        s = self.state
+        if s.phase != Phase.PUBLICITY or s.publicity_closes is None:
+            return Effects()
+        if now < s.publicity_closes or not all(o.resolved() for o in s.objections):
+            return Effects()
+        s.phase = Phase.APPROVAL
+        return Effects()
+
+    # --- approval and the end of the cycle (§4(6), §5(1)) ---------------------------------------
+
+    def check_approve(self, cmd: ApproveCommand) -> None:
+        checks.check_approve(self.state, cmd.strike)
+
+    def approval_list(self) -> list[str]:
+        """The organizations whose held honors `approve` needs (for bonuses and quota)."""
+        return checks.published_list(self.state)
+
+    def approve(
+        self, cmd: ApproveCommand, facts: FactsResponse, now: datetime
+    ) -> tuple[list[str], Effects]:
+        """The government's decision; bonuses from the honors register (§5(1))."""
+        self.check_approve(cmd)
+        s = self.state
+        today = now.date()
         grants: list[HonorGrant] = []
-        for code in listed:
+        for code in checks.published_list(s):
             app = s.applications[code]
-            if code in strike:
+            if code in cmd.strike:
                 app.outcome = Outcome.NOT_APPROVED
                 continue
             app.outcome = Outcome.AWARDED
-            held = data.organizations[code].honors
-            dates = honor_dates(app.award, self._year, today, self._rules)
+            held = facts.organizations[code].honors
+            dates = honor_dates(app.award, self._year, today, self.rules)
             grants.append(
                 HonorGrant(
                     credit_code=code,
@@ -586,39 +588,37 @@ class Transitions(TimedWorkflow):
                     award=app.award,
                     year=self._year,
                     awarded_on=today,
-                    bonus_cny=bonus_cny(app.award, held, self._rules),
+                    bonus_cny=bonus_cny(app.award, held, self.rules),
                     takes_quota_place=quota_place(app.award, held),
                     valid_until=dates.valid_until,
                     revocation_window_closes=dates.revocation_window_closes,
                     reapply_from=dates.reapply_from,
-                    workflow_id=self._honor_id(code, app.award),
+                    workflow_id=honor_workflow_id(
+                        code, app.award, self._year, cycle_suffix(self._wf, self._year)
+                    ),
                 )
             )
         for result in s.results.values():
-            result.winners = [c for c in result.winners if c not in strike]
+            result.winners = [c for c in result.winners if c not in cmd.strike]
         s.awarded_on = today
         s.phase = Phase.ANNOUNCED
-        # Set with the phase: the main loop must never see an announced cycle without it.
-        self._timers["next_cycle_due"] = add_years_instant(s.opened_at, 2)
-        await self.call(
-            RecordsActivities.register_honors,
-            HonorGrants(cycle_workflow_id=self._wf, grants=grants),
-        )
+        s.timers["next_cycle_due"] = add_years_instant(s.opened_at, 2)
         names = [s.applications[g.credit_code].name for g in grants]
-        await self.notify([texts.award_bulletin(self._wf, self._year, names, self.now())])
-        await self.project(None)
-        return grants
-
-    def _honor_id(self, credit_code: str, award: Award) -> str:
-        suffix = self._wf.removeprefix(f"cycle-{self._year}")
-        return f"honor-{credit_code}-{award.value}-{self._year}{suffix}"
-
-    def honor_input(self, grant: HonorGrant) -> HonorInput:
-        assert grant.workflow_id is not None
-        return HonorInput(
-            workflow_id=grant.workflow_id,
-            grant=grant,
-            name=self._state.applications[grant.credit_code].name,
-            rules=self._rules,
-            clock_offset_seconds=self._input.clock_offset_seconds,
+        notice = texts.award_bulletin(self._wf, self._year, names, now)
+        return [g.credit_code for g in grants], Effects(
+            everything=True, notices=[notice], grants=grants
         )
+
+    def check_cancel(self, cmd: CancelCommand) -> None:
+        checks.check_cancel(self.state)
+
+    def cancel(self, cmd: CancelCommand) -> Effects:
+        self.check_cancel(cmd)
+        s = self.state
+        s.phase = Phase.CANCELLED
+        s.cancel_reason = cmd.reason
+        for app in s.applications.values():
+            if app.outcome == Outcome.PENDING:
+                app.outcome = Outcome.CANCELLED
+        s.timers.clear()
+        return Effects(everything=True)

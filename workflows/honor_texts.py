@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from contracts.honor import HonorGrant, RevocationReason
+from contracts.notices import NoticeDraft
 from domain.dates import to_business_date
-from workflows.honor_messages import RevocationReason
-from workflows.messages import HonorGrant, NoticeDraft
 from workflows.notice_texts import AWARD_NAMES
 
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from contracts.notices import NoticeDraft
 from domain.dates import to_business_date
 from domain.types import Award
-from workflows.messages import NoticeDraft
 
 AWARD_NAMES = {
     Award.QUALITY: "庆元县人民政府质量奖",

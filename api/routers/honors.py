@@ -15,13 +15,13 @@ from api.schemas.honors import (
     IncidentCreate,
     IncidentOut,
 )
+from contracts.honor import IncidentCommand
 from domain.credit_code import is_valid_credit_code
 from domain.errors import DomainError, ErrorCode
 from domain.types import Award
 from services import queries
 from services.accounts import Role
 from services.schemas import HistoricalHonorCreate
-from workflows.honor_messages import IncidentCommand
 
 router = APIRouter(tags=["获奖称号"])
 ONE = "/honors/{credit_code}/{award}/{year}"

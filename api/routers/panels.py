@@ -16,8 +16,8 @@ from api.schemas.panels import (
     ScoreOut,
     StageScoresOut,
 )
+from domain.phases import Stage
 from services import views
-from workflows.messages import Stage
 
 router = APIRouter(tags=["评审组与评分"])
 ONE = "/cycles/{year}/applications/{credit_code}"

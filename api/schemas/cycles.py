@@ -7,8 +7,8 @@ from datetime import date, datetime
 from pydantic import Field, model_validator
 
 from api.schemas.base import Request, Response
+from domain.phases import Stage
 from services.schemas import CycleCreate
-from workflows.messages import Stage
 
 
 class CycleOut(Response):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from api.schemas.base import Request, Response
-from workflows.messages import Stage
+from domain.phases import Stage
 
 
 class PanelAssign(Request):

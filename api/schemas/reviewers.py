@@ -5,8 +5,8 @@ from __future__ import annotations
 from pydantic import Field
 
 from api.schemas.base import CreditCode, Request, Response
+from domain.phases import Stage
 from domain.types import Industry
-from workflows.messages import Stage
 
 
 class ReviewerOut(Response):

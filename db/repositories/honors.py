@@ -9,11 +9,12 @@ from typing import cast
 from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
+from contracts.honor import HonorGrant
+from contracts.records import OrganizationEligibilityData
 from db.models import Honor, OrganizationRecord
 from db.repositories.lookups import ORGANIZATIONS
 from domain.eligibility import HeldHonor, OrganizationFacts, RecordEntry
 from domain.types import Award, Industry, RecordKind
-from workflows.messages import HonorGrant, OrganizationEligibilityData
 
 _RECORDS = cast(Table, OrganizationRecord.__table__)
 _HONORS = cast(Table, Honor.__table__)

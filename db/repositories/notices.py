@@ -8,9 +8,9 @@ from typing import cast
 from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
+from contracts.notices import NoticeDraft
 from db.models import Notice, OutboxMessage
 from db.repositories.lookups import organization_ids, reviewer_ids
-from workflows.messages import NoticeDraft
 
 _NOTICES = cast(Table, Notice.__table__)
 _OUTBOX = cast(Table, OutboxMessage.__table__)

@@ -10,6 +10,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from contracts.cycle import ApplicationState
+from contracts.records import CycleProjection
 from db.base import utcnow
 from db.models import (
     Application,
@@ -24,7 +26,7 @@ from db.models import (
 )
 from db.repositories.lookups import organization_ids, reviewer_ids
 from domain.departments import departments_for
-from workflows.messages import ApplicationState, CycleProjection, Stage
+from domain.phases import Stage
 
 
 def _insert_ignore(session: Session, model: Any, keys: list[str], **values: Any) -> None:

@@ -125,7 +125,7 @@ def cases(year: int) -> list[Case]:
         ("rev2", "POST", f"{app}/{A}/scores/site", {"points": 500}, 409, "not_in_phase"),
         ("rev4", "POST", f"{app}/{A}/scores/document", {"points": 500}, 404, "not_found"),
         ("rev2", "POST", f"{app}/{A}/consensus/document", {"points": 700},
-         422, "reviewer_not_assigned"),
+         422, "not_panel_leader"),
         ("rev1", "POST", f"{app}/{A}/consensus/document", {"points": 2000},
          422, "invalid_score"),
         # committee, publicity, approval

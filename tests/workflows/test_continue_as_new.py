@@ -6,16 +6,20 @@ import asyncio
 import uuid
 from datetime import timedelta
 
+import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from temporalio.client import WorkflowUpdateFailedError
+from temporalio.exceptions import ApplicationError
 from temporalio.testing import WorkflowEnvironment
 
+from contracts.commands import ApplyCommand, FindingCommand
+from contracts.cycle import CycleInput, CycleStatus
 from domain.dates import SHANGHAI
 from domain.rules import default_rules
 from domain.types import Award
 from tests.support.organizations import credit_code, register_organizations
 from worker.registry import build_worker
 from workflows.cycle import AwardCycleWorkflow
-from workflows.messages import ApplyCommand, CycleInput, CycleState, CycleStatus
 
 
 async def test_cycle_continues_as_new_and_keeps_applications_and_deadline(
@@ -66,6 +70,15 @@ async def test_cycle_continues_as_new_and_keeps_applications_and_deadline(
         status = await handle.query(AwardCycleWorkflow.status)
         assert isinstance(status, CycleStatus)
         assert status.phase == "qualification"
-        state = await handle.query(AwardCycleWorkflow.state)
-        assert isinstance(state, CycleState)
-        assert sorted(state.applications) == sorted(codes)
+        # The new run still knows every application, and only those.
+        for code in (codes[0], codes[-1]):
+            _ = await handle.execute_update(
+                AwardCycleWorkflow.record_finding, FindingCommand(credit_code=code, passed=True)
+            )
+        with pytest.raises(WorkflowUpdateFailedError) as refused:
+            _ = await handle.execute_update(
+                AwardCycleWorkflow.record_finding,
+                FindingCommand(credit_code=credit_code("91331126MA", 99), passed=True),
+            )
+        assert isinstance(refused.value.cause, ApplicationError)
+        assert refused.value.cause.type == "not_found"

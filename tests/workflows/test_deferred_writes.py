@@ -1,7 +1,7 @@
-"""`CycleInput.defer_writes`: commands' changes wait for `sync`; the cycle's own do not.
+"""`CycleInput.defer_writes` (`workflows.writer`): changes wait for `sync`.
 
 The simulator opens its cycles this way (its service does not read its own writes); the
-HTTP API does not, and every command's change is written at once.
+HTTP API does not, and every command returns once its change is written.
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ from temporalio.client import WorkflowHandle
 from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 
-from db.models import Application, Cycle, Notice
+from contracts.cycle import CycleStatus
+from db.models import Application, Cycle, Notice, VerificationTask
 from domain.dates import SHANGHAI
 from domain.types import Award
 from services.awards import AwardService
@@ -28,7 +29,6 @@ from services.schemas import CycleCreate
 from tests.support.organizations import credit_code, register_organizations
 from worker.registry import build_worker
 from workflows.cycle import AwardCycleWorkflow
-from workflows.messages import CycleStatus
 
 
 @asynccontextmanager
@@ -57,16 +57,16 @@ async def _rows(sessions: async_sessionmaker[AsyncSession], workflow_id: str) ->
         return cycle.phase, len(applications)
 
 
-async def _caught_up(handle: WorkflowHandle[Any, Any]) -> CycleStatus:
+async def _idle(handle: WorkflowHandle[Any, Any]) -> CycleStatus:
     for _ in range(500):
         status = await handle.query(AwardCycleWorkflow.status)
-        if status.idle and status.written == status.changes:
+        if status.idle:
             return status
         await asyncio.sleep(0.02)
-    raise AssertionError("the cycle never caught up")
+    raise AssertionError("the cycle never settled")
 
 
-async def test_commands_wait_for_sync_and_the_deadline_is_written_at_once(
+async def test_changes_wait_for_sync(
     time_skipping_env: WorkflowEnvironment, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
     env = time_skipping_env
@@ -86,28 +86,30 @@ async def test_commands_wait_for_sync_and_the_deadline_is_written_at_once(
             CycleCreate(year=today.year, application_deadline=today + timedelta(days=5))
         )
         handle = env.client.get_workflow_handle(workflow_id)
-        await _caught_up(handle)  # opening is the cycle's own change: written at once
         for code in codes:
             await service.apply(today.year, code, Award.QUALITY)
 
         # Idle, with the three applications still queued: nothing in flight, nothing due.
-        status = await handle.query(AwardCycleWorkflow.status)
-        assert status.idle
-        assert status.written < status.changes
+        status = await _idle(handle)
+        assert status.unwritten
         assert await _rows(sessions, workflow_id) == ("open", 0)
 
-        _ = await handle.execute_update(AwardCycleWorkflow.sync_projection)
-        status = await handle.query(AwardCycleWorkflow.status)
-        assert status.written == status.changes
+        _ = await handle.execute_update(AwardCycleWorkflow.sync)
+        assert not (await handle.query(AwardCycleWorkflow.status)).unwritten
         assert await _rows(sessions, workflow_id) == ("open", 3)
-
-        # The deadline passes: a timer's change, written without being asked.
-        await env.sleep(timedelta(days=6))
-        await _caught_up(handle)
-        assert await _rows(sessions, workflow_id) == ("qualification", 3)
         async with sessions() as session:
             notices = list(await session.scalars(select(Notice.kind)))
-        assert "call_for_applications" in notices
+        assert notices == ["call_for_applications"]
+
+        # The deadline passes: the cycle's own change waits for the next reader too.
+        await env.sleep(timedelta(days=6))
+        assert (await _idle(handle)).unwritten
+        assert await _rows(sessions, workflow_id) == ("open", 3)
+        _ = await handle.execute_update(AwardCycleWorkflow.sync)
+        assert await _rows(sessions, workflow_id) == ("qualification", 3)
+        async with sessions() as session:
+            tasks = list(await session.scalars(select(VerificationTask.id)))
+        assert len(tasks) >= 3 * 3  # three departments at least for each application
 
 
 async def test_the_api_service_writes_each_command_before_it_returns(

@@ -31,10 +31,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 
+from contracts.cycle import ApplicationState, CycleInput, CycleState, CycleStatus
 from db.models import Cycle, Honor, Notice
 from db.session import transaction
 from domain.committee import Ballot
 from domain.dates import SHANGHAI
+from domain.phases import Phase, Stage
 from domain.rules import load_rules
 from domain.types import Award, Industry
 from qaward.temporal import dev_server_path, runtime
@@ -42,7 +44,6 @@ from services import registry
 from services.awards import AwardService
 from services.schemas import OrganizationCreate, ReviewerCreate
 from workflows.cycle import AwardCycleWorkflow
-from workflows.messages import ApplicationState, CycleInput, CycleState, CycleStatus, Phase, Stage
 
 pytestmark = pytest.mark.sqlite_only
 

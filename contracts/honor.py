@@ -1,23 +1,38 @@
-"""Inputs, commands and state of the honor workflow (pydantic, stable shapes)."""
+"""Input, commands and state of the honor workflow, and the grant it starts from."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from contracts.base import Contract
 from domain.rules import ProgramRules
-from workflows.messages import HonorGrant
+from domain.types import Award
 
 RevocationReason = Literal["incident", "fraud"]
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class HonorGrant(Contract):
+    """A new honor decided at approval, for the register and its honor workflow."""
+
+    credit_code: str
+    organization_id: int
+    award: Award
+    year: int
+    awarded_on: date
+    bonus_cny: int
+    takes_quota_place: bool
+    valid_until: date | None
+    revocation_window_closes: date
+    reapply_from: date
+    historical: bool = False
+    workflow_id: str | None = None
+    """Id of the honor's workflow (`honor-{credit_code}-{award}-{year}`)."""
 
 
-class IncidentCommand(_Model):
+class IncidentCommand(Contract):
     """An accident reported against a holder (§6(6)); with major adverse impact, a proposal."""
 
     occurred_on: date
@@ -26,13 +41,13 @@ class IncidentCommand(_Model):
     note: str = ""
 
 
-class FraudCommand(_Model):
+class FraudCommand(Contract):
     """Fraud found (§6(2)): a revocation proposal at any time, also after expiry."""
 
     note: str = ""
 
 
-class Incident(_Model):
+class Incident(Contract):
     occurred_on: date
     kind: str
     major_adverse_impact: bool
@@ -40,7 +55,7 @@ class Incident(_Model):
     reported_at: datetime
 
 
-class HonorState(_Model):
+class HonorState(Contract):
     timers: dict[str, datetime] = Field(default_factory=dict)
     incidents: list[Incident] = Field(default_factory=list)
     pending_revocation: RevocationReason | None = None
@@ -50,7 +65,7 @@ class HonorState(_Model):
     bonus_recovered_cny: int = 0
 
 
-class HonorInput(_Model):
+class HonorInput(Contract):
     workflow_id: str
     grant: HonorGrant
     name: str
@@ -58,21 +73,3 @@ class HonorInput(_Model):
     clock_offset_seconds: float = 0.0
     state: HonorState | None = None
     history_limit: int = 7_000
-
-
-class HonorProjection(_Model):
-    workflow_id: str
-    grant: HonorGrant
-    pending_revocation: RevocationReason | None
-    revoked_on: date | None
-    revocation_reason: RevocationReason | None
-    bonus_recovered_cny: int
-
-
-class CreditRecordEntry(_Model):
-    """A credit-record entry (信用档案) written on a fraud revocation (§6(2); E5)."""
-
-    key: str
-    credit_code: str
-    on: date
-    note: str

@@ -1,0 +1,97 @@
+"""Payloads of the database activities: facts in, projections out."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import Field
+
+from contracts.base import Contract
+from contracts.cycle import ApplicationState, ObjectionState, VoteRecord
+from contracts.honor import HonorGrant, HonorInput, RevocationReason
+from contracts.notices import NoticeDraft
+from domain.eligibility import HeldHonor, OrganizationFacts
+from domain.phases import Phase, Stage
+
+
+class FactsRequest(Contract):
+    credit_codes: list[str]
+
+
+class OrganizationEligibilityData(Contract):
+    credit_code: str
+    facts: OrganizationFacts
+    honors: list[HeldHonor]
+
+
+class FactsResponse(Contract):
+    organizations: dict[str, OrganizationEligibilityData]
+
+
+class ScoreItems(Contract):
+    credit_code: str
+    stage: Stage
+    reviewer: str
+    items: dict[str, int]
+
+
+class CycleProjection(Contract):
+    """One state change to write: the cycle's own fields and the applications it touched."""
+
+    workflow_id: str
+    revision: int = 0
+    year: int
+    application_deadline: date
+    committee_members: int
+    rules: dict[str, Any] | None
+    """Sent with the first write only (the row is created then)."""
+    phase: Phase
+    opened_at: datetime
+    publicity_opens: datetime | None
+    publicity_closes: datetime | None
+    awarded_on: date | None
+    cancel_reason: str | None
+    document_closed_early_reason: str | None
+    attention: str | None
+    winners: dict[str, list[str]]
+    applications: list[ApplicationState]
+    objections: list[ObjectionState]
+    votes: dict[str, list[VoteRecord]]
+    score_items: list[ScoreItems] = Field(default_factory=list)
+    panels: bool = True
+    """Whether the applications' panels and scores changed (else they are not rewritten)."""
+    panel_codes: list[str] | None = None
+    """With `panels`: only these applications' panels changed (None: all of them)."""
+    notices: list[NoticeDraft] = Field(default_factory=list)
+    """Notices to publish in the same transaction (each once, by key)."""
+    verification: list[str] = Field(default_factory=list)
+    """Applications to create the departments' verification tasks for (§4(1); once each)."""
+    honors: list[HonorInput] = Field(default_factory=list)
+    """New honors (§5(1)): written to the register, then their workflows are started."""
+
+
+class CreditRecordEntry(Contract):
+    """A credit-record entry (信用档案) written on a fraud revocation (§6(2); E5)."""
+
+    key: str
+    credit_code: str
+    on: date
+    note: str
+
+
+class HonorProjection(Contract):
+    workflow_id: str
+    grant: HonorGrant
+    pending_revocation: RevocationReason | None
+    revoked_on: date | None
+    revocation_reason: RevocationReason | None
+    bonus_recovered_cny: int
+    notices: list[NoticeDraft] = Field(default_factory=list)
+    """Published in the same transaction (a revocation's notice)."""
+    credit_record: CreditRecordEntry | None = None
+    """§6(2): a fraud revocation's credit-record entry, in the same transaction."""
+
+
+CycleProjection.model_rebuild()
+HonorProjection.model_rebuild()
