@@ -7,7 +7,8 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.client import Client
-from temporalio.worker import UnsandboxedWorkflowRunner, Worker, WorkflowRunner
+from temporalio.worker import Worker, WorkflowRunner
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from activities.notices import NoticeActivities
 from activities.records import RecordsActivities
@@ -33,15 +34,34 @@ def activities(
 
 
 def workflow_runner() -> WorkflowRunner:
-    """Workflow code runs without the SDK's sandbox (the bench's engine floor likewise).
+    """The SDK's sandbox, with the pure modules passed through (imported once, not per run).
 
-    The sandbox re-imports the workflow modules for every run and re-enters itself for
-    every payload; on our load it doubled the cost of a command (`make bench`, README
-    "Decisions"). Determinism is guarded instead by `domain/` being pure and by the replay
-    test, which replays the saved histories inside the sandbox, so a forbidden call on
-    those paths (clock, randomness, I/O) fails the suite.
+    `domain/` and `contracts/` are deterministic by construction (no clock, I/O or
+    randomness: `tests/domain/test_purity.py`), and pydantic is what their models are made
+    of; re-importing them for every workflow run is what made the sandbox costly.
     """
-    return UnsandboxedWorkflowRunner()
+    return SandboxedWorkflowRunner(
+        restrictions=SandboxRestrictions.default.with_passthrough_modules(*PASSTHROUGH)
+    )
+
+
+PURE_WORKFLOW_MODULES = (
+    "workflows.cycle_checks",
+    "workflows.cycle_transitions",
+    "workflows.effects",
+    "workflows.honor_texts",
+    "workflows.honor_transitions",
+    "workflows.notice_texts",
+)
+PASSTHROUGH = (
+    "domain",
+    "contracts",
+    *PURE_WORKFLOW_MODULES,
+    "pydantic",
+    "pydantic_core",
+    "annotated_types",
+    "yaml",
+)
 
 
 def build_worker(
