@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from api.auth import AsOffice, OfficialsOrApplicant
-from api.context import Ctx, Service, Sessions
+from api.context import Ctx, Service, SessionDep
 from api.routers.params import Year
 from api.schemas.base import Done
 from api.schemas.honors import (
@@ -28,9 +28,10 @@ ONE = "/honors/{credit_code}/{award}/{year}"
 
 
 @router.get("/honors", summary="获奖名录（含已过期、已撤销）")
-async def list_honors(viewer: OfficialsOrApplicant, ctx: Ctx, sessions: Sessions) -> list[HonorOut]:
-    async with sessions() as session:
-        found = await queries.honors(session, ctx.today())
+async def list_honors(
+    viewer: OfficialsOrApplicant, ctx: Ctx, session: SessionDep
+) -> list[HonorOut]:
+    found = await queries.honors(session, ctx.today())
     if viewer.role == Role.APPLICANT:
         found = [h for h in found if h.credit_code == viewer.credit_code]
     return [HonorOut.model_validate(h) for h in found]
