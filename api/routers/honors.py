@@ -18,10 +18,9 @@ from api.schemas.honors import (
 from domain.credit_code import is_valid_credit_code
 from domain.errors import DomainError, ErrorCode
 from domain.types import Award
-from services import queries
+from services import honors
 from services.accounts import Role
-from services.schemas import HistoricalHonorCreate
-from workflows.honor_messages import IncidentCommand
+from services.schemas import HistoricalHonorCreate, IncidentReport
 
 router = APIRouter(tags=["获奖称号"])
 ONE = "/honors/{credit_code}/{award}/{year}"
@@ -31,7 +30,7 @@ ONE = "/honors/{credit_code}/{award}/{year}"
 async def list_honors(
     viewer: OfficialsOrApplicant, ctx: Ctx, session: SessionDep
 ) -> list[HonorOut]:
-    found = await queries.honors(session, ctx.today())
+    found = await honors.honors(session, ctx.today())
     if viewer.role == Role.APPLICANT:
         found = [h for h in found if h.credit_code == viewer.credit_code]
     return [HonorOut.model_validate(h) for h in found]
@@ -56,9 +55,8 @@ async def report_incident(
     viewer: AsOffice,
     service: Service,
 ) -> IncidentOut:
-    proposed = await service.report_incident(
-        credit_code.strip().upper(), award, year, IncidentCommand(**body.model_dump())
-    )
+    report = IncidentReport.model_validate(body.model_dump())
+    proposed = await honors.report_incident(service, credit_code, award, year, report)
     return IncidentOut(revocation_proposed=proposed)
 
 
