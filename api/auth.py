@@ -13,7 +13,7 @@ from typing import Annotated
 from fastapi import Depends, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from api.context import Ctx, Sessions
+from api.context import Ctx, SessionDep
 from domain.errors import DomainError, ErrorCode
 from services import accounts
 from services.accounts import Role, Viewer
@@ -28,13 +28,12 @@ bearer = HTTPBearer(
 async def current_viewer(
     request: Request,
     ctx: Ctx,
-    sessions: Sessions,
+    session: SessionDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)],
 ) -> Viewer:
     if credentials is None:
         raise DomainError(ErrorCode.NOT_AUTHENTICATED)
-    async with sessions() as session:
-        viewer = await accounts.authenticate(session, credentials.credentials, ctx.clock())
+    viewer = await accounts.authenticate(session, credentials.credentials, ctx.clock())
     if viewer is None:
         raise DomainError(ErrorCode.NOT_AUTHENTICATED)
     request.state.viewer = viewer

@@ -2,12 +2,19 @@
 
 Created empty by `create_app`; the lifespan (or a test) fills it. Dependencies below give
 routers typed access through `Annotated` aliases.
+
+`SessionDep` is the request's one database session and its transaction (polar
+`server/polar/postgres.py`): opened for the request, committed when the endpoint returns,
+rolled back when it raises. Nothing below the router commits. It is function-scoped, so
+the commit happens before the response is sent: a failed commit reaches the caller as an
+error, never as a success that was not kept. `Service` is the award service reading
+through that session.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -91,10 +98,28 @@ def _sessions(ctx: Annotated[AppContext, Depends(context)]) -> async_sessionmake
     return ctx.sessions
 
 
-async def _service(ctx: Annotated[AppContext, Depends(context)]) -> AwardService:
-    return await ctx.award_service()
+async def _request_session(
+    sessions: Annotated[async_sessionmaker[AsyncSession], Depends(_sessions)],
+) -> AsyncIterator[AsyncSession]:
+    async with sessions() as session:
+        try:
+            yield session
+        except BaseException:
+            await session.rollback()
+            raise
+        await session.commit()
+
+
+SessionDep = Annotated[AsyncSession, Depends(_request_session, scope="function")]
+
+
+async def _service(
+    ctx: Annotated[AppContext, Depends(context)], session: SessionDep
+) -> AwardService:
+    return (await ctx.award_service()).using(session)
 
 
 Ctx = Annotated[AppContext, Depends(context)]
 Sessions = Annotated[async_sessionmaker[AsyncSession], Depends(_sessions)]
+"""The sessionmaker itself, for the routers that still open their own sessions."""
 Service = Annotated[AwardService, Depends(_service)]

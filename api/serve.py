@@ -19,8 +19,8 @@ from qaward.preflight import (
     load_settings,
     reach_temporal,
 )
+from qaward.process import stop_on_signals
 from qaward.settings import Settings
-from qaward.stack import stop_on_signals
 
 GRACEFUL_SHUTDOWN_SECONDS = 10
 
@@ -56,7 +56,7 @@ async def serve_until(server: uvicorn.Server, stop: asyncio.Event) -> None:
     """Serve until ``stop`` is set.
 
     uvicorn also catches SIGINT/SIGTERM while it serves, and re-raises them when done; the
-    handlers of :func:`qaward.stack.stop_on_signals` are then the ones that receive them, so
+    handlers of :func:`qaward.process.stop_on_signals` are then the ones that receive them, so
     the process ends through ``stop`` with status 0 rather than being killed by the signal.
     """
     serving = asyncio.create_task(serve(server), name="api")

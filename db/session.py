@@ -49,9 +49,9 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 class Database:
     """Runs a synchronous unit of work — a function of a `Session` — in one transaction.
 
-    The activities work this way, and so do the services' reads on a command's path (the
-    organization an application names, a panel's reviewers). Objects it returns stay
-    loaded (no expiry on commit).
+    The activities work this way, and so does the award service when no request hands it
+    a session (the simulator), and for the records a workflow call must find committed.
+    Objects it returns stay loaded (no expiry on commit).
     On PostgreSQL the function runs through the async session (`AsyncSession.run_sync`,
     asyncpg underneath). On an SQLite file it runs in a worker thread on the plain
     `sqlite3` driver: aiosqlite hands every cursor operation to its own thread and back

@@ -16,10 +16,8 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Coroutine
 from pathlib import Path
 from types import TracebackType
-from typing import Any, TypeVar
 
 import httpx
 import structlog
@@ -37,6 +35,7 @@ from qaward.preflight import (
     reach_temporal,
     require_dev_server,
 )
+from qaward.process import run_together, stop_on_signals, unless_stopped
 from qaward.settings import Settings
 
 log = structlog.get_logger(__name__)
@@ -44,15 +43,6 @@ log = structlog.get_logger(__name__)
 STARTUP_SECONDS = 30.0
 DEV_SERVER_STOP_SECONDS = 10.0
 _PR_SET_PDEATHSIG = 1
-
-T = TypeVar("T")
-
-
-def stop_on_signals(stop: asyncio.Event) -> None:
-    """SIGINT (Ctrl-C) and SIGTERM (``docker stop``) ask for a graceful stop."""
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop.set)
 
 
 def run_migrate_command() -> int:
@@ -80,7 +70,7 @@ async def _run_stack(settings: Settings, binary: Path) -> None:
     stop = asyncio.Event()
     stop_on_signals(stop)
     async with DevServer(binary, settings) as dev_server:
-        client = await _unless_stopped(
+        client = await unless_stopped(
             stop,
             reach_temporal(
                 settings, within=STARTUP_SECONDS, still_starting=dev_server.ensure_running
@@ -93,7 +83,7 @@ async def _run_stack(settings: Settings, binary: Path) -> None:
 
 async def _serve(settings: Settings, client: Client, stop: asyncio.Event) -> None:
     # Imported only now: the product's worker and app load after the checks have passed
-    # (a bad setting is reported at once), and these modules import this one.
+    # (a bad setting is reported at once).
     from api.serve import api_server, serve_until
     from worker.registry import build_worker
     from worker.run import GRACEFUL_SHUTDOWN, run_worker
@@ -106,7 +96,7 @@ async def _serve(settings: Settings, client: Client, stop: asyncio.Event) -> Non
             session_factory(engine),
             graceful_shutdown_timeout=GRACEFUL_SHUTDOWN,
         )
-        await _run_together(
+        await run_together(
             stop,
             run_worker(worker, stop),
             serve_until(api_server(settings), stop),
@@ -114,36 +104,6 @@ async def _serve(settings: Settings, client: Client, stop: asyncio.Event) -> Non
         )
     finally:
         await engine.dispose()
-
-
-async def _run_together(stop: asyncio.Event, *jobs: Coroutine[Any, Any, None]) -> None:
-    """Run the jobs to the end; the first one to fail sets ``stop`` for all the others."""
-
-    def stop_on_failure(task: asyncio.Task[None]) -> None:
-        if task.cancelled() or task.exception() is not None:
-            stop.set()
-
-    tasks = [asyncio.create_task(job) for job in jobs]
-    for task in tasks:
-        task.add_done_callback(stop_on_failure)
-    results = await asyncio.gather(*tasks, return_exceptions=True)
-    for result in results:
-        if isinstance(result, BaseException):
-            raise result
-
-
-async def _unless_stopped(stop: asyncio.Event, job: Coroutine[Any, Any, T]) -> T | None:
-    """The job's result, or ``None`` when ``stop`` is set first (Ctrl-C during start-up)."""
-    running = asyncio.create_task(job)
-    stopping = asyncio.create_task(stop.wait())
-    await asyncio.wait({running, stopping}, return_when=asyncio.FIRST_COMPLETED)
-    stopping.cancel()
-    if running.done():
-        return running.result()
-    running.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await running
-    return None
 
 
 def _die_with_parent() -> None:

@@ -3,17 +3,27 @@
 A command reads what it needs from the database, commits its own records first, then
 sends a workflow update (DESIGN.md §4). A refusal comes back as a `DomainError` with the
 code the workflow's validator gave; nothing has changed then.
+
+Sessions: the HTTP API hands each request's session in (`AwardService.using`), and the
+command's reads go through it. The simulator has no request: its service reads in a short
+transaction of its own (`Database.run`). Either way a record that a workflow start or
+update depends on (a cycle, a declared tie, a historical honor) is written in its own short
+transaction, committed before the workflow call (STYLE habit 5): the request's transaction
+commits only when the endpoint returns, after the call, and on SQLite an open write
+transaction would also hold the lock the workflow's activities need. The SQL is in
+`db.repositories`.
 """
 
 from __future__ import annotations
 
+import copy
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta
-from typing import Any, TypeVar
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import Session
 from temporalio.client import Client, WorkflowExecutionStatus, WorkflowHandle
 from temporalio.common import WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
@@ -40,9 +50,10 @@ from contracts.commands import (
 from contracts.cycle import CycleInput
 from contracts.honor import FraudCommand, HonorGrant, HonorInput, IncidentCommand
 from db.models import Cycle, Honor
+from db.repositories import cycles, honor_reads
 from db.repositories.honors import upsert_honor
-from db.repositories.lookups import open_workflow_ids
-from db.session import Database, transaction
+from db.repositories.lookups import OrganizationRef, open_workflow_ids
+from db.session import Database
 from domain.awards import bonus_cny, honor_dates
 from domain.committee import Ballot
 from domain.committee import takes_quota_place as quota_place
@@ -52,6 +63,7 @@ from domain.errors import DomainError, ErrorCode
 from domain.phases import Stage
 from domain.rules import ProgramRules, RulesError, load_rules
 from domain.types import Award
+from domain.workflow_ids import cycle_workflow_id, honor_workflow_id
 from services import registry
 from services.errors import from_temporal
 from services.schemas import CycleCreate, HistoricalHonorCreate
@@ -59,6 +71,8 @@ from workflows.cycle import AwardCycleWorkflow
 from workflows.honor import HonorWorkflow
 
 R = TypeVar("R")
+T = TypeVar("T")
+P = ParamSpec("P")
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +108,30 @@ class AwardService:
         self._offset = clock_offset
         self._suffix = cycle_suffix
         self._clock = clock
+        self._session: AsyncSession | None = None
+
+    def using(self, session: AsyncSession) -> AwardService:
+        """This service reading through a request's session (the HTTP API's dependency); it
+        shares the client and the remembered workflow ids with this one."""
+        bound = copy.copy(self)
+        bound._session = session
+        return bound
+
+    async def _read(
+        self, work: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        """A read on a command's path: in the request's session when there is one, else in a
+        short transaction of its own."""
+        if self._session is not None:
+            return await self._session.run_sync(work, *args, **kwargs)
+        return await self._db.run(work, *args, **kwargs)
+
+    async def _write_first(
+        self, work: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        """A write a workflow call depends on: its own short transaction, committed on return,
+        before the call (see the module's docstring)."""
+        return await self._db.run(work, *args, **kwargs)
 
     def now(self) -> datetime:
         """Business now (Asia/Shanghai); the simulator's offset makes scenario dates real."""
@@ -117,13 +155,7 @@ class AwardService:
     async def _cycle(self, year: int | None) -> WorkflowHandle[Any, Any]:
         if year is not None and year in self._cycle_ids:
             return self._client.get_workflow_handle(self._cycle_ids[year])
-        async with self._sessions() as session:
-            query = select(Cycle.workflow_id, Cycle.phase).order_by(
-                Cycle.year.desc(), Cycle.id.desc()
-            )
-            if year is not None:
-                query = query.where(Cycle.year == year)
-            cycle = (await session.execute(query.limit(1))).first()
+        cycle = await self._read(cycles.latest_workflow, year)
         if cycle is None:
             raise DomainError(ErrorCode.NOT_FOUND, f"没有{year or ''}年度的评审周期")
         workflow_id, phase = cycle
@@ -184,24 +216,7 @@ class AwardService:
             raise DomainError(ErrorCode.INVALID_RULES, str(err)) from None
         if data.application_deadline < self.now().date():
             raise DomainError(ErrorCode.INVALID_INPUT, "申报截止日期不能早于今天")
-        async with transaction(self._sessions) as session:
-            previous = list(await session.scalars(select(Cycle).where(Cycle.year == data.year)))
-            if any(c.phase != "cancelled" for c in previous):
-                raise DomainError(ErrorCode.CYCLE_EXISTS)
-            workflow_id = f"cycle-{data.year}{self._suffix}"
-            if previous:
-                workflow_id += f"-{len(previous) + 1}"
-            session.add(
-                Cycle(
-                    year=data.year,
-                    workflow_id=workflow_id,
-                    phase="open",
-                    opened_at=self.now(),
-                    application_deadline=data.application_deadline,
-                    committee_members=data.committee_members,
-                    rules=rules.model_dump(mode="json"),
-                )
-            )
+        workflow_id = await self._write_first(self._add_cycle, data, rules, self.now())
         try:
             await self._client.start_workflow(
                 AwardCycleWorkflow.run,
@@ -228,11 +243,31 @@ class AwardService:
             await self._update_on(handle, AwardCycleWorkflow.sync, ())
         return workflow_id
 
+    def _add_cycle(
+        self, session: Session, data: CycleCreate, rules: ProgramRules, opened_at: datetime
+    ) -> str:
+        """The cycle's record (§3(2)); a year's cycle opened again gets a numbered id."""
+        previous = cycles.cycles(session, data.year)
+        if any(c.phase != "cancelled" for c in previous):
+            raise DomainError(ErrorCode.CYCLE_EXISTS)
+        workflow_id = cycle_workflow_id(data.year, self._suffix, opening=len(previous) + 1)
+        cycle = Cycle(
+            year=data.year,
+            workflow_id=workflow_id,
+            phase="open",
+            opened_at=opened_at,
+            application_deadline=data.application_deadline,
+            committee_members=data.committee_members,
+            rules=rules.model_dump(mode="json"),
+        )
+        cycles.add(session, cycle)
+        return workflow_id
+
     async def cancel_cycle(self, year: int | None, reason: str) -> None:
         await self._update(year, AwardCycleWorkflow.cancel, CancelCommand(reason=reason))
 
     async def apply(self, year: int | None, credit_code: str, award: Award) -> None:
-        org = await self._db.run(registry.organization_reference, credit_code)
+        org = await self._read(registry.organization_reference, credit_code)
         await self._update(
             year,
             AwardCycleWorkflow.apply,
@@ -278,7 +313,7 @@ class AwardService:
     async def assign_panel(
         self, year: int | None, credit_code: str, stage: Stage, reviewers: list[str], leader: str
     ) -> None:
-        infos = await self._db.run(registry.reviewer_infos, reviewers)
+        infos = await self._read(registry.reviewer_infos, reviewers)
         await self._update(
             year,
             AwardCycleWorkflow.assign_panel,
@@ -289,14 +324,11 @@ class AwardService:
 
     async def declare_conflict(self, year: int | None, reviewer: str, credit_code: str) -> None:
         """§6(1): recorded in the pool first (future panels), then the open cycle withdraws."""
-        async with transaction(self._sessions) as session:
-            rev = await registry.get_reviewer(session, reviewer)
-            org = await registry.get_organization(session, credit_code)
-            await registry.add_tie(session, rev, org, "declared")
+        registered = await self._write_first(registry.declare_tie, reviewer, credit_code)
         await self._update(
             year,
             AwardCycleWorkflow.declare_conflict,
-            ConflictCommand(reviewer=reviewer, credit_code=org.credit_code),
+            ConflictCommand(reviewer=reviewer, credit_code=registered),
         )
 
     async def score(
@@ -405,15 +437,7 @@ class AwardService:
     async def _honor(
         self, credit_code: str, award: Award, year: int | None
     ) -> WorkflowHandle[Any, Any]:
-        async with self._sessions() as session:
-            org = await registry.get_organization(session, credit_code)
-            honor = await session.scalar(
-                select(Honor)
-                .where(Honor.organization_id == org.id, Honor.award == award.value)
-                .where(Honor.year == year if year is not None else Honor.id.is_not(None))
-                .order_by(Honor.year.desc())
-                .limit(1)
-            )
+        honor = await self._read(_latest_honor, credit_code, award, year)
         if honor is None or honor.workflow_id is None:
             raise DomainError(ErrorCode.HONOR_NOT_FOUND)
         if honor.revoked_on is not None:
@@ -452,23 +476,9 @@ class AwardService:
     ) -> str:
         """An honor won before the service existed: it counts for E8, bonuses and quota."""
         rules = rules or load_rules()
-        async with transaction(self._sessions) as session:
-            org = await registry.get_organization(session, data.credit_code)
-            earlier = [
-                HeldHonor(
-                    award=Award(h.award),
-                    year=h.year,
-                    awarded_on=h.awarded_on,
-                    revoked=h.revoked_on is not None,
-                )
-                for h in await session.scalars(
-                    select(Honor).where(
-                        Honor.organization_id == org.id, Honor.awarded_on < data.awarded_on
-                    )
-                )
-            ]
-            name = org.name
-            org_id = org.id
+        org, earlier = await self._read(_held_before, data.credit_code, data.awarded_on)
+        name = org.name
+        org_id = org.id
         dates = honor_dates(data.award, data.year, data.awarded_on, rules)
         grant = HonorGrant(
             credit_code=data.credit_code,
@@ -482,12 +492,11 @@ class AwardService:
             revocation_window_closes=dates.revocation_window_closes,
             reapply_from=dates.reapply_from,
             historical=True,
-            workflow_id=f"honor-{data.credit_code}-{data.award.value}-{data.year}{self._suffix}",
+            workflow_id=honor_workflow_id(data.credit_code, data.award, data.year, self._suffix),
         )
         workflow_id = grant.workflow_id
         assert workflow_id is not None
-        async with transaction(self._sessions) as session:
-            await session.run_sync(upsert_honor, grant)
+        await self._write_first(upsert_honor, grant)
         await self._client.start_workflow(
             HonorWorkflow.run,
             HonorInput(
@@ -505,6 +514,30 @@ class AwardService:
     async def open_workflow_ids(self) -> list[str]:
         """Workflows that may still have timers: open cycles and honors (for the simulator)."""
         return await self._db.run(open_workflow_ids)
+
+
+def _latest_honor(
+    session: Session, credit_code: str, award: Award, year: int | None
+) -> Honor | None:
+    org = registry.find_organization(session, credit_code)
+    return honor_reads.latest(session, org.id, award.value, year)
+
+
+def _held_before(
+    session: Session, credit_code: str, on: date
+) -> tuple[OrganizationRef, list[HeldHonor]]:
+    """The registered organization and the honors it held before `on` (E8, bonuses, quota)."""
+    org = registry.organization_reference(session, credit_code)
+    earlier = [
+        HeldHonor(
+            award=Award(h.award),
+            year=h.year,
+            awarded_on=h.awarded_on,
+            revoked=h.revoked_on is not None,
+        )
+        for h in honor_reads.awarded_before(session, org.id, on)
+    ]
+    return org, earlier
 
 
 async def execution_status(handle: WorkflowHandle[Any, Any]) -> WorkflowExecutionStatus | None:

@@ -1,67 +1,129 @@
-"""Reads the API needs besides applications: organizations, reviewers, notices, committee
-papers, objections and the public lists (DESIGN §7). Filtering by role happens here too.
+"""Reads the API and the simulator need besides applications: cycles, organizations,
+reviewers, notices, committee papers, objections and the public lists (DESIGN §7).
+Filtering by role happens here too; the SQL is in `db.repositories`.
+
+Each resource is read in one place: `cycles` and `notices` serve the API, and
+`cycle_views` and `notice_views` are the same reads as the simulator's outcome shows them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
 
-from sqlalchemy import and_, or_, select
+from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import (
-    Application,
-    Cycle,
-    Notice,
-    Objection,
-    Organization,
-    OrganizationRecord,
-    Reviewer,
-    ReviewerTie,
-    Vote,
-)
+from db.models import Cycle, Notice, Objection, Organization, OrganizationRecord, Reviewer, Vote
+from db.repositories import applications, notice_reads
+from db.repositories import cycles as cycle_rows
+from db.repositories import organizations as org_rows
+from db.repositories import reviewers as pool
 from domain.errors import DomainError, ErrorCode
+from domain.scoring import round_half_up
 from services.accounts import OFFICIALS, Role, Viewer
 from services.views import find_cycle, not_found
 
 PUBLISHED_PHASES = ("publicity", "approval", "announced")
 
 
-async def cycles(session: AsyncSession) -> list[Cycle]:
+# --- cycles ---------------------------------------------------------------------------------
+
+
+class ApplicationView(BaseModel):
+    credit_code: str
+    name: str
+    award: str
+    outcome: str
+    reasons: list[str]
+    document_score: float | None
+    site_score: float | None
+    total_score: float | None
+
+
+class CycleView(BaseModel):
+    year: int
+    workflow_id: str
+    phase: str
+    application_deadline: date
+    publicity_opens: datetime | None
+    publicity_closes: datetime | None
+    awarded_on: date | None
+    attention: str | None
+    winners: dict[str, list[str]]
+    applications: list[ApplicationView]
+
+
+async def cycles(session: AsyncSession, year: int | None = None) -> list[Cycle]:
     """Newest first; a year opened again after a cancellation shows both cycles."""
-    return list(await session.scalars(select(Cycle).order_by(Cycle.year.desc(), Cycle.id.desc())))
+    return list(reversed(await session.run_sync(cycle_rows.cycles, year)))
+
+
+def _score(value: float | None) -> float | None:
+    return None if value is None else round_half_up(value)
+
+
+async def cycle_views(session: AsyncSession, year: int | None = None) -> list[CycleView]:
+    """Oldest first, each with its applications by credit code."""
+    views = []
+    for cycle in reversed(await cycles(session, year)):
+        rows = await session.run_sync(applications.with_organizations, cycle.id)
+        apps = [
+            ApplicationView(
+                credit_code=org.credit_code,
+                name=org.name,
+                award=app.award,
+                outcome=app.outcome,
+                reasons=[r["reason"] for r in app.reasons],
+                document_score=_score(app.document_score),
+                site_score=_score(app.site_score),
+                total_score=_score(app.total_score),
+            )
+            for app, org in sorted(rows, key=lambda row: row[1].credit_code)
+        ]
+        views.append(
+            CycleView(
+                year=cycle.year,
+                workflow_id=cycle.workflow_id,
+                phase=cycle.phase,
+                application_deadline=cycle.application_deadline,
+                publicity_opens=cycle.publicity_opens,
+                publicity_closes=cycle.publicity_closes,
+                awarded_on=cycle.awarded_on,
+                attention=cycle.attention,
+                winners={k: list(v) for k, v in cycle.winners.items()},
+                applications=apps,
+            )
+        )
+    return views
+
+
+# --- organizations and reviewers ------------------------------------------------------------
 
 
 async def organizations(session: AsyncSession) -> list[Organization]:
-    return list(await session.scalars(select(Organization).order_by(Organization.credit_code)))
+    return await session.run_sync(org_rows.all_organizations)
 
 
 async def organization(session: AsyncSession, viewer: Viewer, credit_code: str) -> Organization:
     """Officials see every organization; an applicant only its own."""
-    code = credit_code.strip().upper()
-    org = await session.scalar(select(Organization).where(Organization.credit_code == code))
+    org = await session.run_sync(org_rows.by_credit_code, credit_code.strip().upper())
     if org is None or (viewer.role not in OFFICIALS and viewer.organization_id != org.id):
         raise DomainError(ErrorCode.UNKNOWN_ORGANIZATION, credit_code)
     return org
 
 
 async def records(session: AsyncSession, org: Organization) -> list[OrganizationRecord]:
-    return list(
-        await session.scalars(
-            select(OrganizationRecord)
-            .where(OrganizationRecord.organization_id == org.id)
-            .order_by(OrganizationRecord.on, OrganizationRecord.id)
-        )
-    )
+    return await session.run_sync(org_rows.records_of, org.id)
 
 
 async def reviewers(session: AsyncSession) -> list[Reviewer]:
-    return list(await session.scalars(select(Reviewer).order_by(Reviewer.code)))
+    return await session.run_sync(pool.all_reviewers)
 
 
 async def reviewer(session: AsyncSession, viewer: Viewer, code: str) -> Reviewer:
     """The pool is the office's; a reviewer sees its own entry only."""
-    found = await session.scalar(select(Reviewer).where(Reviewer.code == code))
+    found = await session.run_sync(pool.by_code, code)
     if found is None or (viewer.role == Role.REVIEWER and viewer.reviewer_id != found.id):
         raise DomainError(ErrorCode.UNKNOWN_REVIEWER, code)
     return found
@@ -69,38 +131,60 @@ async def reviewer(session: AsyncSession, viewer: Viewer, code: str) -> Reviewer
 
 async def ties(session: AsyncSession, reviewer_id: int) -> list[tuple[str, str, str]]:
     """(credit code, organization name, source) of a reviewer's ties (回避)."""
-    rows = await session.execute(
-        select(Organization.credit_code, Organization.name, ReviewerTie.source)
-        .join(ReviewerTie, ReviewerTie.organization_id == Organization.id)
-        .where(ReviewerTie.reviewer_id == reviewer_id)
-        .order_by(Organization.credit_code)
-    )
-    return [(code, name, source) for code, name, source in rows]
+    return await session.run_sync(pool.ties_of, reviewer_id)
+
+
+# --- notices --------------------------------------------------------------------------------
+
+
+class NoticeView(BaseModel):
+    kind: str
+    on: date
+    audience: str
+    credit_code: str | None
+    title: str
+    body: str
+    published_at: datetime
 
 
 async def notices(session: AsyncSession, viewer: Viewer | None) -> list[Notice]:
     """Public notices for everyone; plus one's own (applicant, reviewer); all for the office."""
-    query = select(Notice).order_by(Notice.published_at.desc(), Notice.id.desc())
     if viewer is None or viewer.role in (Role.COMMITTEE, Role.GOVERNMENT):
-        query = query.where(Notice.audience == "public")
-    elif viewer.role == Role.APPLICANT:
-        mine = and_(
-            Notice.audience == "applicant", Notice.organization_id == viewer.organization_id
+        return await session.run_sync(notice_reads.visible)
+    if viewer.role == Role.APPLICANT:
+        return await session.run_sync(notice_reads.visible, organization_id=viewer.organization_id)
+    if viewer.role == Role.REVIEWER:
+        return await session.run_sync(notice_reads.visible, reviewer_id=viewer.reviewer_id)
+    return await session.run_sync(notice_reads.visible, everything=True)
+
+
+async def notice_views(
+    session: AsyncSession, *, audience: str | None = None, credit_code: str | None = None
+) -> list[NoticeView]:
+    """Every notice (or one audience's, one organization's) in publication order."""
+    rows = await session.run_sync(
+        notice_reads.with_credit_codes, audience=audience, credit_code=credit_code
+    )
+    return [
+        NoticeView(
+            kind=n.kind,
+            on=n.on,
+            audience=n.audience,
+            credit_code=code,
+            title=n.title,
+            body=n.body,
+            published_at=n.published_at,
         )
-        query = query.where(or_(Notice.audience == "public", mine))
-    elif viewer.role == Role.REVIEWER:
-        mine = and_(Notice.audience == "reviewer", Notice.reviewer_id == viewer.reviewer_id)
-        query = query.where(or_(Notice.audience == "public", mine))
-    return list(await session.scalars(query))
+        for n, code in rows
+    ]
+
+
+# --- committee and publicity ----------------------------------------------------------------
 
 
 async def votes(session: AsyncSession, year: int) -> list[Vote]:
     cycle = await find_cycle(session, year)
-    return list(
-        await session.scalars(
-            select(Vote).where(Vote.cycle_id == cycle.id).order_by(Vote.award, Vote.round)
-        )
-    )
+    return await session.run_sync(cycle_rows.votes, cycle.id)
 
 
 @dataclass(frozen=True)
@@ -115,16 +199,7 @@ class Candidate:
 async def candidates(session: AsyncSession, year: int) -> list[Candidate]:
     """Applications with a total score, best first per award (§4(4))."""
     cycle = await find_cycle(session, year)
-    rows = await session.execute(
-        select(Application, Organization)
-        .join(Organization, Organization.id == Application.organization_id)
-        .where(
-            Application.cycle_id == cycle.id,
-            Application.total_score.is_not(None),
-            Application.outcome.not_in(["not_candidate", "withdrawn", "cancelled"]),
-        )
-        .order_by(Application.award, Application.total_score.desc(), Organization.credit_code)
-    )
+    rows = await session.run_sync(applications.scored_candidates, cycle.id)
     return [
         Candidate(org.credit_code, org.name, app.award, app.total_score or 0.0, app.outcome)
         for app, org in rows
@@ -133,14 +208,7 @@ async def candidates(session: AsyncSession, year: int) -> list[Candidate]:
 
 async def objections(session: AsyncSession, year: int) -> list[tuple[Objection, Organization]]:
     cycle = await find_cycle(session, year)
-    rows = await session.execute(
-        select(Objection, Organization)
-        .join(Application, Application.id == Objection.application_id)
-        .join(Organization, Organization.id == Application.organization_id)
-        .where(Objection.cycle_id == cycle.id)
-        .order_by(Objection.number)
-    )
-    return [(objection, org) for objection, org in rows]
+    return await session.run_sync(cycle_rows.objections, cycle.id)
 
 
 @dataclass(frozen=True)
@@ -158,18 +226,13 @@ class PublishedList:
 
 async def publicity_list(session: AsyncSession, year: int | None) -> PublishedList:
     """The preliminary list as published (§4(5)), less any candidate later removed."""
-    query = select(Cycle).where(Cycle.phase.in_(PUBLISHED_PHASES))
-    if year is not None:
-        query = query.where(Cycle.year == year)
-    cycle = await session.scalar(query.order_by(Cycle.year.desc(), Cycle.id.desc()).limit(1))
+    cycle = await session.run_sync(cycle_rows.latest_in_phases, year, PUBLISHED_PHASES)
     if cycle is None:
         raise not_found("暂无公示名单")
     codes = {code: award for award, listed in cycle.winners.items() for code in listed}
-    orgs = await session.scalars(
-        select(Organization).where(Organization.credit_code.in_(list(codes)))
-    )
+    orgs = await session.run_sync(org_rows.by_credit_codes, list(codes))
     listed = sorted(
-        (ListedOrganization(o.credit_code, o.name, codes[o.credit_code]) for o in orgs),
+        (ListedOrganization(o.credit_code, o.name, codes[o.credit_code]) for o in orgs.values()),
         key=lambda o: (o.award, o.credit_code),
     )
     return PublishedList(cycle=cycle, organizations=listed)

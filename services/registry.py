@@ -1,17 +1,21 @@
-"""Organizations and the reviewer pool (DB records the office keeps; no workflow involved)."""
+"""Organizations and the reviewer pool (DB records the office keeps; no workflow involved).
+
+The functions take the caller's session and never commit: a request (`SessionDep`), the
+simulator or a test owns the transaction. The SQL is in `db.repositories.organizations`
+and `db.repositories.reviewers`.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import cast
 
-from sqlalchemy import Table, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from contracts.commands import ReviewerInfo
-from db.models import Organization, OrganizationRecord, Reviewer, ReviewerTie
-from db.repositories.lookups import ORGANIZATIONS, REVIEWERS, OrganizationRef, organization_ref
+from db.models import Organization, OrganizationRecord, Reviewer
+from db.repositories import organizations, reviewers
+from db.repositories.lookups import OrganizationRef, organization_ref
 from domain.credit_code import is_valid_credit_code
 from domain.errors import DomainError, ErrorCode
 from services.schemas import OrganizationCreate, RecordCreate, ReviewerCreate
@@ -33,18 +37,12 @@ def register_organizations(
     for code in codes:
         if not is_valid_credit_code(code):
             raise DomainError(ErrorCode.INVALID_CREDIT_CODE, code)
-    known = {
-        org.credit_code: org
-        for org in session.scalars(
-            select(Organization).where(Organization.credit_code.in_(set(codes)))
-        )
-    }
+    known = organizations.by_credit_codes(session, codes)
     orgs = []
     for code, data in zip(codes, items, strict=True):
         org = known.get(code)
         if org is None:
             org = known[code] = Organization(credit_code=code)
-            session.add(org)
         org.name = data.name
         org.county = data.county
         org.registered_on = data.registered_on
@@ -53,25 +51,25 @@ def register_organizations(
         org.excellence_since = data.excellence_since
         org.mu_efficiency = {str(y): g for y, g in data.mu_efficiency.items()}
         orgs.append(org)
-    session.flush()
-    session.add_all(
-        OrganizationRecord(
-            organization_id=org.id, on=entry.on, kind=entry.kind.value, note=entry.note
-        )
-        for org, data in zip(orgs, items, strict=True)
-        for entry in data.record
+    organizations.add(session, orgs)
+    organizations.add_records(
+        session,
+        (
+            OrganizationRecord(
+                organization_id=org.id, on=entry.on, kind=entry.kind.value, note=entry.note
+            )
+            for org, data in zip(orgs, items, strict=True)
+            for entry in data.record
+        ),
     )
-    session.flush()
     return orgs
 
 
 async def add_record(session: AsyncSession, org: Organization, entry: RecordCreate) -> None:
-    session.add(
-        OrganizationRecord(
-            organization_id=org.id, on=entry.on, kind=entry.kind.value, note=entry.note
-        )
+    record = OrganizationRecord(
+        organization_id=org.id, on=entry.on, kind=entry.kind.value, note=entry.note
     )
-    await session.flush()
+    await session.run_sync(organizations.add_records, [record])
 
 
 async def get_organization(session: AsyncSession, credit_code: str) -> Organization:
@@ -80,9 +78,7 @@ async def get_organization(session: AsyncSession, credit_code: str) -> Organizat
 
 def find_organization(session: Session, credit_code: str) -> Organization:
     """The registered organization, or the refusal: an invalid code, or an unknown one."""
-    org = session.scalar(
-        select(Organization).where(Organization.credit_code == credit_code.strip().upper())
-    )
+    org = organizations.by_credit_code(session, credit_code.strip().upper())
     if org is None:
         raise _not_registered(credit_code)
     return org
@@ -111,34 +107,33 @@ def register_reviewers(session: Session, items: Sequence[ReviewerCreate]) -> lis
 
     A tie to an organization that is not registered is skipped (as for a single reviewer).
     """
-    codes = {data.code for data in items}
-    known = {r.code: r for r in session.scalars(select(Reviewer).where(Reviewer.code.in_(codes)))}
-    reviewers = []
+    known = reviewers.by_codes(session, {data.code for data in items})
+    pool = []
     for data in items:
         reviewer = known.get(data.code)
         if reviewer is None:
             reviewer = known[data.code] = Reviewer(code=data.code)
-            session.add(reviewer)
         reviewer.name = data.name
         reviewer.industries = [i.value for i in data.industries]
         reviewer.employer_credit_code = data.employer_credit_code
-        reviewers.append(reviewer)
-    session.flush()
+        pool.append(reviewer)
+    reviewers.add(session, pool)
     tied = {code for data in items for code in data.ties}
     if tied:
-        orgs = {
-            o.credit_code: o
-            for o in session.scalars(select(Organization).where(Organization.credit_code.in_(tied)))
-        }
-        for reviewer, data in zip(reviewers, items, strict=True):
+        orgs = organizations.by_credit_codes(session, tied)
+        for reviewer, data in zip(pool, items, strict=True):
             for credit_code in data.ties:
                 if credit_code in orgs:
                     tie(session, reviewer, orgs[credit_code], "registered")
-    return reviewers
+    return pool
 
 
 async def get_reviewer(session: AsyncSession, code: str) -> Reviewer:
-    reviewer = await session.scalar(select(Reviewer).where(Reviewer.code == code))
+    return await session.run_sync(find_reviewer, code)
+
+
+def find_reviewer(session: Session, code: str) -> Reviewer:
+    reviewer = reviewers.by_code(session, code)
     if reviewer is None:
         raise DomainError(ErrorCode.UNKNOWN_REVIEWER, code)
     return reviewer
@@ -152,52 +147,23 @@ async def add_tie(
 
 def tie(session: Session, reviewer: Reviewer, org: Organization, source: str) -> None:
     """Register or declare a tie (回避, §6(1)); a second one for the same pair is a no-op."""
-    exists = session.scalar(
-        select(ReviewerTie.id).where(
-            ReviewerTie.reviewer_id == reviewer.id, ReviewerTie.organization_id == org.id
-        )
-    )
-    if exists is None:
-        session.add(ReviewerTie(reviewer_id=reviewer.id, organization_id=org.id, source=source))
-        session.flush()
+    if not reviewers.has_tie(session, reviewer.id, org.id):
+        reviewers.add_tie(session, reviewer.id, org.id, source)
 
 
-_TIES = cast(Table, ReviewerTie.__table__)
+def declare_tie(session: Session, reviewer_code: str, credit_code: str) -> str:
+    """§6(1): a reviewer's declared conflict, recorded in the pool for future panels.
+    Returns the organization's credit code as registered."""
+    reviewer = find_reviewer(session, reviewer_code)
+    org = find_organization(session, credit_code)
+    tie(session, reviewer, org, "declared")
+    return org.credit_code
 
 
 def reviewer_infos(session: Session, codes: list[str]) -> list[ReviewerInfo]:
-    """What the cycle needs to check a panel: expertise, employer and ties (two queries,
-    plain column reads: this runs for every panel assignment)."""
-    connection = session.connection()
-    found = {
-        row.code: row
-        for row in connection.execute(
-            select(
-                REVIEWERS.c.id,
-                REVIEWERS.c.code,
-                REVIEWERS.c.employer_credit_code,
-                REVIEWERS.c.industries,
-            ).where(REVIEWERS.c.code.in_(codes))
-        )
-    }
+    """What the cycle needs to check a panel, in the order named; an unknown code refuses."""
+    found = reviewers.panel_facts(session, codes)
     for code in codes:
         if code not in found:
             raise DomainError(ErrorCode.UNKNOWN_REVIEWER, code)
-    ties: dict[int, list[str]] = {row.id: [] for row in found.values()}
-    rows = connection.execute(
-        select(_TIES.c.reviewer_id, ORGANIZATIONS.c.credit_code)
-        .join(ORGANIZATIONS, _TIES.c.organization_id == ORGANIZATIONS.c.id)
-        .where(_TIES.c.reviewer_id.in_(ties))
-        .order_by(_TIES.c.id)
-    )
-    for reviewer_id, credit_code in rows:
-        ties[reviewer_id].append(credit_code)
-    return [
-        ReviewerInfo(
-            code=found[code].code,
-            employer_credit_code=found[code].employer_credit_code,
-            industries=list(found[code].industries),
-            tied_credit_codes=ties[found[code].id],
-        )
-        for code in codes
-    ]
+    return [found[code] for code in codes]

@@ -52,3 +52,12 @@ class HistoricalHonorCreate(_Model):
     award: Award
     year: int
     awarded_on: date
+
+
+class IncidentReport(_Model):
+    """An accident at a holder of an honor (§6(6))."""
+
+    occurred_on: date
+    kind: str = "major_accident"
+    major_adverse_impact: bool = True
+    note: str = ""

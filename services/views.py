@@ -5,16 +5,18 @@
 - A reviewer reads only the applications it is assigned to, never one it must recuse
   itself from (回避, §6(1)), and no other reviewer's score before the panel is complete.
 A record the caller may not see is reported as missing (`not_found`), never as forbidden.
+The SQL is in `db.repositories` (cycles, applications, panels, reviewers).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import Application, Cycle, Organization, PanelMember, Reviewer, ReviewerTie, Score
+from db.models import Application, Cycle, Organization, PanelMember, VerificationTask
+from db.repositories import applications as application_rows
+from db.repositories import cycles, panels, reviewers
 from domain.errors import DomainError, ErrorCode
 from domain.phases import Stage
 from services.accounts import OFFICIALS, Role, Viewer
@@ -62,9 +64,7 @@ def not_found(what: str) -> DomainError:
 
 async def find_cycle(session: AsyncSession, year: int) -> Cycle:
     """The cycle of `year` (the latest, when a cancelled one was opened again)."""
-    cycle = await session.scalar(
-        select(Cycle).where(Cycle.year == year).order_by(Cycle.id.desc()).limit(1)
-    )
+    cycle = await session.run_sync(cycles.latest, year)
     if cycle is None:
         raise not_found(f"没有{year}年度的评审周期")
     return cycle
@@ -72,48 +72,22 @@ async def find_cycle(session: AsyncSession, year: int) -> Cycle:
 
 async def is_conflicted(session: AsyncSession, reviewer_id: int, org: Organization) -> bool:
     """回避 (§6(1)): employed by the organization, or a registered or declared tie."""
-    employer = await session.scalar(
-        select(Reviewer.employer_credit_code).where(Reviewer.id == reviewer_id)
-    )
-    if employer == org.credit_code:
+    if await session.run_sync(reviewers.employer_of, reviewer_id) == org.credit_code:
         return True
-    tie = await session.scalar(
-        select(ReviewerTie.id).where(
-            ReviewerTie.reviewer_id == reviewer_id, ReviewerTie.organization_id == org.id
-        )
-    )
-    return tie is not None
+    return await session.run_sync(reviewers.has_tie, reviewer_id, org.id)
 
 
 async def seats(session: AsyncSession, application_id: int, stage: Stage) -> list[PanelMember]:
     """Current (not withdrawn) members of a stage's panel, in the order they were named."""
-    return list(
-        await session.scalars(
-            select(PanelMember)
-            .where(
-                PanelMember.application_id == application_id,
-                PanelMember.stage == stage.value,
-                PanelMember.withdrawn.is_(False),
-            )
-            .order_by(PanelMember.id)
-        )
-    )
+    return await session.run_sync(panels.seats, application_id, stage.value, withdrawn=False)
 
 
 async def assigned_stages(session: AsyncSession, viewer: Viewer, row: ApplicationRow) -> set[Stage]:
     """Stages of this application the reviewer sits on; none when it must recuse itself."""
     if viewer.role != Role.REVIEWER or viewer.reviewer_id is None:
         return set()
-    stages = {
-        Stage(s)
-        for s in await session.scalars(
-            select(PanelMember.stage).where(
-                PanelMember.application_id == row.application.id,
-                PanelMember.reviewer_id == viewer.reviewer_id,
-                PanelMember.withdrawn.is_(False),
-            )
-        )
-    }
+    found = await session.run_sync(panels.stages_of, row.application.id, viewer.reviewer_id)
+    stages = {Stage(s) for s in found}
     if stages and await is_conflicted(session, viewer.reviewer_id, row.organization):
         return set()
     return stages
@@ -130,16 +104,9 @@ async def _may_see(session: AsyncSession, viewer: Viewer, row: ApplicationRow) -
 async def _rows(
     session: AsyncSession, cycle: Cycle, credit_code: str | None
 ) -> list[ApplicationRow]:
-    query = (
-        select(Application, Organization)
-        .join(Organization, Organization.id == Application.organization_id)
-        .where(Application.cycle_id == cycle.id)
-        .order_by(Application.award, Organization.credit_code)
-    )
-    if credit_code is not None:
-        query = query.where(Organization.credit_code == credit_code.strip().upper())
-    result = await session.execute(query)
-    return [ApplicationRow(cycle, app, org) for app, org in result]
+    code = credit_code.strip().upper() if credit_code is not None else None
+    found = await session.run_sync(application_rows.with_organizations, cycle.id, code)
+    return [ApplicationRow(cycle, app, org) for app, org in found]
 
 
 async def applications(session: AsyncSession, viewer: Viewer, year: int) -> list[ApplicationRow]:
@@ -172,15 +139,10 @@ async def stage_scores(
 ) -> StageScores:
     app = row.application
     members = await seats(session, app.id, stage)
-    member_ids = [m.reviewer_id for m in members]
-    query = select(Reviewer.id, Reviewer.code).where(Reviewer.id.in_(member_ids))
-    codes = dict((await session.execute(query)).all())
-    by_reviewer = {
-        s.reviewer_id: s
-        for s in await session.scalars(
-            select(Score).where(Score.application_id == app.id, Score.stage == stage.value)
-        )
-    }
+    pool = await session.run_sync(reviewers.by_ids, [m.reviewer_id for m in members])
+    codes = {reviewer_id: r.code for reviewer_id, r in pool.items()}
+    given = await session.run_sync(panels.scores, app.id, stage.value)
+    by_reviewer = {s.reviewer_id: s for s in given}
     complete = bool(members) and all(m.reviewer_id in by_reviewer for m in members)
     reported = stage_reported(row, stage, complete)
     if viewer.role == Role.REVIEWER and stage not in await assigned_stages(session, viewer, row):
@@ -218,33 +180,14 @@ async def panel(
         raise not_found("评审组信息不对申报组织公开")
     if viewer.role == Role.REVIEWER and stage not in await assigned_stages(session, viewer, row):
         raise not_found("您不是该评审环节的评审组成员")
-    members = list(
-        await session.scalars(
-            select(PanelMember)
-            .where(
-                PanelMember.application_id == row.application.id,
-                PanelMember.stage == stage.value,
-            )
-            .order_by(PanelMember.id)
-        )
-    )
-    reviewers = {
-        r.id: r
-        for r in await session.scalars(
-            select(Reviewer).where(Reviewer.id.in_([m.reviewer_id for m in members]))
-        )
-    }
-    scored = set(
-        await session.scalars(
-            select(Score.reviewer_id).where(
-                Score.application_id == row.application.id, Score.stage == stage.value
-            )
-        )
-    )
+    members = await session.run_sync(panels.seats, row.application.id, stage.value)
+    pool = await session.run_sync(reviewers.by_ids, [m.reviewer_id for m in members])
+    given = await session.run_sync(panels.scores, row.application.id, stage.value)
+    scored = {s.reviewer_id for s in given}
     return [
         PanelSeat(
-            reviewer=reviewers[m.reviewer_id].code,
-            name=reviewers[m.reviewer_id].name,
+            reviewer=pool[m.reviewer_id].code,
+            name=pool[m.reviewer_id].name,
             leader=m.leader,
             withdrawn=m.withdrawn,
             scored=m.reviewer_id in scored,
@@ -269,26 +212,13 @@ class Assignment:
 async def assignments(session: AsyncSession, viewer: Viewer, year: int) -> list[Assignment]:
     """Open seats on panels: a reviewer's own, or everyone's for officials."""
     cycle = await find_cycle(session, year)
-    query = (
-        select(PanelMember, Application, Organization, Reviewer)
-        .join(Application, Application.id == PanelMember.application_id)
-        .join(Organization, Organization.id == Application.organization_id)
-        .join(Reviewer, Reviewer.id == PanelMember.reviewer_id)
-        .where(Application.cycle_id == cycle.id, PanelMember.withdrawn.is_(False))
-        .order_by(Organization.credit_code, PanelMember.stage, Reviewer.code)
-    )
-    if viewer.role == Role.REVIEWER:
-        query = query.where(PanelMember.reviewer_id == viewer.reviewer_id)
-    scored = {
-        (application_id, stage, reviewer_id)
-        for application_id, stage, reviewer_id in await session.execute(
-            select(Score.application_id, Score.stage, Score.reviewer_id)
-            .join(Application, Application.id == Score.application_id)
-            .where(Application.cycle_id == cycle.id)
-        )
-    }
+    if viewer.role == Role.REVIEWER and viewer.reviewer_id is None:
+        return []
+    only = viewer.reviewer_id if viewer.role == Role.REVIEWER else None
+    seats_open = await session.run_sync(panels.open_seats, cycle.id, only)
+    scored = await session.run_sync(panels.scored_seats, cycle.id)
     found = []
-    for seat, app, org, reviewer in await session.execute(query):
+    for seat, app, org, reviewer in seats_open:
         if viewer.role == Role.REVIEWER and await is_conflicted(session, reviewer.id, org):
             continue
         found.append(
@@ -304,3 +234,8 @@ async def assignments(session: AsyncSession, viewer: Viewer, year: int) -> list[
             )
         )
     return found
+
+
+async def verification_tasks(session: AsyncSession, application_id: int) -> list[VerificationTask]:
+    """Department verification tasks of an application (§4(1)), in the order requested."""
+    return await session.run_sync(application_rows.verification_tasks, application_id)

@@ -19,8 +19,8 @@ from temporalio.worker import Worker
 from db.session import create_engine, session_factory
 from qaward.logging import configure_logging
 from qaward.preflight import check_database, load_settings, reach_temporal
+from qaward.process import stop_on_signals
 from qaward.settings import Settings
-from qaward.stack import stop_on_signals
 from qaward.temporal import connect
 from worker.registry import build_worker
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.auth import (
     AnyUser,
@@ -12,7 +13,7 @@ from api.auth import (
     Officials,
     OfficialsOrApplicant,
 )
-from api.context import Service, Sessions
+from api.context import Service, SessionDep
 from api.routers.params import Year
 from api.schemas.applications import (
     ApplicationCreate,
@@ -26,7 +27,7 @@ from api.schemas.base import Done
 from domain.departments import DEPARTMENT_NAMES, Department
 from domain.errors import DomainError, ErrorCode
 from domain.scoring import round_half_up
-from services import verification, views
+from services import views
 from services.accounts import Role, Viewer
 from services.views import ApplicationRow
 
@@ -71,9 +72,8 @@ def application_out(row: ApplicationRow, viewer: Viewer) -> ApplicationOut:
     return out
 
 
-async def visible(sessions: Sessions, viewer: Viewer, year: int, code: str) -> ApplicationRow:
-    async with sessions() as session:
-        return await views.application(session, viewer, year, code)
+async def visible(session: AsyncSession, viewer: Viewer, year: int, code: str) -> ApplicationRow:
+    return await views.application(session, viewer, year, code)
 
 
 @router.post(BASE, summary="提交申报", status_code=201)
@@ -82,7 +82,7 @@ async def apply(
     body: ApplicationCreate,
     viewer: OfficeOrApplicant,
     service: Service,
-    sessions: Sessions,
+    session: SessionDep,
 ) -> ApplicationOut:
     if viewer.role == Role.APPLICANT:
         code = viewer.credit_code or ""
@@ -93,30 +93,29 @@ async def apply(
     else:
         code = body.credit_code.strip().upper()
     await service.apply(year, code, body.award)
-    return application_out(await visible(sessions, viewer, year, code), viewer)
+    return application_out(await visible(session, viewer, year, code), viewer)
 
 
 @router.get(BASE, summary="申报列表（按权限过滤）")
 async def list_applications(
-    year: Year, viewer: AnyUser, sessions: Sessions
+    year: Year, viewer: AnyUser, session: SessionDep
 ) -> list[ApplicationOut]:
-    async with sessions() as session:
-        rows = await views.applications(session, viewer, year)
+    rows = await views.applications(session, viewer, year)
     return [application_out(row, viewer) for row in rows]
 
 
 @router.get(ONE, summary="申报详情")
 async def get_application(
-    year: Year, credit_code: str, viewer: AnyUser, sessions: Sessions
+    year: Year, credit_code: str, viewer: AnyUser, session: SessionDep
 ) -> ApplicationOut:
-    return application_out(await visible(sessions, viewer, year, credit_code), viewer)
+    return application_out(await visible(session, viewer, year, credit_code), viewer)
 
 
 @router.post(ONE + "/withdraw", summary="撤回申报")
 async def withdraw(
-    year: Year, credit_code: str, viewer: OfficeOrApplicant, service: Service, sessions: Sessions
+    year: Year, credit_code: str, viewer: OfficeOrApplicant, service: Service, session: SessionDep
 ) -> Done:
-    row = await visible(sessions, viewer, year, credit_code)
+    row = await visible(session, viewer, year, credit_code)
     await service.withdraw(year, row.organization.credit_code)
     return Done(message="申报已撤回")
 
@@ -138,9 +137,9 @@ async def record_finding(
 
 @router.get(ONE + "/qualification", summary="资格审查结果")
 async def qualification(
-    year: Year, credit_code: str, viewer: OfficialsOrApplicant, sessions: Sessions
+    year: Year, credit_code: str, viewer: OfficialsOrApplicant, session: SessionDep
 ) -> QualificationOut:
-    row = await visible(sessions, viewer, year, credit_code)
+    row = await visible(session, viewer, year, credit_code)
     return QualificationOut(
         credit_code=row.organization.credit_code,
         eligible=row.application.eligible,
@@ -151,11 +150,10 @@ async def qualification(
 
 @router.get(ONE + "/verification-tasks", summary="职能部门核查任务及完成情况")
 async def verification_tasks(
-    year: Year, credit_code: str, viewer: Officials, sessions: Sessions
+    year: Year, credit_code: str, viewer: Officials, session: SessionDep
 ) -> list[VerificationTaskOut]:
-    row = await visible(sessions, viewer, year, credit_code)
-    async with sessions() as session:
-        tasks = await verification.tasks_of(session, row.application.id)
+    row = await visible(session, viewer, year, credit_code)
+    tasks = await views.verification_tasks(session, row.application.id)
     return [
         VerificationTaskOut(
             department=t.department,
@@ -169,8 +167,8 @@ async def verification_tasks(
 
 @router.post(ONE + "/site-report/confirm", summary="申报组织确认现场评审报告")
 async def confirm_site_report(
-    year: Year, credit_code: str, viewer: AsApplicant, service: Service, sessions: Sessions
+    year: Year, credit_code: str, viewer: AsApplicant, service: Service, session: SessionDep
 ) -> Done:
-    row = await visible(sessions, viewer, year, credit_code)
+    row = await visible(session, viewer, year, credit_code)
     await service.confirm_site_report(year, row.organization.credit_code)
     return Done(message="现场评审报告已确认")

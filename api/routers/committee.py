@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from api.auth import AsCommittee, Officials
-from api.context import Service, Sessions
+from api.context import Service, SessionDep
 from api.routers.params import Year
 from api.schemas.committee import CandidateOut, VoteCreate, VoteOut, VoteResultOut
 from domain.scoring import round_half_up
@@ -15,9 +15,8 @@ router = APIRouter(tags=["评委会表决"])
 
 
 @router.get("/cycles/{year}/candidates", summary="候选名单（按总分排序）")
-async def candidates(year: Year, viewer: Officials, sessions: Sessions) -> list[CandidateOut]:
-    async with sessions() as session:
-        found = await listings.candidates(session, year)
+async def candidates(year: Year, viewer: Officials, session: SessionDep) -> list[CandidateOut]:
+    found = await listings.candidates(session, year)
     return [
         CandidateOut(
             credit_code=c.credit_code,
@@ -40,6 +39,5 @@ async def record_vote(
 
 
 @router.get("/cycles/{year}/votes", summary="表决记录")
-async def list_votes(year: Year, viewer: Officials, sessions: Sessions) -> list[VoteOut]:
-    async with sessions() as session:
-        return [VoteOut.model_validate(v) for v in await listings.votes(session, year)]
+async def list_votes(year: Year, viewer: Officials, session: SessionDep) -> list[VoteOut]:
+    return [VoteOut.model_validate(v) for v in await listings.votes(session, year)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from api.auth import AnyUser, AsOffice
-from api.context import Service, Sessions
+from api.context import Service, SessionDep
 from api.routers.params import Year
 from api.schemas.base import Done
 from api.schemas.cycles import (
@@ -33,23 +33,20 @@ def cycle_out(cycle: Cycle, viewer: Viewer) -> CycleOut:
 
 @router.post("/cycles", summary="开启评审周期（发布申报通告）", status_code=201)
 async def open_cycle(
-    body: CycleIn, viewer: AsOffice, service: Service, sessions: Sessions
+    body: CycleIn, viewer: AsOffice, service: Service, session: SessionDep
 ) -> CycleOut:
     await service.open_cycle(body)
-    async with sessions() as session:
-        return cycle_out(await find_cycle(session, body.year), viewer)
+    return cycle_out(await find_cycle(session, body.year), viewer)
 
 
 @router.get("/cycles", summary="评审周期列表")
-async def list_cycles(viewer: AnyUser, sessions: Sessions) -> list[CycleOut]:
-    async with sessions() as session:
-        return [cycle_out(c, viewer) for c in await listings.cycles(session)]
+async def list_cycles(viewer: AnyUser, session: SessionDep) -> list[CycleOut]:
+    return [cycle_out(c, viewer) for c in await listings.cycles(session)]
 
 
 @router.get("/cycles/{year}", summary="评审周期状态")
-async def get_cycle(year: Year, viewer: AnyUser, sessions: Sessions) -> CycleOut:
-    async with sessions() as session:
-        return cycle_out(await find_cycle(session, year), viewer)
+async def get_cycle(year: Year, viewer: AnyUser, session: SessionDep) -> CycleOut:
+    return cycle_out(await find_cycle(session, year), viewer)
 
 
 @router.post("/cycles/{year}/cancel", summary="取消评审周期")

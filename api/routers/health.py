@@ -9,10 +9,10 @@ from typing import Literal
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
-from sqlalchemy import text
 
 from api.context import Ctx
 from api.schemas.system import HealthOut
+from db.repositories.health import ping
 from domain.errors import DomainError
 
 router = APIRouter(tags=["运行状态"])
@@ -31,7 +31,7 @@ async def health(ctx: Ctx) -> JSONResponse:
     if ctx.sessions is not None:
         try:
             async with asyncio.timeout(HEALTH_TIMEOUT), ctx.sessions() as session:
-                await session.execute(text("SELECT 1"))
+                await session.run_sync(ping)
             database = "ok"
         except Exception:  # any failure means: not healthy
             database = "error"

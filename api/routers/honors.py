@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from api.auth import AsOffice, OfficialsOrApplicant
-from api.context import Ctx, Service, Sessions
+from api.context import Ctx, Service, SessionDep
 from api.routers.params import Year
 from api.schemas.base import Done
 from api.schemas.honors import (
@@ -15,22 +15,22 @@ from api.schemas.honors import (
     IncidentCreate,
     IncidentOut,
 )
-from contracts.honor import IncidentCommand
 from domain.credit_code import is_valid_credit_code
 from domain.errors import DomainError, ErrorCode
 from domain.types import Award
-from services import queries
+from services import honors
 from services.accounts import Role
-from services.schemas import HistoricalHonorCreate
+from services.schemas import HistoricalHonorCreate, IncidentReport
 
 router = APIRouter(tags=["获奖称号"])
 ONE = "/honors/{credit_code}/{award}/{year}"
 
 
 @router.get("/honors", summary="获奖名录（含已过期、已撤销）")
-async def list_honors(viewer: OfficialsOrApplicant, ctx: Ctx, sessions: Sessions) -> list[HonorOut]:
-    async with sessions() as session:
-        found = await queries.honors(session, ctx.today())
+async def list_honors(
+    viewer: OfficialsOrApplicant, ctx: Ctx, session: SessionDep
+) -> list[HonorOut]:
+    found = await honors.honors(session, ctx.today())
     if viewer.role == Role.APPLICANT:
         found = [h for h in found if h.credit_code == viewer.credit_code]
     return [HonorOut.model_validate(h) for h in found]
@@ -55,9 +55,8 @@ async def report_incident(
     viewer: AsOffice,
     service: Service,
 ) -> IncidentOut:
-    proposed = await service.report_incident(
-        credit_code.strip().upper(), award, year, IncidentCommand(**body.model_dump())
-    )
+    report = IncidentReport.model_validate(body.model_dump())
+    proposed = await honors.report_incident(service, credit_code, award, year, report)
     return IncidentOut(revocation_proposed=proposed)
 
 

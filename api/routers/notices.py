@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from api.auth import AnyUser
-from api.context import Sessions
+from api.context import SessionDep
 from api.schemas.system import NoticeOut
 from services import listings
 
@@ -13,6 +13,5 @@ router = APIRouter(tags=["通知公告"])
 
 
 @router.get("/notices", summary="通知公告（本人可见）")
-async def notices(viewer: AnyUser, sessions: Sessions) -> list[NoticeOut]:
-    async with sessions() as session:
-        return [NoticeOut.model_validate(n) for n in await listings.notices(session, viewer)]
+async def notices(viewer: AnyUser, session: SessionDep) -> list[NoticeOut]:
+    return [NoticeOut.model_validate(n) for n in await listings.notices(session, viewer)]

@@ -5,9 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from api.auth import AsOffice, Officials, OfficialsOrApplicant, OwnFileReaders
-from api.context import Sessions
+from api.context import SessionDep
 from api.schemas.organizations import OrganizationIn, OrganizationOut, RecordOut
-from db.session import transaction
 from domain.credit_code import is_valid_credit_code
 from domain.errors import DomainError, ErrorCode
 from services import listings, registry
@@ -17,30 +16,25 @@ router = APIRouter(tags=["组织"])
 
 
 @router.post("/organizations", summary="登记或更新组织信息", status_code=201)
-async def register(body: OrganizationIn, viewer: AsOffice, sessions: Sessions) -> OrganizationOut:
+async def register(body: OrganizationIn, viewer: AsOffice, session: SessionDep) -> OrganizationOut:
     code = body.credit_code.strip().upper()
     if not is_valid_credit_code(code):
         raise DomainError(ErrorCode.INVALID_CREDIT_CODE, body.credit_code)
     data = OrganizationCreate.model_validate(body.model_dump() | {"credit_code": code})
-    async with transaction(sessions) as session:
-        org = await registry.register_organization(session, data)
-        return OrganizationOut.model_validate(org)
+    org = await registry.register_organization(session, data)
+    return OrganizationOut.model_validate(org)
 
 
 @router.get("/organizations", summary="组织列表")
-async def list_organizations(viewer: Officials, sessions: Sessions) -> list[OrganizationOut]:
-    async with sessions() as session:
-        return [OrganizationOut.model_validate(o) for o in await listings.organizations(session)]
+async def list_organizations(viewer: Officials, session: SessionDep) -> list[OrganizationOut]:
+    return [OrganizationOut.model_validate(o) for o in await listings.organizations(session)]
 
 
 @router.get("/organizations/{credit_code}", summary="组织详情")
 async def get_organization(
-    credit_code: str, viewer: OfficialsOrApplicant, sessions: Sessions
+    credit_code: str, viewer: OfficialsOrApplicant, session: SessionDep
 ) -> OrganizationOut:
-    async with sessions() as session:
-        return OrganizationOut.model_validate(
-            await listings.organization(session, viewer, credit_code)
-        )
+    return OrganizationOut.model_validate(await listings.organization(session, viewer, credit_code))
 
 
 @router.post(
@@ -49,18 +43,16 @@ async def get_organization(
     status_code=201,
 )
 async def add_record(
-    credit_code: str, body: RecordCreate, viewer: AsOffice, sessions: Sessions
+    credit_code: str, body: RecordCreate, viewer: AsOffice, session: SessionDep
 ) -> RecordOut:
-    async with transaction(sessions) as session:
-        org = await registry.get_organization(session, credit_code)
-        await registry.add_record(session, org, body)
-        return RecordOut(on=body.on, kind=body.kind.value, note=body.note)
+    org = await registry.get_organization(session, credit_code)
+    await registry.add_record(session, org, body)
+    return RecordOut(on=body.on, kind=body.kind.value, note=body.note)
 
 
 @router.get("/organizations/{credit_code}/records", summary="组织的检查、事故与信用记录")
 async def list_records(
-    credit_code: str, viewer: OwnFileReaders, sessions: Sessions
+    credit_code: str, viewer: OwnFileReaders, session: SessionDep
 ) -> list[RecordOut]:
-    async with sessions() as session:
-        org = await listings.organization(session, viewer, credit_code)
-        return [RecordOut.model_validate(r) for r in await listings.records(session, org)]
+    org = await listings.organization(session, viewer, credit_code)
+    return [RecordOut.model_validate(r) for r in await listings.records(session, org)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from api.auth import AnyUser, AsOffice, AsReviewer, PanelReaders
-from api.context import Service, Sessions
+from api.context import Service, SessionDep
 from api.routers.params import Year
 from api.schemas.base import Done
 from api.schemas.panels import (
@@ -40,11 +40,10 @@ async def assign_panel(
 
 @router.get(ONE + "/panels/{stage}", summary="评审组成员")
 async def get_panel(
-    year: Year, credit_code: str, stage: Stage, viewer: PanelReaders, sessions: Sessions
+    year: Year, credit_code: str, stage: Stage, viewer: PanelReaders, session: SessionDep
 ) -> list[PanelSeatOut]:
-    async with sessions() as session:
-        row = await views.application(session, viewer, year, credit_code)
-        seats = await views.panel(session, viewer, row, stage)
+    row = await views.application(session, viewer, year, credit_code)
+    seats = await views.panel(session, viewer, row, stage)
     return [PanelSeatOut.model_validate(s) for s in seats]
 
 
@@ -56,10 +55,9 @@ async def score(
     body: ScoreCreate,
     viewer: AsReviewer,
     service: Service,
-    sessions: Sessions,
+    session: SessionDep,
 ) -> ScoreOut:
-    async with sessions() as session:
-        row = await views.application(session, viewer, year, credit_code)
+    row = await views.application(session, viewer, year, credit_code)
     points = await service.score(
         year,
         row.organization.credit_code,
@@ -73,11 +71,10 @@ async def score(
 
 @router.get(ONE + "/scores/{stage}", summary="评分情况（按权限过滤）")
 async def get_scores(
-    year: Year, credit_code: str, stage: Stage, viewer: AnyUser, sessions: Sessions
+    year: Year, credit_code: str, stage: Stage, viewer: AnyUser, session: SessionDep
 ) -> StageScoresOut:
-    async with sessions() as session:
-        row = await views.application(session, viewer, year, credit_code)
-        found = await views.stage_scores(session, viewer, row, stage)
+    row = await views.application(session, viewer, year, credit_code)
+    found = await views.stage_scores(session, viewer, row, stage)
     return StageScoresOut.model_validate(found)
 
 
@@ -89,10 +86,9 @@ async def consensus(
     body: ConsensusCreate,
     viewer: AsReviewer,
     service: Service,
-    sessions: Sessions,
+    session: SessionDep,
 ) -> Done:
-    async with sessions() as session:
-        row = await views.application(session, viewer, year, credit_code)
+    row = await views.application(session, viewer, year, credit_code)
     await service.consensus(
         year, row.organization.credit_code, stage, body.points, reviewer=viewer.reviewer_code
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from api.auth import AsCommittee, AsOffice, ObjectionReaders
-from api.context import Service, Sessions
+from api.context import Service, SessionDep
 from api.routers.params import RowId, Year
 from api.schemas.base import Done
 from api.schemas.committee import CommitteeDecisionCreate, InvestigationCreate, ObjectionOut
@@ -16,10 +16,9 @@ router = APIRouter(tags=["公示与异议"])
 
 @router.get("/cycles/{year}/objections", summary="异议列表")
 async def list_objections(
-    year: Year, viewer: ObjectionReaders, sessions: Sessions
+    year: Year, viewer: ObjectionReaders, session: SessionDep
 ) -> list[ObjectionOut]:
-    async with sessions() as session:
-        found = await listings.objections(session, year)
+    found = await listings.objections(session, year)
     return [
         ObjectionOut(
             number=o.number,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from api.auth import AsOffice, OfficeOrReviewer, OfficeOrSupervisor, PoolReaders
-from api.context import Service, Sessions
+from api.context import Service, SessionDep
 from api.routers.params import Year
 from api.schemas.base import Done
 from api.schemas.reviewers import (
@@ -16,7 +16,6 @@ from api.schemas.reviewers import (
     TieCreate,
     TieOut,
 )
-from db.session import transaction
 from domain.credit_code import is_valid_credit_code
 from domain.errors import DomainError, ErrorCode
 from services import listings, registry, views
@@ -34,7 +33,7 @@ def _check_code(code: str) -> str:
 
 
 @router.post("/reviewers", summary="登记或更新评审员", status_code=201)
-async def register(body: ReviewerCreate, viewer: AsOffice, sessions: Sessions) -> ReviewerOut:
+async def register(body: ReviewerCreate, viewer: AsOffice, session: SessionDep) -> ReviewerOut:
     employer = body.employer_credit_code
     data = body.model_copy(
         update={
@@ -42,54 +41,48 @@ async def register(body: ReviewerCreate, viewer: AsOffice, sessions: Sessions) -
             "ties": [_check_code(c) for c in body.ties],
         }
     )
-    async with transaction(sessions) as session:
-        for code in data.ties:  # refuse unknown organizations instead of skipping them
-            await registry.get_organization(session, code)
-        return ReviewerOut.model_validate(await registry.register_reviewer(session, data))
+    for code in data.ties:  # refuse unknown organizations instead of skipping them
+        await registry.get_organization(session, code)
+    return ReviewerOut.model_validate(await registry.register_reviewer(session, data))
 
 
 @router.get("/reviewers", summary="评审员专家库")
-async def list_reviewers(viewer: OfficeOrSupervisor, sessions: Sessions) -> list[ReviewerOut]:
-    async with sessions() as session:
-        return [ReviewerOut.model_validate(r) for r in await listings.reviewers(session)]
+async def list_reviewers(viewer: OfficeOrSupervisor, session: SessionDep) -> list[ReviewerOut]:
+    return [ReviewerOut.model_validate(r) for r in await listings.reviewers(session)]
 
 
 @router.get("/reviewers/{code}", summary="评审员详情")
-async def get_reviewer(code: str, viewer: PoolReaders, sessions: Sessions) -> ReviewerOut:
-    async with sessions() as session:
-        return ReviewerOut.model_validate(await listings.reviewer(session, viewer, code))
+async def get_reviewer(code: str, viewer: PoolReaders, session: SessionDep) -> ReviewerOut:
+    return ReviewerOut.model_validate(await listings.reviewer(session, viewer, code))
 
 
 @router.put("/reviewers/{code}/industries", summary="设置评审员的行业专长")
 async def set_industries(
-    code: str, body: IndustriesUpdate, viewer: AsOffice, sessions: Sessions
+    code: str, body: IndustriesUpdate, viewer: AsOffice, session: SessionDep
 ) -> ReviewerOut:
-    async with transaction(sessions) as session:
-        current = await registry.get_reviewer(session, code)
-        data = ReviewerCreate(
-            code=current.code,
-            name=current.name,
-            industries=body.industries,
-            employer_credit_code=current.employer_credit_code,
-        )
-        return ReviewerOut.model_validate(await registry.register_reviewer(session, data))
+    current = await registry.get_reviewer(session, code)
+    data = ReviewerCreate(
+        code=current.code,
+        name=current.name,
+        industries=body.industries,
+        employer_credit_code=current.employer_credit_code,
+    )
+    return ReviewerOut.model_validate(await registry.register_reviewer(session, data))
 
 
 @router.post("/reviewers/{code}/ties", summary="登记评审员与组织的利害关系", status_code=201)
-async def add_tie(code: str, body: TieCreate, viewer: AsOffice, sessions: Sessions) -> TieOut:
-    async with transaction(sessions) as session:
-        reviewer = await registry.get_reviewer(session, code)
-        org = await registry.get_organization(session, _check_code(body.credit_code))
-        await registry.add_tie(session, reviewer, org, "registered")
-        found = {c: s for c, _, s in await listings.ties(session, reviewer.id)}
-        return TieOut(credit_code=org.credit_code, name=org.name, source=found[org.credit_code])
+async def add_tie(code: str, body: TieCreate, viewer: AsOffice, session: SessionDep) -> TieOut:
+    reviewer = await registry.get_reviewer(session, code)
+    org = await registry.get_organization(session, _check_code(body.credit_code))
+    await registry.add_tie(session, reviewer, org, "registered")
+    found = {c: s for c, _, s in await listings.ties(session, reviewer.id)}
+    return TieOut(credit_code=org.credit_code, name=org.name, source=found[org.credit_code])
 
 
 @router.get("/reviewers/{code}/ties", summary="评审员的利害关系")
-async def list_ties(code: str, viewer: PoolReaders, sessions: Sessions) -> list[TieOut]:
-    async with sessions() as session:
-        reviewer = await listings.reviewer(session, viewer, code)
-        ties = await listings.ties(session, reviewer.id)
+async def list_ties(code: str, viewer: PoolReaders, session: SessionDep) -> list[TieOut]:
+    reviewer = await listings.reviewer(session, viewer, code)
+    ties = await listings.ties(session, reviewer.id)
     return [TieOut(credit_code=c, name=n, source=s) for c, n, s in ties]
 
 
@@ -110,7 +103,6 @@ async def declare_conflict(
 
 
 @router.get("/cycles/{year}/assignments", summary="评审任务（评审员只见本人）")
-async def assignments(year: Year, viewer: PoolReaders, sessions: Sessions) -> list[AssignmentOut]:
-    async with sessions() as session:
-        found = await views.assignments(session, viewer, year)
+async def assignments(year: Year, viewer: PoolReaders, session: SessionDep) -> list[AssignmentOut]:
+    found = await views.assignments(session, viewer, year)
     return [AssignmentOut.model_validate(a) for a in found]
