@@ -52,6 +52,9 @@ with workflow.unsafe.imports_passed_through():
 
 R = TypeVar("R")
 
+FACTS_PER_REQUEST = 200
+"""An organization's facts, records and honors are well under 1 KB."""
+
 
 @workflow.defn(name="award-cycle")
 class AwardCycleWorkflow(TimedWorkflow):
@@ -101,21 +104,21 @@ class AwardCycleWorkflow(TimedWorkflow):
 
     def _decide(self, decide: Callable[[datetime], tuple[R, Effects]]) -> tuple[R, int, bool]:
         """Apply a transition (which checks its command first) and queue its effects; the
-        revision that will carry them, and whether they create honors."""
+        write that will carry them, and whether they create honors."""
         due = self.next_due()
         try:
             result, effects = decide(self.now())
         except DomainError as err:
             raise refuse(err) from None
-        revision = self._writer.queue(effects)
+        write = self._writer.queue(effects)
         if self.next_due() != due:
             self.wake()
-        return result, revision, bool(effects.grants)
+        return result, write, bool(effects.grants)
 
     async def _command(self, decide: Callable[[datetime], tuple[R, Effects]]) -> R:
         async with self._lock:
-            result, revision, honors = self._decide(decide)
-        await self._writer.wait_written(revision, always=honors)
+            result, write, honors = self._decide(decide)
+        await self._writer.wait_written(write, always=honors)
         return result
 
     async def _command_with_facts(
@@ -128,12 +131,19 @@ class AwardCycleWorkflow(TimedWorkflow):
         are fetched, so a conflicting command waiting for the lock meets the new phase."""
         async with self._lock:
             self._check(check)
-            facts = await self.call(
-                RecordsActivities.load_eligibility_facts, FactsRequest(credit_codes=codes())
-            )
-            result, revision, honors = self._decide(lambda now: decide(facts, now))
-        await self._writer.wait_written(revision, always=honors)
+            facts = await self._facts(codes())
+            result, write, honors = self._decide(lambda now: decide(facts, now))
+        await self._writer.wait_written(write, always=honors)
         return result
+
+    async def _facts(self, codes: list[str]) -> FactsResponse:
+        """The applicants' facts, a page at a time (each answer stays far under 256 KB)."""
+        facts = FactsResponse(organizations={})
+        for i in range(0, len(codes), FACTS_PER_REQUEST):
+            page = FactsRequest(credit_codes=codes[i : i + FACTS_PER_REQUEST])
+            answer = await self.call(RecordsActivities.load_eligibility_facts, page)
+            facts.organizations.update(answer.organizations)
+        return facts
 
     @staticmethod
     def _check(check: Callable[[], object]) -> None:
@@ -148,11 +158,7 @@ class AwardCycleWorkflow(TimedWorkflow):
 
     def _projection(self, effects: Effects, revision: int) -> CycleProjection:
         s = self._state
-        apps = (
-            list(s.applications.values())
-            if effects.everything
-            else [s.applications[c] for c in effects.codes]
-        )
+        apps = [s.applications[c] for c in effects.codes]
         return CycleProjection(
             workflow_id=self._input.workflow_id,
             revision=revision,
@@ -173,8 +179,8 @@ class AwardCycleWorkflow(TimedWorkflow):
             objections=s.objections,
             votes={award: r.votes for award, r in s.results.items()},
             score_items=effects.score_items,
-            panels=bool(effects.panel_codes) or effects.everything,
-            panel_codes=None if effects.everything else effects.panel_codes,
+            panels=bool(effects.panel_codes),
+            panel_codes=effects.panel_codes,
             notices=effects.notices,
             verification=effects.verification,
             honors=[

@@ -88,7 +88,7 @@ class CycleTransitions:
         deadline = self.inp.application_deadline
         self.state.timers["deadline"] = end_of_day(deadline)
         notice = texts.call_for_applications(self._wf, self._year, deadline, self.state.opened_at)
-        return Effects(everything=True, notices=[notice])
+        return Effects(notices=[notice])
 
     def fire(self, name: str, now: datetime) -> Effects:
         """A named timer of the state has come due."""
@@ -152,8 +152,9 @@ class CycleTransitions:
         """E1–E8 at the reference date (the deadline), plus the department findings."""
         self.check_close_qualification()
         s = self.state
-        effects = Effects(everything=True)
-        for code in self.qualification_pending():
+        pending = self.qualification_pending()
+        effects = Effects().touch(*pending)
+        for code in pending:
             app = s.applications[code]
             org = facts.organizations[code]
             findings = [
@@ -382,7 +383,7 @@ class CycleTransitions:
             )
         else:
             chosen = list(cmd.credit_codes or [])
-        effects = Effects(everything=True)
+        effects = Effects().touch(*(a.credit_code for a in eligible))
         for app in eligible:
             app.document.closed = True
             app.shortlisted = app.credit_code in chosen
@@ -442,7 +443,8 @@ class CycleTransitions:
                 if code not in candidates:
                     s.applications[code].outcome = Outcome.NOT_CANDIDATE
         s.phase = Phase.COMMITTEE
-        return Effects(everything=True).merge(self._maybe_publish(now))
+        touched = Effects().touch(*(a.credit_code for a in shortlisted))
+        return touched.merge(self._maybe_publish(now))
 
     def check_vote(self, cmd: VoteCommand) -> None:
         checks.check_vote(self.state, cmd, self.inp.committee_members, self.rules)
@@ -491,7 +493,8 @@ class CycleTransitions:
                     s.applications[code].outcome = Outcome.NOT_ELECTED
         names = [s.applications[c].name for c in checks.published_list(s)]
         notice = texts.publicity(self._wf, self._year, names, now, closes)
-        return Effects(everything=True, notices=[notice])
+        candidates = (c for r in s.results.values() for c in r.candidates)
+        return Effects(notices=[notice]).touch(*candidates)
 
     # --- publicity (§4(5)) ----------------------------------------------------------------------
 
@@ -572,8 +575,9 @@ class CycleTransitions:
         self.check_approve(cmd)
         s = self.state
         today = now.date()
+        listed = checks.published_list(s)
         grants: list[HonorGrant] = []
-        for code in checks.published_list(s):
+        for code in listed:
             app = s.applications[code]
             if code in cmd.strike:
                 app.outcome = Outcome.NOT_APPROVED
@@ -605,9 +609,8 @@ class CycleTransitions:
         s.timers["next_cycle_due"] = add_years_instant(s.opened_at, 2)
         names = [s.applications[g.credit_code].name for g in grants]
         notice = texts.award_bulletin(self._wf, self._year, names, now)
-        return [g.credit_code for g in grants], Effects(
-            everything=True, notices=[notice], grants=grants
-        )
+        effects = Effects(notices=[notice], grants=grants).touch(*listed)
+        return [g.credit_code for g in grants], effects
 
     def check_cancel(self, cmd: CancelCommand) -> None:
         checks.check_cancel(self.state)
@@ -617,8 +620,10 @@ class CycleTransitions:
         s = self.state
         s.phase = Phase.CANCELLED
         s.cancel_reason = cmd.reason
+        effects = Effects()
         for app in s.applications.values():
             if app.outcome == Outcome.PENDING:
                 app.outcome = Outcome.CANCELLED
+                effects.touch(app.credit_code)
         s.timers.clear()
-        return Effects(everything=True)
+        return effects

@@ -13,11 +13,15 @@ from contracts.honor import HonorGrant
 from contracts.notices import NoticeDraft
 from contracts.records import ScoreItems
 
+APPLICATIONS_PER_WRITE = 50
+NOTICES_PER_WRITE = 200
+TASKS_PER_WRITE = 1_000
+"""One write's pieces stay far under Temporal's 256 KB payload advice at any cycle size: an
+application with both panels is 1–3 KB, a notice under 1 KB, a verification request a code."""
+
 
 @dataclass
 class Effects:
-    everything: bool = False
-    """Every application changed (a phase ending, cancellation)."""
     codes: list[str] = field(default_factory=list)
     """Applications whose own row changed."""
     panel_codes: list[str] = field(default_factory=list)
@@ -36,7 +40,6 @@ class Effects:
         return self
 
     def merge(self, other: Effects) -> Effects:
-        self.everything = self.everything or other.everything
         self.touch(*other.codes)
         self.panel_codes.extend(c for c in other.panel_codes if c not in self.panel_codes)
         self.score_items.extend(other.score_items)
@@ -54,3 +57,27 @@ class Effects:
             + len(self.verification)
             + len(self.grants)
         )
+
+    def split(self) -> list[Effects]:
+        """These effects as the pieces of one write, in order: the applications (each with
+        its panels and score items), then the notices, then the verification tasks and the
+        new honors (whose rows refer to the applications already written)."""
+        parts: list[Effects] = []
+        for i in range(0, len(self.codes), APPLICATIONS_PER_WRITE):
+            codes = self.codes[i : i + APPLICATIONS_PER_WRITE]
+            chosen = set(codes)
+            parts.append(
+                Effects(
+                    codes=codes,
+                    panel_codes=[c for c in self.panel_codes if c in chosen],
+                    score_items=[s for s in self.score_items if s.credit_code in chosen],
+                )
+            )
+        for i in range(0, len(self.notices), NOTICES_PER_WRITE):
+            parts.append(Effects(notices=self.notices[i : i + NOTICES_PER_WRITE]))
+        for i in range(0, len(self.verification), TASKS_PER_WRITE):
+            parts.append(Effects(verification=self.verification[i : i + TASKS_PER_WRITE]))
+        if not parts:
+            parts.append(Effects())  # the cycle's own row
+        parts[-1].grants.extend(self.grants)
+        return parts

@@ -1,10 +1,12 @@
 """The cycle's one way to the database: `ProjectionWriter` (STYLE.md 22).
 
 Handlers change the cycle's state and hand the writer what changed (`queue`, which answers
-the revision that will carry it). A task of the workflow writes what is queued in one
-`project-cycle` activity — projection, notices, verification tasks and new honors in one
-transaction — while the next commands are handled. Writes never overlap, and each carries
-the next revision: the database keeps a write only when it is newer than what it holds.
+the number of the write that will carry it). A task of the workflow writes what is queued —
+projection, notices, verification tasks and new honors — while the next commands are
+handled, in `project-cycle` activities of bounded size (`Effects.split`: a phase change at
+5,000 applications is many pieces, none near Temporal's payload limits). Writes never
+overlap, and each piece carries the next revision: the database keeps a piece only when it
+is newer than what it holds.
 
 The policy, in one place:
 
@@ -55,22 +57,24 @@ class ProjectionWriter:
         self._stuck = stuck
         self._queued: Effects | None = None
         self._flush_to = 0
-        self._written = state.revision
+        self._sent = 0
+        """Writes of this run started (each may be several pieces, one revision each)."""
+        self._written = 0
         self._in_flight = False
 
     def queue(self, effects: Effects) -> int:
-        """Queue `effects` for the database; the revision of the write that will carry them."""
+        """Queue `effects` for the database; the number of the write that will carry them."""
         if self._queued is None:
             self._queued = Effects()
         self._queued.merge(effects)
-        return self._state.revision + 1
+        return self._sent + 1
 
     def _due(self) -> bool:
         if self._queued is None or self._in_flight:
             return False
         return (
             not self._deferred
-            or self._flush_to > self._state.revision
+            or self._flush_to > self._sent
             or bool(self._queued.grants)
             or self._queued.size() >= DEFERRED_WRITE_LIMIT
         )
@@ -81,24 +85,26 @@ class ProjectionWriter:
             await workflow.wait_condition(self._due)
             effects, self._queued = self._queued, None
             assert effects is not None
-            self._state.revision += 1
+            self._sent += 1
             self._in_flight = True
             try:
-                await self._write(self._build(effects, self._state.revision))
+                for part in effects.split():
+                    self._state.revision += 1
+                    await self._write(self._build(part, self._state.revision))
             finally:
                 self._in_flight = False
-            self._written = self._state.revision
+            self._written = self._sent
 
-    async def wait_written(self, revision: int, *, always: bool = False) -> None:
-        """Return once `revision` is in the database; at once for deferred writes, unless
-        `always` (a command that creates honors returns once their workflows exist)."""
+    async def wait_written(self, write: int, *, always: bool = False) -> None:
+        """Return once write number `write` is in the database; at once for deferred writes,
+        unless `always` (a command that creates honors returns once their workflows exist)."""
         if always or not self._deferred:
-            await workflow.wait_condition(lambda: self._written >= revision or self._stuck())
+            await workflow.wait_condition(lambda: self._written >= write or self._stuck())
 
     async def flush(self, *, until_written: bool = False) -> None:
         """Write everything queued so far, deferred or not; return once it is written, or
         when a write is stuck (unless `until_written`: the run cannot end before)."""
-        target = self._state.revision + (1 if self._queued is not None else 0)
+        target = self._sent + (1 if self._queued is not None else 0)
         self._flush_to = max(self._flush_to, target)
         await workflow.wait_condition(
             lambda: self._written >= target or (not until_written and self._stuck())

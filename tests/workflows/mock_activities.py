@@ -17,6 +17,7 @@ from temporalio import activity
 from temporalio.client import Client
 from temporalio.worker import Worker
 
+from contracts.cycle import ApplicationState
 from contracts.notices import NoticeBatch
 from contracts.records import (
     CycleProjection,
@@ -49,6 +50,10 @@ class Recorder:
 
     def last(self, workflow_id: str) -> CycleProjection:
         return self.cycles[workflow_id][-1]
+
+    def applications(self, workflow_id: str) -> dict[str, ApplicationState]:
+        """Each application as last written (a write comes in pieces of some each)."""
+        return {a.credit_code: a for p in self.cycles[workflow_id] for a in p.applications}
 
     def activities(self) -> list[Callable[..., Any]]:
         @activity.defn(name="load-eligibility-facts")
