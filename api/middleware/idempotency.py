@@ -94,7 +94,7 @@ class IdempotencyMiddleware:
                 viewer = await accounts.authenticate(session, token.strip(), self.ctx.clock())
             if viewer is not None:
                 return f"user:{viewer.user_id}"
-        return f"client:{client_address(scope) or '-'}"
+        return f"client:{client_address(scope, self.ctx.settings.trusted_proxies) or '-'}"
 
 
 def _normalised(scope: Scope, body: bytes) -> bytes:
