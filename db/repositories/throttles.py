@@ -73,5 +73,7 @@ async def give_back_objection_slot(session: AsyncSession, slot_id: int) -> None:
     await session.execute(delete(ObjectionSlot).where(ObjectionSlot.id == slot_id))
 
 
-async def forget_objections_before(session: AsyncSession, before: datetime) -> None:
-    await session.execute(delete(ObjectionSlot).where(ObjectionSlot.at < before))
+async def forget_objections_before(session: AsyncSession, client: str, before: datetime) -> None:
+    await session.execute(
+        delete(ObjectionSlot).where(ObjectionSlot.client == client, ObjectionSlot.at < before)
+    )
