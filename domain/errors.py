@@ -54,6 +54,7 @@ class ErrorCode(StrEnum):
     INVALID_INPUT = "invalid_input"
     NOT_FOUND = "not_found"
     CYCLE_EXISTS = "cycle_exists"
+    ALREADY_EXISTS = "already_exists"
     CYCLE_CLOSED = "cycle_closed"
     UNKNOWN_ORGANIZATION = "unknown_organization"
     UNKNOWN_REVIEWER = "unknown_reviewer"
@@ -120,6 +121,7 @@ _TABLE: dict[ErrorCode, tuple[str, str, str]] = {
     E.INVALID_INPUT: ("", "", "输入无效"),
     E.NOT_FOUND: ("", "", "未找到"),
     E.CYCLE_EXISTS: ("2", "§1(2)", "该年度评审周期已存在"),
+    E.ALREADY_EXISTS: ("", "", "记录已存在或与已有记录冲突（可能是重复提交）"),
     E.CYCLE_CLOSED: ("2", "§1(2)", "该评审周期已结束或已取消"),
     E.UNKNOWN_ORGANIZATION: ("", "", "未登记的组织"),
     E.UNKNOWN_REVIEWER: ("3.2", "§2(3)3", "评审员不在专家库中"),
@@ -167,6 +169,7 @@ _STATUS: dict[int, frozenset[ErrorCode]] = {
             E.RUNOFF_REQUIRED,
             E.PUBLICITY_CLOSED,
             E.CYCLE_EXISTS,
+            E.ALREADY_EXISTS,
             E.CYCLE_CLOSED,
             E.OBJECTION_ALREADY_INVESTIGATED,
             E.OBJECTION_NOT_SUBSTANTIATED,
