@@ -61,8 +61,10 @@ async def test_the_limit_follows_the_address_behind_a_trusted_proxy_only(
     api: Api, app: FastAPI, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
     await to_publicity(api)
-    for n in range(5):
-        await api.post(None, "/public/objections", json=OBJECTION, headers=via_proxy("10.9.9.9"))
+    for _ in range(5):
+        await api.post(
+            None, "/public/objections", json=OBJECTION, headers=via_proxy("10.9.9.9"), expect=201
+        )
     through = await api.http.post("/public/objections", json=OBJECTION, headers=via_proxy("::1"))
     assert through.status_code == 201  # another caller behind the same proxy
 
