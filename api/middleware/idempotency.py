@@ -98,7 +98,11 @@ class IdempotencyMiddleware:
 
 
 def _normalised(scope: Scope, body: bytes) -> bytes:
-    """Multipart bodies differ by their random boundary only: leave it out of the print."""
+    """Multipart bodies differ by their random boundary only: leave it out of the print.
+    JSON bodies are compared as canonical JSON (the same object, however it is spelled)."""
     kind = header(scope, b"content-type") or ""
-    found = _BOUNDARY.search(kind) if kind.startswith("multipart/") else None
+    media = kind.split(";", 1)[0].strip().lower()
+    if media == "application/json" or media.endswith("+json"):
+        return idempotency.canonical_json(body)
+    found = _BOUNDARY.search(kind) if media.startswith("multipart/") else None
     return body.replace(found.group(1).encode(), b"") if found else body

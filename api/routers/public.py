@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse
 
 from api import pages
 from api.context import AppContext, Ctx, Service, Sessions
 from api.middleware.asgi import client_address
+from api.routers.params import YearForm, YearQuery
 from api.schemas.committee import ListedOut, ObjectionCreate, ObjectionReceipt, PublicityOut
 from api.schemas.honors import PublicHonorOut
 from api.schemas.system import NoticeOut
@@ -31,9 +32,7 @@ async def public_notices(sessions: Sessions) -> list[NoticeOut]:
 
 
 @router.get("/publicity", summary="公示名单")
-async def publicity(
-    sessions: Sessions, year: Annotated[int | None, Query(description="评审年度")] = None
-) -> PublicityOut:
+async def publicity(sessions: Sessions, year: YearQuery = None) -> PublicityOut:
     async with sessions() as session:
         found = await listings.publicity_list(session, year)
     cycle = found.cycle
@@ -107,7 +106,7 @@ async def objection_submit(
     name: Annotated[str, Form(max_length=100)] = "",
     contact: Annotated[str, Form(max_length=200)] = "",
     content: Annotated[str, Form(max_length=5000)] = "",
-    year: Annotated[int | None, Form()] = None,
+    year: YearForm = None,
 ) -> HTMLResponse:
     body = ObjectionCreate(
         year=year, credit_code=credit_code or "-", name=name, contact=contact, content=content

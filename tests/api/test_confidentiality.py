@@ -86,10 +86,7 @@ async def test_no_other_reviewers_score_before_the_panel_is_complete(api: Api) -
     assert "R1" not in str(applicant)
     assert await status_and_code(
         api, "org_a", f"/cycles/{year}/applications/{A}/panels/document"
-    ) == (
-        403,
-        "forbidden",
-    )
+    ) == (404, "not_found")
 
 
 async def test_applicants_see_only_their_own_application(api: Api) -> None:
