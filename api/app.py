@@ -85,7 +85,11 @@ def create_app(
     # Outermost last: size limit, then audit, then idempotency, then the routes.
     app.add_middleware(IdempotencyMiddleware, ctx=ctx)
     app.add_middleware(AuditMiddleware, ctx=ctx)
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_material_bytes)
+    app.add_middleware(
+        BodyLimitMiddleware,
+        max_json_bytes=settings.max_json_bytes,
+        max_upload_bytes=settings.max_material_bytes,
+    )
     return app
 
 

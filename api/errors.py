@@ -90,7 +90,10 @@ async def _http(_: Request, err: Exception) -> JSONResponse:
     if err.status_code == 404:
         code, message = ErrorCode.NOT_FOUND, "请求的地址不存在"
     elif err.status_code == 413:
-        return error_response(DomainError(ErrorCode.MATERIAL_TOO_LARGE))
+        refusal = getattr(err, "refusal", None)
+        if not isinstance(refusal, DomainError):
+            refusal = DomainError(ErrorCode.BODY_TOO_LARGE)
+        return error_response(refusal)
     elif err.status_code == 405:
         code, message = ErrorCode.INVALID_INPUT, "不支持该请求方法"
     else:

@@ -71,6 +71,7 @@ class ErrorCode(StrEnum):
     FORBIDDEN = "forbidden"
     INVALID_MATERIAL = "invalid_material"
     MATERIAL_TOO_LARGE = "material_too_large"
+    BODY_TOO_LARGE = "body_too_large"
     RATE_LIMITED = "rate_limited"
     IDEMPOTENCY_CONFLICT = "idempotency_conflict"
     ACTIVITY_FAILED = "activity_failed"
@@ -138,6 +139,7 @@ _TABLE: dict[ErrorCode, tuple[str, str, str]] = {
     E.FORBIDDEN: ("7", "", "无权执行此操作"),
     E.INVALID_MATERIAL: ("7", "§3(2)2", "申报材料格式无效"),
     E.MATERIAL_TOO_LARGE: ("7", "§3(2)2", "申报材料超过大小限制"),
+    E.BODY_TOO_LARGE: ("7", "", "请求内容过大"),
     E.RATE_LIMITED: ("7", "", "请求过于频繁，请稍后再试"),
     E.IDEMPOTENCY_CONFLICT: ("7", "", "重复请求的内容与原请求不一致"),
     E.ACTIVITY_FAILED: ("", "", "后台处理失败，请稍后重试"),
@@ -178,7 +180,7 @@ _STATUS: dict[int, frozenset[ErrorCode]] = {
             E.IDEMPOTENCY_CONFLICT,
         }
     ),
-    413: frozenset({E.MATERIAL_TOO_LARGE}),
+    413: frozenset({E.MATERIAL_TOO_LARGE, E.BODY_TOO_LARGE}),
     423: frozenset({E.ACCOUNT_LOCKED}),
     429: frozenset({E.RATE_LIMITED}),
     503: frozenset({E.ACTIVITY_FAILED}),

@@ -5,10 +5,11 @@ own application, reviewers anonymised; the supervisor reads all. Hidden means 40
 
 from __future__ import annotations
 
+from tests.api.pdfs import PLAIN
 from tests.api.support import Api, error_code
 from tests.api.world import PANEL, A, B, C, assign, score, to_document_review
 
-PDF = b"%PDF-1.4\n%%EOF\n"
+PDF = PLAIN
 
 
 async def status_and_code(api: Api, user: str, path: str) -> tuple[int, str]:
