@@ -81,11 +81,15 @@ REFUSED = {
 }
 
 
+def _subject(text: str) -> Callable[[PdfWriter], None]:
+    return lambda writer: writer.add_metadata({"/Subject": text})
+
+
 def padded(size: int) -> bytes:
     """A plain PDF of exactly `size` bytes (its metadata holds the padding)."""
     n = 0
     for _ in range(5):
-        made = pdf(lambda w, n=n: w.add_metadata({"/Subject": "x" * n}))  # type: ignore[misc]
+        made = pdf(_subject("x" * n))
         if len(made) == size:
             return made
         n += size - len(made)

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 import pytest
 from fastapi import FastAPI
+from pypdf import PdfWriter
 
 from qaward.settings import Settings
 from services.materials import clean_filename
@@ -67,13 +68,17 @@ async def test_download_cannot_be_sniffed_or_shown_inline(api: Api) -> None:
     assert "filename*=UTF-8''%E6%8A%A5%E5%91%8A.pdf" in disposition
 
 
+def titled(title: str) -> Callable[[PdfWriter], None]:
+    return lambda writer: writer.add_metadata({"/Title": title})
+
+
 async def test_materials_per_application_are_capped_in_number_and_size(
     api: Api, app: FastAPI, settings: Settings
 ) -> None:
     path = await materials_path(api)
     ctx = app.state.ctx
     ctx.settings = settings.model_copy(update={"max_materials_per_application": 3})
-    distinct = [pdf(lambda w, n=n: w.add_metadata({"/Title": f"第{n}份"})) for n in range(10)]
+    distinct = [pdf(titled(f"第{n}份")) for n in range(10)]
     answers = await asyncio.gather(
         *(api.post("org_a", path, files=upload(f"{n}.pdf", c)) for n, c in enumerate(distinct))
     )
