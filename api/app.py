@@ -23,6 +23,7 @@ from api.context import AppContext, utc_now
 from api.middleware.audit import AuditMiddleware
 from api.middleware.body_limit import BodyLimitMiddleware
 from api.middleware.idempotency import IdempotencyMiddleware
+from api.middleware.security_headers import SecurityHeadersMiddleware
 from api.routers import ROUTERS
 from db.session import create_engine, transaction
 from qaward.settings import Settings, get_settings
@@ -82,10 +83,15 @@ def create_app(
     errors.install(app)
     for router in ROUTERS:
         app.include_router(router)
-    # Outermost last: size limit, then audit, then idempotency, then the routes.
+    # Outermost last: headers, size limit, then audit, then idempotency, then the routes.
     app.add_middleware(IdempotencyMiddleware, ctx=ctx)
     app.add_middleware(AuditMiddleware, ctx=ctx)
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_material_bytes)
+    app.add_middleware(
+        BodyLimitMiddleware,
+        max_json_bytes=settings.max_json_bytes,
+        max_upload_bytes=settings.max_material_bytes,
+    )
+    app.add_middleware(SecurityHeadersMiddleware)
     return app
 
 

@@ -9,10 +9,13 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
+from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException
+from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError
 
 from domain.errors import DomainError, ErrorCode, http_status
+from services.errors import from_temporal
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +90,10 @@ async def _http(_: Request, err: Exception) -> JSONResponse:
     if err.status_code == 404:
         code, message = ErrorCode.NOT_FOUND, "请求的地址不存在"
     elif err.status_code == 413:
-        return error_response(DomainError(ErrorCode.MATERIAL_TOO_LARGE))
+        refusal = getattr(err, "refusal", None)
+        if not isinstance(refusal, DomainError):
+            refusal = DomainError(ErrorCode.BODY_TOO_LARGE)
+        return error_response(refusal)
     elif err.status_code == 405:
         code, message = ErrorCode.INVALID_INPUT, "不支持该请求方法"
     else:
@@ -96,8 +102,19 @@ async def _http(_: Request, err: Exception) -> JSONResponse:
 
 
 async def _temporal(_: Request, err: Exception) -> JSONResponse:
+    """Whatever the services did not translate: a workflow started twice, one that is gone
+    (`from_temporal`), else the engine itself failing."""
+    if (known := from_temporal(err)) is not None:
+        return error_response(known)
     log.warning("Temporal call failed: %s", err)
     return error_response(DomainError(ErrorCode.ACTIVITY_FAILED, "流程引擎暂时不可用"))
+
+
+async def _integrity(_: Request, err: Exception) -> JSONResponse:
+    """A unique (or foreign-key) constraint refused a write that a check above it let
+    through — two requests raced for one username, year or code. The loser hears 409."""
+    log.info("constraint refused a write: %s", getattr(err, "orig", err))
+    return error_response(DomainError(ErrorCode.ALREADY_EXISTS))
 
 
 def install(app: FastAPI) -> None:
@@ -106,3 +123,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(ValidationError, _validation)
     app.add_exception_handler(HTTPException, _http)
     app.add_exception_handler(RPCError, _temporal)
+    app.add_exception_handler(WorkflowAlreadyStartedError, _temporal)
+    app.add_exception_handler(IntegrityError, _integrity)

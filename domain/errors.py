@@ -55,6 +55,7 @@ class ErrorCode(StrEnum):
     INVALID_INPUT = "invalid_input"
     NOT_FOUND = "not_found"
     CYCLE_EXISTS = "cycle_exists"
+    ALREADY_EXISTS = "already_exists"
     CYCLE_CLOSED = "cycle_closed"
     UNKNOWN_ORGANIZATION = "unknown_organization"
     UNKNOWN_REVIEWER = "unknown_reviewer"
@@ -71,6 +72,7 @@ class ErrorCode(StrEnum):
     FORBIDDEN = "forbidden"
     INVALID_MATERIAL = "invalid_material"
     MATERIAL_TOO_LARGE = "material_too_large"
+    BODY_TOO_LARGE = "body_too_large"
     RATE_LIMITED = "rate_limited"
     IDEMPOTENCY_CONFLICT = "idempotency_conflict"
     ACTIVITY_FAILED = "activity_failed"
@@ -122,6 +124,7 @@ _TABLE: dict[ErrorCode, tuple[str, str, str]] = {
     E.INVALID_INPUT: ("", "", "输入无效"),
     E.NOT_FOUND: ("", "", "未找到"),
     E.CYCLE_EXISTS: ("2", "§1(2)", "该年度评审周期已存在"),
+    E.ALREADY_EXISTS: ("", "", "记录已存在或与已有记录冲突（可能是重复提交）"),
     E.CYCLE_CLOSED: ("2", "§1(2)", "该评审周期已结束或已取消"),
     E.UNKNOWN_ORGANIZATION: ("", "", "未登记的组织"),
     E.UNKNOWN_REVIEWER: ("3.2", "§2(3)3", "评审员不在专家库中"),
@@ -138,6 +141,7 @@ _TABLE: dict[ErrorCode, tuple[str, str, str]] = {
     E.FORBIDDEN: ("7", "", "无权执行此操作"),
     E.INVALID_MATERIAL: ("7", "§3(2)2", "申报材料格式无效"),
     E.MATERIAL_TOO_LARGE: ("7", "§3(2)2", "申报材料超过大小限制"),
+    E.BODY_TOO_LARGE: ("7", "", "请求内容过大"),
     E.RATE_LIMITED: ("7", "", "请求过于频繁，请稍后再试"),
     E.IDEMPOTENCY_CONFLICT: ("7", "", "重复请求的内容与原请求不一致"),
     E.ACTIVITY_FAILED: ("", "", "后台处理失败，请稍后重试"),
@@ -169,6 +173,7 @@ _STATUS: dict[int, frozenset[ErrorCode]] = {
             E.RUNOFF_REQUIRED,
             E.PUBLICITY_CLOSED,
             E.CYCLE_EXISTS,
+            E.ALREADY_EXISTS,
             E.CYCLE_CLOSED,
             E.OBJECTION_ALREADY_INVESTIGATED,
             E.OBJECTION_NOT_SUBSTANTIATED,
@@ -177,7 +182,7 @@ _STATUS: dict[int, frozenset[ErrorCode]] = {
             E.IDEMPOTENCY_CONFLICT,
         }
     ),
-    413: frozenset({E.MATERIAL_TOO_LARGE}),
+    413: frozenset({E.MATERIAL_TOO_LARGE, E.BODY_TOO_LARGE}),
     423: frozenset({E.ACCOUNT_LOCKED}),
     429: frozenset({E.RATE_LIMITED}),
     503: frozenset({E.ACTIVITY_FAILED}),

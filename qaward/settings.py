@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PLACEHOLDER_SECRET = "change-me"
 
@@ -34,9 +35,26 @@ class Settings(BaseSettings):
     token_ttl_minutes: int = Field(default=480, ge=1)
     bootstrap_office_username: str = "office"
     bootstrap_office_password: SecretStr = SecretStr(PLACEHOLDER_SECRET)
-    login_max_failures: int = Field(default=5, ge=1)
+    login_max_failures: int = Field(default=10, ge=1)
+    """Failed logins for one account (from any address) before it is locked."""
     login_lockout_minutes: int = Field(default=15, ge=1)
+    """The first lock of an account; each further failure while over the limit doubles it."""
+    login_client_max_failures: int = Field(default=5, ge=1)
+    """Failed logins from one client address before that address must wait (429)."""
+    login_client_delay_seconds: int = Field(default=60, ge=1)
+    """The first wait of a throttled address; each further failure doubles it."""
+    login_failure_window_minutes: int = Field(default=60, ge=1)
+    """Failures older than this (counted from the latest one) are forgotten."""
+    trusted_proxies: Annotated[list[IPv4Network | IPv6Network], NoDecode] = Field(
+        default_factory=list
+    )
+    """Reverse proxies whose ``X-Forwarded-For`` is believed (addresses or CIDR ranges)."""
+    max_json_bytes: int = Field(default=1024 * 1024, ge=1)
+    """Largest request body other than a material upload."""
     max_material_bytes: int = Field(default=20 * 1024 * 1024, ge=1)
+    max_materials_per_application: int = Field(default=30, ge=1)
+    max_material_total_bytes: int = Field(default=200 * 1024 * 1024, ge=1)
+    """All materials of one application together."""
     objection_rate_limit_per_hour: int = Field(default=5, ge=1)
 
     smtp_host: str = ""
@@ -45,6 +63,16 @@ class Settings(BaseSettings):
 
     log_level: str = "INFO"
     log_json: bool = False
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _split_proxies(cls, value: object) -> object:
+        """``10.0.0.1, 172.16.0.0/12`` as well as a JSON list; a bad entry is refused."""
+        if isinstance(value, str):
+            value = [part for part in value.replace(",", " ").split() if part]
+        if isinstance(value, list):
+            return [ip_network(str(part).strip(), strict=False) for part in value]
+        return value
 
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> Settings:

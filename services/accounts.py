@@ -2,7 +2,7 @@
 
 Tokens are opaque random strings; only their SHA-256 digest is stored, so a leaked table
 grants nothing. The caller (the request) owns the transaction, except for `login`, which
-must keep a failed attempt even though it refuses.
+must keep a failed attempt even though it refuses (see `LoginPolicy` for the throttles).
 """
 
 from __future__ import annotations
@@ -19,9 +19,11 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from db.models import AccessToken, Organization, Reviewer, User
+from db.models import AccessToken, Organization, Reviewer, Throttle, User
+from db.repositories import throttles
 from db.session import transaction
 from domain.credit_code import is_valid_credit_code
+from domain.dates import SHANGHAI
 from domain.errors import DomainError, ErrorCode
 from services import registry
 
@@ -174,9 +176,74 @@ async def ensure_bootstrap_office(session: AsyncSession, username: str, password
 
 @dataclass(frozen=True)
 class LoginPolicy:
+    """Two throttles (OWASP: progressive delay rather than only a hard lock).
+
+    One client address gets `client_max_failures` wrong guesses, then waits
+    `client_delay`, doubled with every further failure. An account — known or not, so
+    that both answer alike — is locked after `max_failures` failures from all addresses
+    together, for `lockout`, doubled likewise. Keep the client limit the lower one, so
+    that a single caller cannot lock an office account out. Failures older than `window`
+    (counted from the latest) are forgotten.
+    """
+
     token_ttl: timedelta
     max_failures: int
     lockout: timedelta
+    client_max_failures: int = 5
+    client_delay: timedelta = timedelta(seconds=60)
+    window: timedelta = timedelta(hours=1)
+
+
+MAX_BLOCK = timedelta(days=1)
+
+
+def _client_key(client: str) -> str:
+    return f"login-client:{client}"
+
+
+def _account_key(username: str) -> str:
+    return f"login-account:{username}"
+
+
+def _blocked(row: Throttle, now: datetime) -> datetime | None:
+    until = row.blocked_until
+    return _aware(until) if until is not None and _aware(until) > now else None
+
+
+def _shown(moment: datetime) -> str:
+    return moment.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _count_failure(
+    row: Throttle, limit: int, base: timedelta, window: timedelta, now: datetime
+) -> datetime | None:
+    """One more failure; the instant the key is refused until, when this one blocks it."""
+    if row.last_failure_at is not None and now - _aware(row.last_failure_at) > window:
+        row.failures = 0
+    row.failures += 1
+    row.last_failure_at = now
+    if row.failures < limit:
+        return None
+    doublings: int = min(row.failures - limit, 20)
+    until: datetime = now + min(base * (2**doublings), MAX_BLOCK)
+    row.blocked_until = until
+    return until
+
+
+def _locked(until: datetime) -> DomainError:
+    return DomainError(ErrorCode.ACCOUNT_LOCKED, f"多次登录失败，账户锁定至{_shown(until)}")
+
+
+def _throttled(until: datetime) -> DomainError:
+    return DomainError(ErrorCode.RATE_LIMITED, f"登录失败次数过多，请于{_shown(until)}后再试")
+
+
+@dataclass(frozen=True)
+class _Reservation:
+    """What counting this attempt as a failure in advance engaged."""
+
+    client_until: datetime | None
+    account_until: datetime | None
 
 
 async def login(
@@ -185,26 +252,53 @@ async def login(
     password: str,
     policy: LoginPolicy,
     now: datetime,
+    client: str = "-",
 ) -> IssuedToken:
-    """A token for good credentials; `max_failures` bad ones in a row lock the account."""
+    """A token for good credentials, within the throttles of `LoginPolicy`.
+
+    Every attempt is first counted as a failure, under the throttle rows' lock, and only
+    then is the password checked (outside any transaction: argon2 is slow); a good
+    password takes the count back. So concurrent guesses cannot slip past the limit.
+    """
+    keys = _client_key(client), _account_key(username)
     async with transaction(sessions) as session:
+        rows = await throttles.lock(session, keys)
+        by_client, by_account = rows[keys[0]], rows[keys[1]]
+        if (until := _blocked(by_client, now)) is not None:
+            raise _throttled(until)
+        if (until := _blocked(by_account, now)) is not None:
+            raise _locked(until)
+        reservation = _Reservation(
+            _count_failure(
+                by_client, policy.client_max_failures, policy.client_delay, policy.window, now
+            ),
+            _count_failure(by_account, policy.max_failures, policy.lockout, policy.window, now),
+        )
+    async with sessions() as session:
         user = await session.scalar(select(User).where(User.username == username))
-        if user is None or not user.active:
-            await _verify(_DUMMY_HASH, password)  # same work as for a real account
-            raise DomainError(ErrorCode.INVALID_CREDENTIALS)
-        if user.locked_until is not None and _aware(user.locked_until) > now:
-            raise DomainError(ErrorCode.ACCOUNT_LOCKED)
-        if await _verify(user.password_hash, password):
+        known = user is not None and user.active
+        hashed = user.password_hash if user is not None and known else _DUMMY_HASH
+    if await _verify(hashed, password) and known:
+        async with transaction(sessions) as session:
+            rows = await throttles.lock(session, keys)
+            by_client, by_account = rows[keys[0]], rows[keys[1]]
+            by_client.failures = max(by_client.failures - 1, 0)
+            if by_client.failures < policy.client_max_failures:
+                by_client.blocked_until = None
+            by_account.failures, by_account.blocked_until = 0, None
+            user = await session.scalar(select(User).where(User.username == username))
+            assert user is not None
             return await _issue(session, user, password, policy, now)
-        refusal = _count_failure(user, policy, now)
-    raise refusal  # after the commit: the failed attempt is kept
+    if reservation.account_until is not None:
+        raise _locked(reservation.account_until)
+    if reservation.client_until is not None:
+        raise _throttled(reservation.client_until)
+    raise DomainError(ErrorCode.INVALID_CREDENTIALS)
 
 
 async def _issue(
     session: AsyncSession, user: User, password: str, policy: LoginPolicy, now: datetime
 ) -> IssuedToken:
-    user.failed_logins = 0
-    user.locked_until = None
     if HASHER.check_needs_rehash(user.password_hash):
         user.password_hash = await hash_password(password)
     token = secrets.token_urlsafe(32)
@@ -214,18 +308,6 @@ async def _issue(
     )
     session.add(AccessToken(token_hash=_digest(token), user_id=user.id, expires_at=expires_at))
     return IssuedToken(token=token, expires_at=expires_at, viewer=await viewer_of(session, user))
-
-
-def _count_failure(user: User, policy: LoginPolicy, now: datetime) -> DomainError:
-    user.failed_logins += 1
-    if user.failed_logins < policy.max_failures:
-        return DomainError(ErrorCode.INVALID_CREDENTIALS)
-    user.failed_logins = 0
-    user.locked_until = now + policy.lockout
-    minutes = int(policy.lockout.total_seconds() // 60)
-    return DomainError(
-        ErrorCode.ACCOUNT_LOCKED, f"连续{policy.max_failures}次密码错误，账户锁定{minutes}分钟"
-    )
 
 
 async def authenticate(session: AsyncSession, token: str, now: datetime) -> Viewer | None:
@@ -267,10 +349,9 @@ async def change_password(
 
 async def reset_password(session: AsyncSession, username: str, new: str, now: datetime) -> None:
     """The office sets a new password and lifts a lockout; the account's tokens end."""
+    await throttles.clear(session, _account_key(username))  # throttle rows lock first
     user = await get_user(session, username)
     await _set_password(session, user, new, now)
-    user.failed_logins = 0
-    user.locked_until = None
     await session.execute(delete(AccessToken).where(AccessToken.user_id == user.id))
 
 
@@ -302,7 +383,9 @@ async def list_users(session: AsyncSession) -> list[Account]:
 
 
 async def describe(session: AsyncSession, user: User) -> Account:
-    locked = _aware(user.locked_until) if user.locked_until is not None else None
+    throttle = await throttles.find(session, _account_key(user.username))
+    until = throttle.blocked_until if throttle is not None else None
+    locked = _aware(until) if until is not None else None
     return Account(
         viewer=await viewer_of(session, user),
         display_name=user.display_name,

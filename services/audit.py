@@ -13,7 +13,7 @@ import json
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -134,18 +134,3 @@ async def entries(
     if before_id is not None:
         query = query.where(AuditEntry.id < before_id)
     return list(await session.scalars(query))
-
-
-async def recent_count(
-    session: AsyncSession, actions: list[str], client: str, since: datetime, refused_status: int
-) -> int:
-    """Attempts of these actions from one client address since `since` (for rate limits)."""
-    found = await session.scalar(
-        select(func.count(AuditEntry.id)).where(
-            AuditEntry.action.in_(actions),
-            AuditEntry.client == client,
-            AuditEntry.at >= since.astimezone(UTC),
-            AuditEntry.status != refused_status,
-        )
-    )
-    return int(found or 0)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from temporalio.client import WorkflowUpdateFailedError
-from temporalio.exceptions import ApplicationError
+from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from domain.errors import DomainError, ErrorCode
@@ -14,7 +14,11 @@ def from_temporal(err: Exception, closed: ErrorCode = ErrorCode.CYCLE_CLOSED) ->
 
     An update to a workflow that has completed is answered NOT_FOUND ("update … not found"
     or "workflow execution already completed"): that is `closed`, not a missing record.
+    A workflow started twice (its id is the record's: an honor registered again) is
+    `already_exists`.
     """
+    if isinstance(err, WorkflowAlreadyStartedError):
+        return DomainError(ErrorCode.ALREADY_EXISTS, "该流程已启动")
     if isinstance(err, WorkflowUpdateFailedError):
         cause = err.cause
         if isinstance(cause, ApplicationError) and cause.type:
@@ -32,6 +36,8 @@ def from_temporal(err: Exception, closed: ErrorCode = ErrorCode.CYCLE_CLOSED) ->
             return DomainError(closed)
         if err.status == RPCStatusCode.FAILED_PRECONDITION:
             return DomainError(closed)
+        if err.status == RPCStatusCode.ALREADY_EXISTS:
+            return DomainError(ErrorCode.ALREADY_EXISTS, "该流程已启动")
     return None
 
 

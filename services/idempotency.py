@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -38,6 +39,18 @@ def fingerprint(secret: bytes, method: str, path: str, body: bytes) -> str:
         mac.update(len(part).to_bytes(8, "big"))
         mac.update(part)
     return mac.hexdigest()
+
+
+def canonical_json(body: bytes) -> bytes:
+    """One spelling of a JSON body — key order, spacing and escapes do not make a request
+    different; a body that is not JSON is compared as it came."""
+    try:
+        parsed = json.loads(body)
+    except (ValueError, RecursionError):
+        return body
+    return json.dumps(
+        parsed, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=True
+    ).encode()
 
 
 def _aware(moment: datetime) -> datetime:

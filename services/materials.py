@@ -1,8 +1,10 @@
 """Application materials (申报材料, §3(2)2): PDF files stored under their SHA-256 digest.
 
-The content decides, not the name: a file must start with the PDF signature ``%PDF-``.
-Files live in ``<data_dir>/materials/<first two hex digits>/<digest>.pdf``; the same file
-uploaded twice is stored once. Who may upload or read is the caller's business.
+The content decides, not the name: the file is parsed and must be a plain PDF document
+(`services.pdf_check`). Files live in ``<data_dir>/materials/<first two hex
+digits>/<digest>.pdf``; the same file uploaded twice is stored once. An application holds
+at most `MaterialLimits.count` files of `MaterialLimits.total_bytes` together. Who may
+upload or read is the caller's business.
 """
 
 from __future__ import annotations
@@ -12,18 +14,30 @@ import hashlib
 import os
 import re
 import tempfile
+import unicodedata
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Material
+from db.repositories import material_limits, throttles
 from domain.errors import DomainError, ErrorCode
+from services.pdf_check import check_pdf
 
-PDF_SIGNATURE = b"%PDF-"
 CHUNK = 1024 * 1024
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\]")
+MAX_NAME = 120
+_SEPARATORS = re.compile(r"[/\\:*?\"<>|]")
+
+
+@dataclass(frozen=True)
+class MaterialLimits:
+    file_bytes: int
+    count: int
+    total_bytes: int
 
 
 def material_path(root: Path, sha256: str) -> Path:
@@ -31,31 +45,59 @@ def material_path(root: Path, sha256: str) -> Path:
 
 
 def clean_filename(name: str | None) -> str:
-    base = _UNSAFE.sub("_", (name or "").replace("\\", "/").rsplit("/", 1)[-1]).strip()
-    return (base or "material.pdf")[-255:]
+    """A name safe to show and to send back: the last path part, NFC, no control, format
+    (bidi overrides, zero-width) or separator characters, at most `MAX_NAME` characters,
+    ending in ``.pdf`` — so ``invoice\u202efdp.exe`` cannot pose as a PDF, or a PDF as
+    something else."""
+    base = unicodedata.normalize("NFC", (name or "").replace("\\", "/").rsplit("/", 1)[-1])
+    base = "".join(c for c in base if unicodedata.category(c)[0] not in ("C", "Z") or c == " ")
+    base = _SEPARATORS.sub("_", base).strip()
+    stem = base[:-4] if base.lower().endswith(".pdf") else base
+    stem = stem.strip(" .")[: MAX_NAME - 4] or "material"
+    return f"{stem}.pdf"
+
+
+def content_disposition(filename: str) -> str:
+    """``attachment`` with an ASCII fallback name and the UTF-8 one (RFC 6266)."""
+    ascii_name = filename.encode("ascii", "ignore").decode().replace('"', "") or "material.pdf"
+    if ascii_name.startswith(".") or not ascii_name.lower().endswith(".pdf"):
+        ascii_name = "material.pdf"
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 async def _receive(
     read: Callable[[int], Awaitable[bytes]], root: Path, max_bytes: int
-) -> tuple[Path, str, int, bytes]:
-    """Copy the upload into a temporary file: its path, digest, size and first bytes."""
+) -> tuple[Path, str, int]:
+    """Copy the upload into a temporary file: its path, digest and size."""
     root.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(dir=root, prefix="upload-", suffix=".part")
-    digest, size, head = hashlib.sha256(), 0, b""
+    digest, size = hashlib.sha256(), 0
     try:
         with os.fdopen(fd, "wb") as out:
             while chunk := await read(CHUNK):
                 size += len(chunk)
                 if size > max_bytes:
                     raise DomainError(ErrorCode.MATERIAL_TOO_LARGE, f"上限为{max_bytes}字节")
-                if len(head) < len(PDF_SIGNATURE):
-                    head += chunk[: len(PDF_SIGNATURE) - len(head)]
                 digest.update(chunk)
                 await asyncio.to_thread(out.write, chunk)
     except BaseException:
         Path(name).unlink(missing_ok=True)
         raise
-    return Path(name), digest.hexdigest(), size, head
+    return Path(name), digest.hexdigest(), size
+
+
+async def _check_room(
+    session: AsyncSession, application_id: int, size: int, limits: MaterialLimits
+) -> None:
+    """Under the application's lock, so that concurrent uploads cannot both squeeze in."""
+    await throttles.lock(session, [f"materials:{application_id}"])
+    count, total = await material_limits.count_and_size(session, application_id)
+    if count >= limits.count:
+        raise DomainError(ErrorCode.INVALID_MATERIAL, f"每份申报最多{limits.count}个材料文件")
+    if total + size > limits.total_bytes:
+        raise DomainError(
+            ErrorCode.MATERIAL_TOO_LARGE, f"每份申报的材料合计不超过{limits.total_bytes}字节"
+        )
 
 
 async def store(
@@ -65,14 +107,14 @@ async def store(
     application_id: int,
     filename: str | None,
     read: Callable[[int], Awaitable[bytes]],
-    max_bytes: int,
+    limits: MaterialLimits,
     uploaded_by: str,
 ) -> Material:
     """Check and keep one uploaded file; refused files leave nothing behind."""
-    temp, sha256, size, head = await _receive(read, root, max_bytes)
+    temp, sha256, size = await _receive(read, root, limits.file_bytes)
     try:
-        if not head.startswith(PDF_SIGNATURE):
-            raise DomainError(ErrorCode.INVALID_MATERIAL, "只接受PDF文件")
+        await asyncio.to_thread(check_pdf, temp)
+        await _check_room(session, application_id, size, limits)
         target = material_path(root, sha256)
         target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(temp, target)

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from domain.types import Award, Industry, RecordKind
+from services.strict import StrictDates
+
+GradeYear = Annotated[int, Field(ge=1900, le=2200)]
 
 
-class _Model(BaseModel):
+class _Model(StrictDates):
     model_config = ConfigDict(extra="forbid")
 
 
@@ -27,7 +31,7 @@ class OrganizationCreate(_Model):
     industry: Industry
     industrial: bool = False
     excellence_since: date | None = None
-    mu_efficiency: dict[int, str] = Field(default_factory=dict)
+    mu_efficiency: dict[GradeYear, str] = Field(default_factory=dict)
     record: list[RecordCreate] = Field(default_factory=list)
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_address
 
 from starlette.types import Message, Receive, Scope, Send
 
@@ -59,9 +61,42 @@ def header(scope: Scope, name: bytes) -> str | None:
     return None
 
 
-def client_address(scope: Scope) -> str | None:
+MAX_ADDRESS_LENGTH = 45
+"""The longest textual IPv6 address (with an embedded IPv4 tail); the columns fit it."""
+
+
+def _address(text: str) -> IPv4Address | IPv6Address | None:
+    try:
+        found = ip_address(text.strip().strip("[]"))
+    except ValueError:
+        return None
+    if isinstance(found, IPv6Address) and found.ipv4_mapped is not None:
+        return found.ipv4_mapped
+    return found
+
+
+def client_address(scope: Scope, trusted: Sequence[IPv4Network | IPv6Network] = ()) -> str | None:
+    """The caller's address: the peer, or — when the peer is a trusted proxy — the last
+    ``X-Forwarded-For`` hop that is not one of ours. Anyone else's header is ignored, and
+    whatever comes back is a parsed address that fits its column."""
     client = scope.get("client")
-    return str(client[0]) if client else None
+    if not client:
+        return None
+    current = _address(str(client[0]))
+    if current is None:
+        return str(client[0])[:MAX_ADDRESS_LENGTH]
+    forwarded = [
+        hop
+        for key, value in scope.get("headers", [])
+        if key.lower() == b"x-forwarded-for"
+        for hop in value.decode("latin-1").split(",")
+    ]
+    while forwarded and any(current in network for network in trusted):
+        hop = _address(forwarded.pop())
+        if hop is None:
+            break
+        current = hop
+    return str(current)
 
 
 async def read_body(receive: Receive) -> bytes:

@@ -48,7 +48,7 @@ class AuditMiddleware:
             at=self.ctx.clock(),
             actor=viewer.username if viewer else state.get("actor"),
             role=viewer.role.value if viewer else None,
-            client=client_address(scope),
+            client=client_address(scope, self.ctx.settings.trusted_proxies),
             method=scope["method"],
             path=scope["path"][:500],
             action=(getattr(route, "summary", None) or getattr(route, "name", "")) or "",

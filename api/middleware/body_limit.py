@@ -1,6 +1,15 @@
-"""Refuse request bodies over the material size limit before anything reads them (413)."""
+"""Refuse request bodies over their limit while they are read, before anything keeps them.
+
+A material upload (``POST …/materials``) may carry one file of the material size limit
+plus room for the multipart framing; every other body — JSON commands, the public
+objection form — is held to the small JSON limit. A declared ``Content-Length`` over the
+limit is refused at once; a body without one (chunked) is counted as it arrives and
+refused (413) the moment it passes the limit, so no more than the limit is ever read.
+"""
 
 from __future__ import annotations
+
+import re
 
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -10,27 +19,39 @@ from domain.errors import DomainError, ErrorCode
 
 MULTIPART_ALLOWANCE = 1024 * 1024
 """Room for multipart boundaries and form fields around the largest allowed file."""
+UPLOAD_PATH = re.compile(r"^/cycles/[^/]+/applications/[^/]+/materials/?$")
 
 
-class _TooLarge(HTTPException):
-    """Raised from `receive`; FastAPI lets an HTTPException through its body parsing."""
+class TooLarge(HTTPException):
+    """Raised from `receive`; FastAPI lets an HTTPException through its body parsing, and
+    the error handler answers with `refusal`."""
 
-    def __init__(self) -> None:
-        super().__init__(413, "请求体过大")
+    def __init__(self, refusal: DomainError) -> None:
+        super().__init__(413, refusal.message)
+        self.refusal = refusal
 
 
 class BodyLimitMiddleware:
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_json_bytes: int, max_upload_bytes: int) -> None:
         self.app = app
-        self.limit = max_bytes + MULTIPART_ALLOWANCE
+        self.json_limit = max_json_bytes
+        self.upload_limit = max_upload_bytes + MULTIPART_ALLOWANCE
+
+    def _refusal(self, scope: Scope) -> tuple[int, DomainError]:
+        if scope["method"] == "POST" and UPLOAD_PATH.match(scope["path"]):
+            limit = self.upload_limit
+            return limit, DomainError(ErrorCode.MATERIAL_TOO_LARGE, f"请求体超过{limit}字节")
+        limit = self.json_limit
+        return limit, DomainError(ErrorCode.BODY_TOO_LARGE, f"请求体超过{limit}字节")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit, refusal = self._refusal(scope)
         declared = header(scope, b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.limit:
-            await send_error(send, self._refusal())
+        if declared is not None and declared.strip().isdigit() and int(declared) > limit:
+            await send_error(send, refusal)
             return
         seen = 0
         started = False
@@ -39,8 +60,8 @@ class BodyLimitMiddleware:
             nonlocal seen
             message = await receive()
             seen += len(message.get("body", b""))
-            if seen > self.limit:
-                raise _TooLarge
+            if seen > limit:
+                raise TooLarge(refusal)
             return message
 
         async def watched(message: Message) -> None:
@@ -50,9 +71,6 @@ class BodyLimitMiddleware:
 
         try:
             await self.app(scope, counted, watched)
-        except _TooLarge:
+        except TooLarge:
             if not started:
-                await send_error(send, self._refusal())
-
-    def _refusal(self) -> DomainError:
-        return DomainError(ErrorCode.MATERIAL_TOO_LARGE, f"请求体超过{self.limit}字节")
+                await send_error(send, refusal)

@@ -94,11 +94,15 @@ class IdempotencyMiddleware:
                 viewer = await accounts.authenticate(session, token.strip(), self.ctx.clock())
             if viewer is not None:
                 return f"user:{viewer.user_id}"
-        return f"client:{client_address(scope) or '-'}"
+        return f"client:{client_address(scope, self.ctx.settings.trusted_proxies) or '-'}"
 
 
 def _normalised(scope: Scope, body: bytes) -> bytes:
-    """Multipart bodies differ by their random boundary only: leave it out of the print."""
+    """Multipart bodies differ by their random boundary only: leave it out of the print.
+    JSON bodies are compared as canonical JSON (the same object, however it is spelled)."""
     kind = header(scope, b"content-type") or ""
-    found = _BOUNDARY.search(kind) if kind.startswith("multipart/") else None
+    media = kind.split(";", 1)[0].strip().lower()
+    if media == "application/json" or media.endswith("+json"):
+        return idempotency.canonical_json(body)
+    found = _BOUNDARY.search(kind) if media.startswith("multipart/") else None
     return body.replace(found.group(1).encode(), b"") if found else body

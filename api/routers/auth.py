@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from fastapi import APIRouter, Request
 
 from api.auth import AnyUser, AsOffice, OfficeOrSupervisor
-from api.context import Ctx, Sessions
+from api.context import AppContext, Ctx, Sessions
+from api.middleware.asgi import client_address
 from api.schemas.auth import (
     LoginRequest,
     PasswordChange,
@@ -17,7 +20,7 @@ from api.schemas.auth import (
 from api.schemas.base import Done
 from db.session import transaction
 from services import accounts
-from services.accounts import Account
+from services.accounts import Account, LoginPolicy
 
 router = APIRouter(tags=["账户与用户"])
 
@@ -35,11 +38,32 @@ def user_out(account: Account) -> UserOut:
     )
 
 
-@router.post("/auth/login", summary="登录并取得访问令牌")
+def login_policy(ctx: AppContext) -> LoginPolicy:
+    s = ctx.settings
+    return LoginPolicy(
+        token_ttl=timedelta(minutes=s.token_ttl_minutes),
+        max_failures=s.login_max_failures,
+        lockout=timedelta(minutes=s.login_lockout_minutes),
+        client_max_failures=s.login_client_max_failures,
+        client_delay=timedelta(seconds=s.login_client_delay_seconds),
+        window=timedelta(minutes=s.login_failure_window_minutes),
+    )
+
+
+@router.post(
+    "/auth/login",
+    summary="登录并取得访问令牌",
+    responses={
+        401: {"description": "用户名或密码错误"},
+        423: {"description": "账户因多次失败被锁定（消息中写明解锁时间）"},
+        429: {"description": "本地址失败次数过多，须等待（消息中写明时间）"},
+    },
+)
 async def login(body: LoginRequest, request: Request, ctx: Ctx, sessions: Sessions) -> TokenOut:
     request.state.actor = body.username
+    client = client_address(request.scope, ctx.settings.trusted_proxies) or "-"
     issued = await accounts.login(
-        sessions, body.username, body.password, ctx.login_policy, ctx.clock()
+        sessions, body.username, body.password, login_policy(ctx), ctx.clock(), client
     )
     request.state.viewer = issued.viewer
     return TokenOut(

@@ -37,7 +37,11 @@ async def upload(
             application_id=row.application.id,
             filename=file.filename,
             read=file.read,
-            max_bytes=ctx.settings.max_material_bytes,
+            limits=materials.MaterialLimits(
+                file_bytes=ctx.settings.max_material_bytes,
+                count=ctx.settings.max_materials_per_application,
+                total_bytes=ctx.settings.max_material_total_bytes,
+            ),
             uploaded_by=viewer.username,
         )
         return MaterialOut.model_validate(material)
@@ -73,4 +77,12 @@ async def download(
     path = materials.material_path(ctx.materials_root, material.sha256)
     if not path.is_file():
         raise DomainError(ErrorCode.NOT_FOUND, "材料文件缺失，请联系评审办")
-    return FileResponse(path, media_type="application/pdf", filename=material.filename)
+    return FileResponse(
+        path,
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": materials.content_disposition(material.filename),
+            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": "private, no-store",
+        },
+    )

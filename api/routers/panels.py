@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.auth import AnyUser, AsOffice, AsReviewer, PanelReaders
+from api.auth import AnyUser, AsOffice, AsReviewer
 from api.context import Service, SessionDep
 from api.routers.params import Year
 from api.schemas.base import Done
@@ -16,11 +16,14 @@ from api.schemas.panels import (
     ScoreOut,
     StageScoresOut,
 )
+from domain.errors import DomainError, ErrorCode
 from domain.phases import Stage
 from services import views
+from services.accounts import OFFICIALS, Role
 
 router = APIRouter(tags=["评审组与评分"])
 ONE = "/cycles/{year}/applications/{credit_code}"
+PANEL_READERS = OFFICIALS | {Role.REVIEWER}
 
 
 @router.put(ONE + "/panels/{stage}", summary="组建或调整评审组")
@@ -40,8 +43,10 @@ async def assign_panel(
 
 @router.get(ONE + "/panels/{stage}", summary="评审组成员")
 async def get_panel(
-    year: Year, credit_code: str, stage: Stage, viewer: PanelReaders, session: SessionDep
+    year: Year, credit_code: str, stage: Stage, viewer: AnyUser, session: SessionDep
 ) -> list[PanelSeatOut]:
+    if viewer.role not in PANEL_READERS:  # applicants: hidden like any record they may not see
+        raise DomainError(ErrorCode.NOT_FOUND, "评审组不存在")
     row = await views.application(session, viewer, year, credit_code)
     seats = await views.panel(session, viewer, row, stage)
     return [PanelSeatOut.model_validate(s) for s in seats]

@@ -4,20 +4,20 @@ and real-name objections during publicity, rate-limited per client address (§4(
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from api import pages
 from api.context import AppContext, Ctx, Service, Sessions
+from api.middleware.asgi import client_address
+from api.routers.params import YearForm, YearQuery
 from api.schemas.committee import ListedOut, ObjectionCreate, ObjectionReceipt, PublicityOut
 from api.schemas.honors import PublicHonorOut
 from api.schemas.system import NoticeOut
-from domain.errors import DomainError, ErrorCode, http_status
-from services import audit, listings, queries
+from domain.errors import DomainError, http_status
+from services import listings, queries, quotas
 from services.awards import AwardService
 
 router = APIRouter(prefix="/public", tags=["公开信息"])
@@ -32,9 +32,7 @@ async def public_notices(sessions: Sessions) -> list[NoticeOut]:
 
 
 @router.get("/publicity", summary="公示名单")
-async def publicity(
-    sessions: Sessions, year: Annotated[int | None, Query(description="评审年度")] = None
-) -> PublicityOut:
+async def publicity(sessions: Sessions, year: YearQuery = None) -> PublicityOut:
     async with sessions() as session:
         found = await listings.publicity_list(session, year)
     cycle = found.cycle
@@ -55,19 +53,6 @@ async def public_honors(ctx: Ctx, sessions: Sessions) -> list[PublicHonorOut]:
     return [PublicHonorOut.model_validate(h) for h in found]
 
 
-async def _check_quota(ctx: AppContext, session: AsyncSession, client: str) -> None:
-    since = ctx.clock() - timedelta(hours=1)
-    used = await audit.recent_count(
-        session,
-        [OBJECTION_JSON, OBJECTION_FORM],
-        client,
-        since,
-        http_status(ErrorCode.RATE_LIMITED),
-    )
-    if used >= ctx.settings.objection_rate_limit_per_hour:
-        raise DomainError(ErrorCode.RATE_LIMITED, "每小时提交异议次数已达上限")
-
-
 async def _object(
     request: Request,
     ctx: AppContext,
@@ -75,18 +60,23 @@ async def _object(
     service: AwardService,
     body: ObjectionCreate,
 ) -> int:
-    client = request.client.host if request.client else "-"
-    async with sessions() as session:
-        await _check_quota(ctx, session, client)
+    client = client_address(request.scope, ctx.settings.trusted_proxies) or "-"
+    limit = ctx.settings.objection_rate_limit_per_hour
+    slot = await quotas.take_objection_slot(sessions, client, ctx.clock(), limit)
+    try:
         year = body.year
         if year is None:
-            try:
-                year = (await listings.publicity_list(session, None)).cycle.year
-            except DomainError:
-                year = None  # the cycle itself will say that publicity is not open
-    return await service.object(
-        year, body.credit_code.strip().upper(), body.name, body.contact, body.content
-    )
+            async with sessions() as session:
+                try:
+                    year = (await listings.publicity_list(session, None)).cycle.year
+                except DomainError:
+                    year = None  # the cycle itself will say that publicity is not open
+        return await service.object(
+            year, body.credit_code.strip().upper(), body.name, body.contact, body.content
+        )
+    except BaseException:  # refused (or cut short): it does not count against the limit
+        await quotas.give_back_objection_slot(sessions, slot)
+        raise
 
 
 @router.post("/objections", summary=OBJECTION_JSON, status_code=201)
@@ -116,7 +106,7 @@ async def objection_submit(
     name: Annotated[str, Form(max_length=100)] = "",
     contact: Annotated[str, Form(max_length=200)] = "",
     content: Annotated[str, Form(max_length=5000)] = "",
-    year: Annotated[int | None, Form()] = None,
+    year: YearForm = None,
 ) -> HTMLResponse:
     body = ObjectionCreate(
         year=year, credit_code=credit_code or "-", name=name, contact=contact, content=content

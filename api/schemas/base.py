@@ -6,8 +6,10 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from services.strict import StrictDates
 
-class Request(BaseModel):
+
+class Request(StrictDates):
     model_config = ConfigDict(extra="forbid")
 
 
@@ -24,3 +26,6 @@ class Done(Response):
 
 CreditCode = Annotated[str, Field(min_length=1, max_length=50, description="统一社会信用代码")]
 """Checked by the service (GB 32100), so a bad one is refused as `invalid_credit_code`."""
+
+Int32 = Annotated[int, Field(ge=-2_147_483_648, le=2_147_483_647)]
+"""Any integer a body carries fits a database integer."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from api.schemas.base import Request, Response
+from api.schemas.base import Int32, Request, Response
 from domain.phases import Stage
 
 
@@ -22,8 +22,10 @@ class PanelSeatOut(Response):
 
 
 class ScoreCreate(Request):
-    points: float | None = Field(default=None, description="总分（0–1000），与分项二选一")
-    items: dict[str, int] | None = Field(
+    points: float | None = Field(
+        default=None, allow_inf_nan=False, description="总分（0–1000），与分项二选一"
+    )
+    items: dict[str, Int32] | None = Field(
         default=None, description="各评分项得分百分比（0–100，5的倍数），键为条款号如 4.1.2"
     )
 
@@ -33,7 +35,7 @@ class ScoreOut(Response):
 
 
 class ConsensusCreate(Request):
-    points: float = Field(description="合议分（0–1000）")
+    points: float = Field(allow_inf_nan=False, description="合议分（0–1000）")
 
 
 class ScoreLineOut(Response):

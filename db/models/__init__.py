@@ -38,4 +38,8 @@ from db.models.accounts import AccessToken, IdempotentRequest, User
 from db.models.audit import AuditEntry
 from db.models.materials import Material
 
+# Login throttles and the objection limit (security hardening, issue #12).
+from db.models.security import ObjectionSlot, Throttle
+
 __all__ += ["AccessToken", "AuditEntry", "IdempotentRequest", "Material", "User"]
+__all__ += ["ObjectionSlot", "Throttle"]

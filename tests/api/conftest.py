@@ -48,8 +48,11 @@ def settings(tmp_path: Path) -> Settings:
         bootstrap_office_username="office",
         bootstrap_office_password=SecretStr("office-password"),
         token_ttl_minutes=60,
-        login_max_failures=3,
+        login_max_failures=6,
         login_lockout_minutes=15,
+        login_client_max_failures=3,
+        login_client_delay_seconds=60,
+        trusted_proxies=["127.0.0.1"],  # the ASGI test client: tests may name other callers
         max_material_bytes=64 * 1024,
         objection_rate_limit_per_hour=5,
     )

@@ -11,8 +11,13 @@ from tests.api.support import PASSWORD, Api, error_code
 from tests.api.world import A, populate
 
 
-async def login(api: Api, username: str, password: str) -> tuple[int, str]:
-    response = await api.http.post("/auth/login", json={"username": username, "password": password})
+async def login(
+    api: Api, username: str, password: str, client: str | None = None
+) -> tuple[int, str]:
+    """One attempt, from `client` (through the trusted test proxy) when named."""
+    headers = {"X-Forwarded-For": client} if client else {}
+    body = {"username": username, "password": password}
+    response = await api.http.post("/auth/login", json=body, headers=headers)
     code = error_code(response) if response.status_code >= 400 else ""
     return response.status_code, code
 
@@ -31,21 +36,24 @@ async def test_wrong_password_and_unknown_user_are_the_same_refusal(api: Api) ->
 
 
 async def test_account_locks_after_repeated_failures_until_the_lockout_ends(api: Api) -> None:
-    assert await login(api, "office", "wrong-1") == (401, "invalid_credentials")
-    assert await login(api, "office", "wrong-2") == (401, "invalid_credentials")
-    assert await login(api, "office", "wrong-3") == (423, "account_locked")
-    assert await login(api, "office", "office-password") == (423, "account_locked")
+    """Six failures (the account limit) from three addresses, two each (under theirs)."""
+    for n in range(5):
+        client = f"198.51.100.{n // 2}"
+        assert await login(api, "office", f"wrong-{n}", client) == (401, "invalid_credentials")
+    assert await login(api, "office", "wrong-5", "198.51.100.2") == (423, "account_locked")
+    assert await login(api, "office", "office-password", "198.51.100.9") == (423, "account_locked")
 
     await api.clock.advance(timedelta(minutes=16))
-    assert await login(api, "office", "office-password") == (200, "")
+    assert await login(api, "office", "office-password", "198.51.100.9") == (200, "")
 
 
 async def test_a_success_resets_the_failure_count(api: Api) -> None:
-    for _ in range(2):
-        await login(api, "office", "wrong")
+    for n in range(4):
+        await login(api, "office", "wrong", f"198.51.100.{n}")
     assert await login(api, "office", "office-password") == (200, "")
-    for _ in range(2):
-        assert await login(api, "office", "wrong") == (401, "invalid_credentials")
+    for n in range(5):
+        client = f"203.0.113.{n}"
+        assert await login(api, "office", "wrong", client) == (401, "invalid_credentials")
     assert await login(api, "office", "office-password") == (200, "")
 
 
@@ -134,13 +142,13 @@ async def test_unknown_registered_organization_is_refused_for_applicant_accounts
 
 async def test_office_reset_lifts_a_lockout(api: Api) -> None:
     await populate(api)
-    for n in range(3):
-        await login(api, "rev1", f"wrong-{n}")
-    assert await login(api, "rev1", PASSWORD) == (423, "account_locked")
+    for n in range(6):
+        await login(api, "rev1", f"wrong-{n}", f"198.51.100.{n}")
+    assert await login(api, "rev1", PASSWORD, "198.51.100.9") == (423, "account_locked")
     await api.post(
         "office", "/users/rev1/password-reset", json={"new_password": "fresh-password"}, expect=200
     )
-    assert await login(api, "rev1", "fresh-password") == (200, "")
+    assert await login(api, "rev1", "fresh-password", "198.51.100.9") == (200, "")
     response = await api.post(
         "office", "/users/nobody/password-reset", json={"new_password": "fresh-password"}
     )

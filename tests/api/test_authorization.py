@@ -79,7 +79,7 @@ ALLOWED: dict[tuple[str, str], frozenset[str] | None] = {
     ("GET", "/cycles/{year}/assignments"): frozenset({OFFICE, SUPERVISOR, REVIEWER}),
     # panels and scores
     ("PUT", APP + "/panels/{stage}"): frozenset({OFFICE}),
-    ("GET", APP + "/panels/{stage}"): READERS | {REVIEWER},
+    ("GET", APP + "/panels/{stage}"): EVERYONE,  # applicants: 404 (test_confidentiality)
     ("POST", APP + "/scores/{stage}"): frozenset({REVIEWER}),
     ("GET", APP + "/scores/{stage}"): EVERYONE,
     ("POST", APP + "/consensus/{stage}"): frozenset({REVIEWER}),

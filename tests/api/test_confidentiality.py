@@ -5,10 +5,11 @@ own application, reviewers anonymised; the supervisor reads all. Hidden means 40
 
 from __future__ import annotations
 
+from tests.api.pdfs import PLAIN
 from tests.api.support import Api, error_code
 from tests.api.world import PANEL, A, B, C, assign, score, to_document_review
 
-PDF = b"%PDF-1.4\n%%EOF\n"
+PDF = PLAIN
 
 
 async def status_and_code(api: Api, user: str, path: str) -> tuple[int, str]:
@@ -86,10 +87,7 @@ async def test_no_other_reviewers_score_before_the_panel_is_complete(api: Api) -
     assert "R1" not in str(applicant)
     assert await status_and_code(
         api, "org_a", f"/cycles/{year}/applications/{A}/panels/document"
-    ) == (
-        403,
-        "forbidden",
-    )
+    ) == (404, "not_found")
 
 
 async def test_applicants_see_only_their_own_application(api: Api) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from tests.api.pdfs import PLAIN
 from tests.api.support import Api, eventually
 from tests.api.world import (
     APPLICANTS,
@@ -24,7 +25,7 @@ from tests.api.world import (
     wait_phase,
 )
 
-PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+PDF = PLAIN
 
 
 async def test_a_cycle_from_call_for_applications_to_the_honors_register(api: Api) -> None:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from tests.api.pdfs import PLAIN
 from tests.api.support import Api, credit_code, error_code
 from tests.api.world import APPLICANTS, A, open_cycle, populate
 
 RECORD = {"on": "2024-03-01", "kind": "failed_inspection", "note": "抽检不合格"}
-PDF = b"%PDF-1.4\n%%EOF\n"
+PDF = PLAIN
 
 
 async def records(api: Api) -> list[dict[str, str]]:

@@ -1,5 +1,6 @@
-"""Materials: PDF by content (``%PDF-``), size limit, SHA-256, stored on disk, readable only
-by those allowed (the applicant, the office, the supervisor, the committee, its panel)."""
+"""Materials: PDF by content (parsed: test_uploads), size limit, SHA-256, stored on disk,
+readable only by those allowed (the applicant, the office, the supervisor, the committee,
+its panel)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,11 @@ import hashlib
 from pathlib import Path
 
 from qaward.settings import Settings
+from tests.api.pdfs import PLAIN, padded
 from tests.api.support import Api, error_code
 from tests.api.world import PANEL, A, B, apply_all, assign, open_cycle, pass_deadline, populate
 
-PDF = b"%PDF-1.7\n" + b"0123456789" * 100 + b"\n%%EOF\n"
+PDF = PLAIN
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 100
 
 
@@ -39,7 +41,7 @@ async def test_pdf_is_stored_under_its_digest_and_read_back_by_those_allowed(
     await api.post("office", path, files=upload("scan.txt", PDF), expect=201)
 
     listed = (await api.get("org_a", path, expect=200)).json()
-    assert [m["filename"] for m in listed] == ["申报书.pdf", "scan.txt"]
+    assert [m["filename"] for m in listed] == ["申报书.pdf", "scan.txt.pdf"]
     download = await api.get("org_a", f"{path}/{made['id']}", expect=200)
     assert download.content == PDF
     assert download.headers["content-type"] == "application/pdf"
@@ -90,7 +92,7 @@ async def test_non_pdf_empty_and_oversized_files_are_refused_and_leave_nothing(
     )
     assert (huge.status_code, error_code(huge)) == (413, "material_too_large")
 
-    exactly = b"%PDF-" + b"x" * (limit - 5)
+    exactly = padded(limit)
     await api.post("org_a", path, files=upload("limit.pdf", exactly), expect=201)
     assert len(stored_files(settings)) == 1  # no partial uploads left behind
     assert len((await api.get("org_a", path, expect=200)).json()) == 1

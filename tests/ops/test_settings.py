@@ -113,3 +113,13 @@ def test_settings_are_read_once(monkeypatch: pytest.MonkeyPatch) -> None:
         assert get_settings().api_port == 9100
     finally:
         get_settings.cache_clear()
+
+
+def test_trusted_proxies_are_read_as_a_list_of_networks(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert _read().trusted_proxies == []
+    assert (_read().max_json_bytes, _read().login_client_max_failures) == (1024 * 1024, 5)
+    monkeypatch.setenv("QAWARD_TRUSTED_PROXIES", "10.0.0.1, 172.16.0.0/12 ::1")
+    assert [str(n) for n in _read().trusted_proxies] == ["10.0.0.1/32", "172.16.0.0/12", "::1/128"]
+    monkeypatch.setenv("QAWARD_TRUSTED_PROXIES", "not-an-address")
+    with pytest.raises(ValidationError):
+        _read()
