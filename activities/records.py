@@ -14,12 +14,19 @@ from temporalio import activity
 from temporalio.client import Client
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
-from contracts.records import CycleProjection, FactsRequest, FactsResponse, HonorProjection
+from contracts.records import (
+    ApplicationsPage,
+    ApplicationStates,
+    CycleProjection,
+    FactsRequest,
+    FactsResponse,
+    HonorProjection,
+)
 from db.models import Honor
 from db.repositories.honors import add_record, eligibility_data, upsert_honor
 from db.repositories.lookups import organization_ids
 from db.repositories.notices import insert_notices
-from db.repositories.projection import create_tasks, write_projection
+from db.repositories.projection import application_states, create_tasks, write_projection
 from db.session import Database
 
 
@@ -33,6 +40,12 @@ class RecordsActivities:
         """Declared facts, dated records and held honors of the applicants (E1–E8)."""
         data = await self._db.run(eligibility_data, request.credit_codes)
         return FactsResponse(organizations=data)
+
+    @activity.defn(name="load-cycle-applications")
+    async def load_cycle_applications(self, page: ApplicationsPage) -> ApplicationStates:
+        """A page of the applications a cycle wrote, for its run after continue-as-new."""
+        states = await self._db.run(application_states, page.workflow_id, page.offset, page.limit)
+        return ApplicationStates(applications=states)
 
     @activity.defn(name="project-cycle")
     async def project_cycle(self, projection: CycleProjection) -> None:

@@ -129,6 +129,9 @@ class CycleState(Contract):
     cancel_reason: str | None = None
     document_closed_early_reason: str | None = None
     attention: str | None = None
+    applications_in_database: bool = False
+    """Continued as new: `applications` is empty, and the new run reads them back from the
+    database (every one as last written) before it handles anything."""
     revision: int = 0
     """The last projection write's revision (see `workflows.writer`): carried over
     continue-as-new, so a late write never overwrites a newer one."""

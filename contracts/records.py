@@ -95,3 +95,15 @@ class HonorProjection(Contract):
 
 CycleProjection.model_rebuild()
 HonorProjection.model_rebuild()
+
+
+class ApplicationsPage(Contract):
+    """A page of a cycle's applications, read back after continue-as-new."""
+
+    workflow_id: str
+    offset: int
+    limit: int
+
+
+class ApplicationStates(Contract):
+    applications: list[ApplicationState]

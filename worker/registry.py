@@ -27,6 +27,7 @@ def activities(
     notices = NoticeActivities(db)
     return [
         records.load_eligibility_facts,
+        records.load_cycle_applications,
         records.project_cycle,
         records.project_honor,
         notices.publish_notices,

@@ -69,7 +69,13 @@ class TimedWorkflow:
         self._wake = True
 
     def history_too_long(self) -> bool:
-        return workflow.info().get_current_history_length() > self._history_limit
+        """Time to continue as new: past our event limit, or when the server suggests it
+        (its history size limits count bytes too)."""
+        info = workflow.info()
+        return (
+            info.get_current_history_length() > self._history_limit
+            or info.is_continue_as_new_suggested()
+        )
 
     async def sleep_until_due_or_woken(self) -> None:
         due = self.next_due()

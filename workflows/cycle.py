@@ -40,7 +40,7 @@ from contracts.commands import (
 )
 from contracts.cycle import ApplicationState, CycleInput, CycleResult, CycleState, CycleStatus
 from contracts.honor import HonorInput
-from contracts.records import CycleProjection, FactsRequest, FactsResponse
+from contracts.records import ApplicationsPage, CycleProjection, FactsRequest, FactsResponse
 from domain.errors import DomainError
 from workflows.base import TimedWorkflow, refuse
 from workflows.cycle_transitions import CycleTransitions
@@ -54,6 +54,8 @@ R = TypeVar("R")
 
 FACTS_PER_REQUEST = 200
 """An organization's facts, records and honors are well under 1 KB."""
+APPLICATIONS_PER_PAGE = 50
+"""An application's state with both panels is 1–3 KB: a page stays far under 256 KB."""
 
 
 @workflow.defn(name="award-cycle")
@@ -66,6 +68,7 @@ class AwardCycleWorkflow(TimedWorkflow):
         self._timers = self._state.timers
         self._cycle = CycleTransitions(inp, self._state)
         self._lock = asyncio.Lock()
+        self._loaded = not self._state.applications_in_database
         self._writer = ProjectionWriter(
             self._projection,
             lambda p: self.call(RecordsActivities.project_cycle, p),
@@ -79,10 +82,12 @@ class AwardCycleWorkflow(TimedWorkflow):
         writing = asyncio.create_task(self._writer.run())
         if inp.state is None:
             self._writer.queue(self._cycle.open())
+        elif not self._loaded:
+            await self._load_applications()
         while not self._cycle.finished():
             if self.history_too_long():
                 await self._quiesce()
-                workflow.continue_as_new(self._input.model_copy(update={"state": self._state}))
+                workflow.continue_as_new(self._input.model_copy(update={"state": self._carried()}))
             await self.sleep_until_due_or_woken()
             async with self._lock:
                 for name in self.pop_due():
@@ -100,6 +105,30 @@ class AwardCycleWorkflow(TimedWorkflow):
             if workflow.all_handlers_finished() and not self._writer.unwritten():
                 return
 
+    def _carried(self) -> CycleState:
+        """The state a new run starts from: everything but the applications, which the
+        database holds as last written (`_quiesce` has written them). Its input stays small
+        however many applications the cycle has."""
+        return self._state.model_copy(update={"applications": {}, "applications_in_database": True})
+
+    async def _load_applications(self) -> None:
+        """Read the applications back, a page at a time; commands wait until then."""
+        offset = 0
+        while True:
+            page = await self.call(
+                RecordsActivities.load_cycle_applications,
+                ApplicationsPage(
+                    workflow_id=self._input.workflow_id, offset=offset, limit=APPLICATIONS_PER_PAGE
+                ),
+            )
+            for app in page.applications:
+                self._state.applications[app.credit_code] = app
+            if len(page.applications) < APPLICATIONS_PER_PAGE:
+                break
+            offset += APPLICATIONS_PER_PAGE
+        self._state.applications_in_database = False
+        self._loaded = True
+
     # --- the command path ---------------------------------------------------------------------
 
     def _decide(self, decide: Callable[[datetime], tuple[R, Effects]]) -> tuple[R, int, bool]:
@@ -116,6 +145,7 @@ class AwardCycleWorkflow(TimedWorkflow):
         return result, write, bool(effects.grants)
 
     async def _command(self, decide: Callable[[datetime], tuple[R, Effects]]) -> R:
+        await workflow.wait_condition(lambda: self._loaded)
         async with self._lock:
             result, write, honors = self._decide(decide)
         await self._writer.wait_written(write, always=honors)
@@ -129,6 +159,7 @@ class AwardCycleWorkflow(TimedWorkflow):
     ) -> R:
         """A command that needs the applicants' facts: checked under the lock before they
         are fetched, so a conflicting command waiting for the lock meets the new phase."""
+        await workflow.wait_condition(lambda: self._loaded)
         async with self._lock:
             self._check(check)
             facts = await self._facts(codes())
@@ -151,6 +182,12 @@ class AwardCycleWorkflow(TimedWorkflow):
             check()
         except DomainError as err:
             raise refuse(err) from None
+
+    def _validate(self, check: Callable[[], object]) -> None:
+        """An update's early refusal. Until a new run has read its applications back, the
+        command is let in: its handler waits for them and checks it then."""
+        if self._loaded:
+            self._check(check)
 
     @staticmethod
     def _effects(effects: Effects) -> tuple[None, Effects]:
@@ -205,6 +242,7 @@ class AwardCycleWorkflow(TimedWorkflow):
             idle=(
                 self._busy == 0
                 and not self._wake
+                and self._loaded
                 and not self._lock.locked()
                 and self._writer.settled()
             ),
@@ -231,7 +269,7 @@ class AwardCycleWorkflow(TimedWorkflow):
 
     @apply.validator
     def _validate_apply(self, cmd: ApplyCommand) -> None:
-        self._check(lambda: self._cycle.check_apply(cmd, self.now()))
+        self._validate(lambda: self._cycle.check_apply(cmd, self.now()))
 
     @workflow.update(name="record-finding")
     async def record_finding(self, cmd: FindingCommand) -> None:
@@ -239,7 +277,7 @@ class AwardCycleWorkflow(TimedWorkflow):
 
     @record_finding.validator
     def _validate_finding(self, cmd: FindingCommand) -> None:
-        self._check(lambda: self._cycle.check_finding(cmd))
+        self._validate(lambda: self._cycle.check_finding(cmd))
 
     @workflow.update(name="close-qualification")
     async def close_qualification(self) -> None:
@@ -251,7 +289,7 @@ class AwardCycleWorkflow(TimedWorkflow):
 
     @close_qualification.validator
     def _validate_close_qualification(self) -> None:
-        self._check(self._cycle.check_close_qualification)
+        self._validate(self._cycle.check_close_qualification)
 
     # --- review (§4(2), §4(3)) -----------------------------------------------------------------
 
@@ -261,7 +299,7 @@ class AwardCycleWorkflow(TimedWorkflow):
 
     @assign_panel.validator
     def _validate_assign_panel(self, cmd: AssignPanelCommand) -> None:
-        self._check(lambda: self._cycle.check_assign_panel(cmd))
+        self._validate(lambda: self._cycle.check_assign_panel(cmd))
 
     @workflow.update(name="declare-conflict")
     async def declare_conflict(self, cmd: ConflictCommand) -> None:
@@ -269,7 +307,7 @@ class AwardCycleWorkflow(TimedWorkflow):
 
     @declare_conflict.validator
     def _validate_declare_conflict(self, cmd: ConflictCommand) -> None:
-        self._check(lambda: self._cycle.check_declare_conflict(cmd))
+        self._validate(lambda: self._cycle.check_declare_conflict(cmd))
 
     @workflow.update(name="score")
     async def score(self, cmd: ScoreCommand) -> float:
@@ -277,7 +315,7 @@ class AwardCycleWorkflow(TimedWorkflow):
 
     @score.validator
     def _validate_score(self, cmd: ScoreCommand) -> None:
-        self._check(lambda: self._cycle.check_score(cmd))
+        self._validate(lambda: self._cycle.check_score(cmd))
 
     @workflow.update(name="record-consensus")
     async def record_consensus(self, cmd: ConsensusCommand) -> None:
@@ -285,7 +323,7 @@ class AwardCycleWorkflow(TimedWorkflow):
 
     @record_consensus.validator
     def _validate_consensus(self, cmd: ConsensusCommand) -> None:
-        self._check(lambda: self._cycle.check_consensus(cmd))
+        self._validate(lambda: self._cycle.check_consensus(cmd))
 
     @workflow.update(name="close-stage")
     async def close_stage(self, cmd: CloseStageCommand) -> None:
@@ -293,7 +331,7 @@ class AwardCycleWorkflow(TimedWorkflow):
 
     @close_stage.validator
     def _validate_close_stage(self, cmd: CloseStageCommand) -> None:
-        self._check(lambda: self._cycle.check_close_stage(cmd))
+        self._validate(lambda: self._cycle.check_close_stage(cmd))
 
     @workflow.update(name="shortlist")
     async def shortlist(self, cmd: ShortlistCommand) -> list[str]:
@@ -301,7 +339,7 @@ class AwardCycleWorkflow(TimedWorkflow):
 
     @shortlist.validator
     def _validate_shortlist(self, cmd: ShortlistCommand) -> None:
-        self._check(lambda: self._cycle.check_shortlist(cmd))
+        self._validate(lambda: self._cycle.check_shortlist(cmd))
 
     @workflow.update(name="confirm-site-report")
     async def confirm_site_report(self, cmd: ConfirmSiteReportCommand) -> None:
@@ -309,7 +347,7 @@ class AwardCycleWorkflow(TimedWorkflow):
 
     @confirm_site_report.validator
     def _validate_confirm(self, cmd: ConfirmSiteReportCommand) -> None:
-        self._check(lambda: self._cycle.check_confirm_site_report(cmd))
+        self._validate(lambda: self._cycle.check_confirm_site_report(cmd))
 
     @workflow.update(name="withdraw")
     async def withdraw(self, cmd: WithdrawCommand) -> None:
@@ -317,7 +355,7 @@ class AwardCycleWorkflow(TimedWorkflow):
 
     @withdraw.validator
     def _validate_withdraw(self, cmd: WithdrawCommand) -> None:
-        self._check(lambda: self._cycle.check_withdraw(cmd))
+        self._validate(lambda: self._cycle.check_withdraw(cmd))
 
     # --- committee, publicity, approval (§4(4)–§4(6)) ------------------------------------------
 
@@ -327,7 +365,7 @@ class AwardCycleWorkflow(TimedWorkflow):
 
     @record_vote.validator
     def _validate_vote(self, cmd: VoteCommand) -> None:
-        self._check(lambda: self._cycle.check_vote(cmd))
+        self._validate(lambda: self._cycle.check_vote(cmd))
 
     @workflow.update(name="object")
     async def file_objection(self, cmd: ObjectionCommand) -> int:
@@ -335,7 +373,7 @@ class AwardCycleWorkflow(TimedWorkflow):
 
     @file_objection.validator
     def _validate_object(self, cmd: ObjectionCommand) -> None:
-        self._check(lambda: self._cycle.check_objection(cmd, self.now()))
+        self._validate(lambda: self._cycle.check_objection(cmd, self.now()))
 
     @workflow.update(name="investigate")
     async def investigate(self, cmd: InvestigateCommand) -> None:
@@ -343,7 +381,7 @@ class AwardCycleWorkflow(TimedWorkflow):
 
     @investigate.validator
     def _validate_investigate(self, cmd: InvestigateCommand) -> None:
-        self._check(lambda: self._cycle.check_investigate(cmd))
+        self._validate(lambda: self._cycle.check_investigate(cmd))
 
     @workflow.update(name="committee-decision")
     async def committee_decision(self, cmd: CommitteeDecisionCommand) -> None:
@@ -351,7 +389,7 @@ class AwardCycleWorkflow(TimedWorkflow):
 
     @committee_decision.validator
     def _validate_committee_decision(self, cmd: CommitteeDecisionCommand) -> None:
-        self._check(lambda: self._cycle.check_committee_decision(cmd))
+        self._validate(lambda: self._cycle.check_committee_decision(cmd))
 
     @workflow.update(name="approve")
     async def approve(self, cmd: ApproveCommand) -> list[str]:
@@ -363,7 +401,7 @@ class AwardCycleWorkflow(TimedWorkflow):
 
     @approve.validator
     def _validate_approve(self, cmd: ApproveCommand) -> None:
-        self._check(lambda: self._cycle.check_approve(cmd))
+        self._validate(lambda: self._cycle.check_approve(cmd))
 
     @workflow.update(name="cancel")
     async def cancel(self, cmd: CancelCommand) -> None:
@@ -371,4 +409,4 @@ class AwardCycleWorkflow(TimedWorkflow):
 
     @cancel.validator
     def _validate_cancel(self, cmd: CancelCommand) -> None:
-        self._check(lambda: self._cycle.check_cancel(cmd))
+        self._validate(lambda: self._cycle.check_cancel(cmd))

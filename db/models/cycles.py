@@ -54,6 +54,9 @@ class Application(TimestampMixin, Base):
     site_report_confirmed_at: Mapped[datetime | None]
     total_score: Mapped[float | None] = mapped_column(Float)
     revision: Mapped[int] = mapped_column(default=0)
+    state: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    """The cycle workflow's state of this application, as of `revision` (what a cycle that
+    continues as new reads back instead of carrying every application in its input)."""
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 

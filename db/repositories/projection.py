@@ -146,6 +146,7 @@ _SCORES = cast(Table, Score.__table__)
 
 _APPLICATION_FIELDS = (
     "revision",
+    "state",
     "outcome",
     "eligible",
     "reasons",
@@ -186,6 +187,7 @@ _DELETE_SCORE = delete(_SCORES).where(_SCORES.c.id == bindparam("b_id"))
 def _application_values(s: ApplicationState, revision: int) -> dict[str, Any]:
     return {
         "revision": revision,
+        "state": s.model_dump(mode="json"),
         "outcome": s.outcome.value,
         "eligible": s.eligible,
         "reasons": [r.model_dump() for r in s.reasons],
@@ -433,3 +435,18 @@ def _write_objections(session: Session, cycle_id: int, p: CycleProjection) -> No
         row.finding = o.finding
         row.report = o.report
         row.decision = o.decision
+
+
+def application_states(
+    session: Session, workflow_id: str, offset: int, limit: int
+) -> list[ApplicationState]:
+    """A page of a cycle's applications as its workflow last wrote them, in intake order."""
+    rows = session.execute(
+        select(_APPLICATIONS.c.state)
+        .join(_CYCLES, _CYCLES.c.id == _APPLICATIONS.c.cycle_id)
+        .where(_CYCLES.c.workflow_id == workflow_id, _APPLICATIONS.c.state.is_not(None))
+        .order_by(_APPLICATIONS.c.id)
+        .offset(offset)
+        .limit(limit)
+    )
+    return [ApplicationState.model_validate(state) for (state,) in rows]

@@ -20,4 +20,10 @@ def test_registered_workflow_names_are_pinned() -> None:
 def test_registered_activity_names_are_pinned() -> None:
     fns = activities(cast(Client, None), async_sessionmaker())
     names = sorted(str(activity._Definition.must_from_callable(fn).name) for fn in fns)
-    assert names == ["load-eligibility-facts", "project-cycle", "project-honor", "publish-notices"]
+    assert names == [
+        "load-cycle-applications",
+        "load-eligibility-facts",
+        "project-cycle",
+        "project-honor",
+        "publish-notices",
+    ]
