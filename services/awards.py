@@ -16,6 +16,7 @@ transaction would also hold the lock the workflow's activities need. The SQL is 
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import logging
 from collections.abc import Awaitable, Callable
@@ -24,9 +25,14 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
-from temporalio.client import Client, WorkflowExecutionStatus, WorkflowHandle
+from temporalio.client import (
+    Client,
+    WorkflowExecutionStatus,
+    WorkflowHandle,
+    WorkflowUpdateFailedError,
+)
 from temporalio.common import WorkflowIDReusePolicy
-from temporalio.exceptions import WorkflowAlreadyStartedError
+from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError
 
 from contracts.commands import (
@@ -67,6 +73,7 @@ from domain.workflow_ids import cycle_workflow_id, honor_workflow_id
 from services import registry
 from services.errors import from_temporal
 from services.schemas import CycleCreate, HistoricalHonorCreate
+from workflows.base import CONTINUING_AS_NEW
 from workflows.cycle import AwardCycleWorkflow
 from workflows.honor import HonorWorkflow
 
@@ -76,7 +83,8 @@ P = ParamSpec("P")
 
 log = logging.getLogger(__name__)
 
-UPDATE_ATTEMPTS = 3
+HANDOVER_WAIT_S = 30.0
+"""How long a command waits for a cycle that is continuing as new (a second or two)."""
 
 
 class AwardService:
@@ -182,25 +190,26 @@ class AwardService:
     async def _update_on(
         self, handle: WorkflowHandle[Any, Any], update: Any, args: tuple[Any, ...]
     ) -> Any:
-        for attempt in range(UPDATE_ATTEMPTS):
+        """Send an update; again when the run was handing over to its next one (it turned
+        the command away, or continued as new before it took it: the command never ran)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + HANDOVER_WAIT_S
+        resent = 0
+        while True:
             try:
-                result = await handle.execute_update(update, *args)
+                return await handle.execute_update(update, *args)
             except Exception as err:  # translated below, or re-raised untouched
+                if _turned_away(err) and loop.time() < deadline:
+                    await asyncio.sleep(0.02)
+                    continue
                 domain = from_temporal(err, ErrorCode.CYCLE_CLOSED)
                 if domain is None:
                     raise
-                if (
-                    isinstance(err, RPCError)
-                    and attempt + 1 < UPDATE_ATTEMPTS
-                    and await self._running(handle)
-                ):
-                    # The run continued as new before it took the update (it never ran):
-                    # the workflow is open, so the update goes to its new run.
+                if isinstance(err, RPCError) and resent < 2 and await self._running(handle):
                     log.info("update %s sent again to the new run of %s", update, handle.id)
+                    resent += 1
                     continue
                 raise domain from None
-            return result
-        raise AssertionError("unreachable")  # pragma: no cover
 
     @staticmethod
     async def _running(handle: WorkflowHandle[Any, Any]) -> bool:
@@ -538,6 +547,11 @@ def _held_before(
         for h in honor_reads.awarded_before(session, org.id, on)
     ]
     return org, earlier
+
+
+def _turned_away(err: Exception) -> bool:
+    cause = err.cause if isinstance(err, WorkflowUpdateFailedError) else None
+    return isinstance(cause, ApplicationError) and cause.type == CONTINUING_AS_NEW
 
 
 async def execution_status(handle: WorkflowHandle[Any, Any]) -> WorkflowExecutionStatus | None:

@@ -30,6 +30,17 @@ ACTIVITY_RETRY = RetryPolicy(
 )
 
 
+CONTINUING_AS_NEW = "continuing_as_new"
+"""An update's refusal while the run hands over to its next one: not a rule, a moment. The
+service sends the command again (`services.awards`); the new run takes it."""
+
+
+def continuing() -> ApplicationError:
+    return ApplicationError(
+        "本届评审流程正在续接，请稍后重试", type=CONTINUING_AS_NEW, non_retryable=True
+    )
+
+
 def refuse(error: DomainError) -> ApplicationError:
     """A domain refusal as Temporal sees it: `type` is the error code (DESIGN §4)."""
     return ApplicationError(error.message, error.rule, type=error.code.value, non_retryable=True)

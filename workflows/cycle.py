@@ -42,7 +42,7 @@ from contracts.cycle import ApplicationState, CycleInput, CycleResult, CycleStat
 from contracts.honor import HonorInput
 from contracts.records import ApplicationsPage, CycleProjection, FactsRequest, FactsResponse
 from domain.errors import DomainError
-from workflows.base import TimedWorkflow, refuse
+from workflows.base import TimedWorkflow, continuing, refuse
 from workflows.cycle_transitions import CycleTransitions
 from workflows.effects import Effects
 from workflows.writer import ProjectionWriter
@@ -54,8 +54,8 @@ R = TypeVar("R")
 
 FACTS_PER_REQUEST = 200
 """An organization's facts, records and honors are well under 1 KB."""
-APPLICATIONS_PER_PAGE = 50
-"""An application's state with both panels is 1–3 KB: a page stays far under 256 KB."""
+APPLICATIONS_PER_PAGE = 100
+"""An application's state with both panels is 1–2 KB: a page stays far under 256 KB."""
 
 
 @workflow.defn(name="award-cycle")
@@ -69,6 +69,7 @@ class AwardCycleWorkflow(TimedWorkflow):
         self._cycle = CycleTransitions(inp, self._state)
         self._lock = asyncio.Lock()
         self._loaded = not self._state.applications_in_database
+        self._continuing = False
         self._writer = ProjectionWriter(
             self._projection,
             lambda p: self.call(RecordsActivities.project_cycle, p),
@@ -86,6 +87,9 @@ class AwardCycleWorkflow(TimedWorkflow):
             await self._load_applications()
         while not self._cycle.finished():
             if self.history_too_long():
+                # New commands are turned away (the service sends them again to the new
+                # run): under a steady stream of them the hand-over would never be quiet.
+                self._continuing = True
                 await self._quiesce()
                 workflow.continue_as_new(self._input.model_copy(update={"state": self._carried()}))
             await self.sleep_until_due_or_woken()
@@ -185,7 +189,10 @@ class AwardCycleWorkflow(TimedWorkflow):
 
     def _validate(self, check: Callable[[], object]) -> None:
         """An update's early refusal. Until a new run has read its applications back, the
-        command is let in: its handler waits for them and checks it then."""
+        command is let in: its handler waits for them and checks it then. While this run
+        hands over to the next, commands are turned away to be sent again."""
+        if self._continuing:
+            raise continuing()
         if self._loaded:
             self._check(check)
 

@@ -13,11 +13,11 @@ from contracts.honor import HonorGrant
 from contracts.notices import NoticeDraft
 from contracts.records import ScoreItems
 
-APPLICATIONS_PER_WRITE = 50
+APPLICATIONS_PER_WRITE = 100
 NOTICES_PER_WRITE = 200
 TASKS_PER_WRITE = 1_000
 """One write's pieces stay far under Temporal's 256 KB payload advice at any cycle size: an
-application with both panels is 1–3 KB, a notice under 1 KB, a verification request a code."""
+application with both panels is 1–2 KB, a notice under 1 KB, a verification request a code."""
 
 
 @dataclass

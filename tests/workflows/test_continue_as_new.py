@@ -17,6 +17,7 @@ from contracts.cycle import CycleInput, CycleStatus
 from domain.dates import SHANGHAI
 from domain.rules import default_rules
 from domain.types import Award
+from services.awards import AwardService
 from tests.support.organizations import credit_code, register_organizations
 from worker.registry import build_worker
 from workflows.cycle import AwardCycleWorkflow
@@ -41,24 +42,29 @@ async def test_cycle_continues_as_new_and_keeps_applications_and_deadline(
                 application_deadline=deadline,
                 committee_members=9,
                 rules=default_rules(),
-                history_limit=60,
+                history_limit=20,
             ),
             id=workflow_id,
             task_queue=task_queue,
         )
         first_run = started.result_run_id
         handle = env.client.get_workflow_handle(workflow_id)
-        for n, code in enumerate(codes):
-            _ = await handle.execute_update(
-                AwardCycleWorkflow.apply,
-                ApplyCommand(
-                    credit_code=code,
-                    organization_id=n + 1,
-                    name=code,
-                    award=Award.QUALITY,
-                    industry="services",
-                ),
+        # Sent all at once, through the service: those that meet the hand-over to the next
+        # run are turned away and sent again, so every one is taken exactly once.
+        service = AwardService(env.client, sessions, task_queue)
+
+        async def apply(n: int, code: str) -> None:
+            await asyncio.sleep(0.01 * n)  # a stream, not one batch: some meet the hand-over
+            cmd = ApplyCommand(
+                credit_code=code,
+                organization_id=n + 1,
+                name=code,
+                award=Award.QUALITY,
+                industry="services",
             )
+            await service._update_on(handle, AwardCycleWorkflow.apply, (cmd,))
+
+        await asyncio.gather(*(apply(n, code) for n, code in enumerate(codes)))
         # The projection trails the commands; the run continues as new once it is idle.
         for _ in range(500):
             description = await handle.describe()
