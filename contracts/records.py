@@ -30,10 +30,13 @@ class FactsResponse(Contract):
 
 
 class ScoreItems(Contract):
+    """A reviewer's latest score in the form given: item percentages, or None for a total
+    (a later score replaces the earlier one whole, items included; DESIGN 3.2)."""
+
     credit_code: str
     stage: Stage
     reviewer: str
-    items: dict[str, int]
+    items: dict[str, int] | None
 
 
 class CycleProjection(Contract):

@@ -340,6 +340,23 @@ class AwardService:
             ConflictCommand(reviewer=reviewer, credit_code=registered),
         )
 
+    async def register_tie(self, reviewer: str, credit_code: str) -> str:
+        """The office registers a tie (§6(1)): recorded in the pool, and in an open cycle it
+        withdraws the reviewer exactly as a declared conflict does (their scores for that
+        applicant are dropped; the office is told to appoint a replacement). Returns the
+        organization's credit code as registered."""
+        registered = await self._write_first(registry.register_tie, reviewer, credit_code)
+        try:
+            await self._update(
+                None,
+                AwardCycleWorkflow.declare_conflict,
+                ConflictCommand(reviewer=reviewer, credit_code=registered),
+            )
+        except DomainError as err:
+            if err.code not in (ErrorCode.NOT_FOUND, ErrorCode.CYCLE_CLOSED):
+                raise  # no open cycle: the pool is all there is to change
+        return registered
+
     async def score(
         self,
         year: int | None,

@@ -160,6 +160,14 @@ def declare_tie(session: Session, reviewer_code: str, credit_code: str) -> str:
     return org.credit_code
 
 
+def register_tie(session: Session, reviewer_code: str, credit_code: str) -> str:
+    """§6(1): a tie the office registers (employment, kinship, interest) for every panel."""
+    reviewer = find_reviewer(session, reviewer_code)
+    org = find_organization(session, credit_code)
+    tie(session, reviewer, org, "registered")
+    return org.credit_code
+
+
 def reviewer_infos(session: Session, codes: list[str]) -> list[ReviewerInfo]:
     """What the cycle needs to check a panel, in the order named; an unknown code refuses."""
     found = reviewers.panel_facts(session, codes)

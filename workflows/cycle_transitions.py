@@ -292,19 +292,10 @@ class CycleTransitions:
         points = self.check_score(cmd)
         app = self.state.applications[cmd.credit_code]
         app.stage(cmd.stage).scores[cmd.reviewer] = points
-        items = (
-            [
-                ScoreItems(
-                    credit_code=cmd.credit_code,
-                    stage=cmd.stage,
-                    reviewer=cmd.reviewer,
-                    items=cmd.items,
-                )
-            ]
-            if cmd.items is not None
-            else []
+        items = ScoreItems(
+            credit_code=cmd.credit_code, stage=cmd.stage, reviewer=cmd.reviewer, items=cmd.items
         )
-        return points, self._scores_changed(app, cmd.stage, items, now)
+        return points, self._scores_changed(app, cmd.stage, [items], now)
 
     def check_consensus(self, cmd: ConsensusCommand) -> None:
         checks.check_consensus(self.state, cmd)

@@ -104,7 +104,7 @@ def reviewer_withdrawn(
         "office",
         at,
         "评审员回避，请更换评审员",
-        f"评审员 {reviewer} 已声明与申报组织存在利害关系并回避，"
+        f"评审员 {reviewer} 与申报组织存在利害关系（本人声明或县评审办登记），依法回避，"
         "其评审任务已撤回，请另行安排评审员。",
         credit_code=credit_code,
         reviewer=reviewer,

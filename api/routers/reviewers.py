@@ -71,10 +71,14 @@ async def set_industries(
 
 
 @router.post("/reviewers/{code}/ties", summary="登记评审员与组织的利害关系", status_code=201)
-async def add_tie(code: str, body: TieCreate, viewer: AsOffice, session: SessionDep) -> TieOut:
+async def add_tie(
+    code: str, body: TieCreate, viewer: AsOffice, session: SessionDep, service: Service
+) -> TieOut:
+    """Recorded for every future panel; in the open cycle the reviewer is withdrawn from the
+    applicant's panels whose stage is still open, as with a declared conflict (§6(1))."""
+    registered = await service.register_tie(code, _check_code(body.credit_code))
     reviewer = await registry.get_reviewer(session, code)
-    org = await registry.get_organization(session, _check_code(body.credit_code))
-    await registry.add_tie(session, reviewer, org, "registered")
+    org = await registry.get_organization(session, registered)
     found = {c: s for c, _, s in await listings.ties(session, reviewer.id)}
     return TieOut(credit_code=org.credit_code, name=org.name, source=found[org.credit_code])
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, delete, insert, select, update
+from sqlalchemy import Table, bindparam, delete, insert, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -386,6 +386,24 @@ def create_tasks(session: Session, workflow_id: str, credit_codes: list[str]) ->
         for department in departments_for(industrial)
     ]
     _insert_all_ignore(session, VerificationTask, ["application_id", "department"], tasks)
+    # A department that reported while the cycle was open has done its task already.
+    app_ids = {t["application_id"] for t in tasks}
+    reported = session.execute(
+        select(DepartmentFinding.application_id, DepartmentFinding.department).where(
+            DepartmentFinding.application_id.in_(app_ids)
+        )
+    ).all()
+    if reported:
+        session.execute(
+            update(VerificationTask)
+            .where(
+                VerificationTask.done_at.is_(None),
+                tuple_(VerificationTask.application_id, VerificationTask.department).in_(
+                    [tuple(r) for r in reported]
+                ),
+            )
+            .values(done_at=now)
+        )
     return len(tasks)
 
 

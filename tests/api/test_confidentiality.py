@@ -126,3 +126,18 @@ async def test_the_supervisor_reads_everything(api: Api) -> None:
     assert (await api.get("watch", "/audit", expect=200)).json()
     response = await api.post("watch", f"/cycles/{year}/close-stage", json={"reason": "x"})
     assert (response.status_code, error_code(response)) == (403, "forbidden")
+
+
+async def test_a_tie_registered_after_assignment_withdraws_the_reviewer(api: Api) -> None:
+    """§6(1): a tie the office registers counts exactly as a declared conflict."""
+    year = await to_document_review(api)
+    await score(api, year, A, "document", "R2", 720)
+    await api.post("office", "/reviewers/R2/ties", json={"credit_code": A}, expect=201)
+    base = f"/cycles/{year}/applications/{A}"
+    panel = (await api.get("office", base + "/panels/document", expect=200)).json()
+    assert {(s["reviewer"], s["withdrawn"]) for s in panel} >= {("R2", True)}
+    scores = (await api.get("office", base + "/scores/document", expect=200)).json()
+    assert [s["reviewer"] for s in scores["scores"]] == []
+    assert await status_and_code(api, "rev2", base) == (404, "not_found")
+    notices = (await api.get("office", "/notices", expect=200)).json()
+    assert any(n["title"] == "评审员回避，请更换评审员" for n in notices), notices

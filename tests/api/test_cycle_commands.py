@@ -3,6 +3,7 @@ shortlist, cancellation — each seen afterwards by the users concerned."""
 
 from __future__ import annotations
 
+from domain.scoring import rubric
 from tests.api.support import Api, error_code, eventually
 from tests.api.world import (
     PANEL,
@@ -16,6 +17,7 @@ from tests.api.world import (
     phase,
     populate,
     score,
+    to_document_review,
 )
 
 
@@ -97,3 +99,38 @@ async def test_a_cancelled_cycle_refuses_further_commands(api: Api) -> None:
     await api.post("office", f"/cycles/{year}/cancel", json={"reason": "机构调整"}, expect=200)
     again = await api.post("office", f"/cycles/{year}/cancel", json={"reason": "再次"})
     assert (again.status_code, error_code(again)) == (409, "cycle_closed")
+
+
+async def test_a_finding_recorded_while_open_completes_its_task_at_the_deadline(api: Api) -> None:
+    """§4(1): the departments' tasks are created when intake closes; one that reported
+    earlier has done its task already (it need not enter its finding again)."""
+    await populate(api)
+    year = await open_cycle(api)
+    await apply_all(api, year)
+    base = f"/cycles/{year}/applications"
+    early = {"passed": True, "note": "无违法记录", "department": "market_supervision"}
+    await api.post("office", f"{base}/{A}/findings", json=early, expect=201)
+    await pass_deadline(api, year)
+    tasks_path = f"{base}/{A}/verification-tasks"
+
+    async def tasks_requested() -> bool:
+        return len((await api.get("office", tasks_path, expect=200)).json()) >= 3
+
+    await eventually(tasks_requested)
+    tasks = {t["department"]: t for t in (await api.get("office", tasks_path)).json()}
+    assert tasks["market_supervision"]["done_at"] is not None
+    assert tasks["emergency_management"]["done_at"] is None
+
+
+async def test_a_later_score_replaces_the_earlier_one_whole(api: Api) -> None:
+    """DESIGN 3.2: scored by items, then by a total: the total is the score, without the
+    earlier items beside it."""
+    year = await to_document_review(api)
+    path = f"/cycles/{year}/applications/{A}/scores/document"
+    items = dict.fromkeys(rubric().points, 70)
+    await api.post("rev1", path, json={"items": items}, expect=200)
+    first = (await api.get("office", path, expect=200)).json()["scores"]
+    assert [(s["reviewer"], s["items"]) for s in first] == [("R1", items)]
+    await api.post("rev1", path, json={"points": 650}, expect=200)
+    [line] = (await api.get("office", path, expect=200)).json()["scores"]
+    assert (line["reviewer"], line["total"], line["items"]) == ("R1", 650, None)
