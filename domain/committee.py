@@ -81,7 +81,8 @@ def candidates_for_award(scores: Mapping[str, float], rules: ProgramRules) -> li
 def validate_vote(
     vote: VoteResult, members: int, candidates: Collection[str], rules: ProgramRules
 ) -> None:
-    """Refuse an invalid vote result (§4(4)): quorum ⅔, known candidates, tallies ≤ present."""
+    """Refuse an invalid vote result (§4(4)): quorum ⅔, every candidate and only candidates,
+    tallies ≤ present. A result that left a candidate out would silently make it not elected."""
     if members <= 0 or not 0 <= vote.present <= members:
         raise DomainError(
             ErrorCode.INVALID_INPUT, f"出席人数 {vote.present} 与委员人数 {members} 不符"
@@ -98,6 +99,9 @@ def validate_vote(
     )
     if over:
         raise DomainError(ErrorCode.TALLY_EXCEEDS_PRESENT, ", ".join(over))
+    missing = [key for key in candidates if key not in vote.ballots]
+    if missing:
+        raise DomainError(ErrorCode.BALLOTS_INCOMPLETE, "、".join(missing))
 
 
 def passes(ballot: Ballot, present: int, rules: ProgramRules) -> bool:

@@ -45,6 +45,7 @@ class ErrorCode(StrEnum):
     QUORUM_NOT_MET = "quorum_not_met"
     TALLY_EXCEEDS_PRESENT = "tally_exceeds_present"
     UNKNOWN_CANDIDATE = "unknown_candidate"
+    BALLOTS_INCOMPLETE = "ballots_incomplete"
     RUNOFF_REQUIRED = "runoff_required"
     INVALID_OBJECTION = "invalid_objection"
     PUBLICITY_CLOSED = "publicity_closed"
@@ -116,6 +117,7 @@ _TABLE: dict[ErrorCode, tuple[str, str, str]] = {
     E.QUORUM_NOT_MET: ("3.3", "§4(4)", "出席委员不足三分之二，表决无效"),
     E.TALLY_EXCEEDS_PRESENT: ("3.3", "§4(4)", "票数合计超过出席人数"),
     E.UNKNOWN_CANDIDATE: ("3.3", "§4(4)", "不在候选或公示名单中的组织"),
+    E.BALLOTS_INCOMPLETE: ("3.3", "§4(4)", "表决结果须包括该奖项的每一名候选组织，缺少"),
     E.RUNOFF_REQUIRED: ("3.3", "§4(4)", "末位票数与总得分均相同，须重新表决"),
     E.INVALID_OBJECTION: ("3.3", "§4(5)", "异议须署真实姓名并留联系方式"),
     E.PUBLICITY_CLOSED: ("3.3", "§4(5)", "不在公示期内，不受理异议"),

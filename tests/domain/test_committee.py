@@ -246,3 +246,12 @@ def test_an_extra_yes_vote_never_unseats_a_winner(
     after = select_winners(Award.QUALITY, pool, VoteResult(present=9, ballots=ballots), rules)
     assert not after.runoff
     assert winner in after.winners
+
+
+def test_a_vote_result_must_name_every_candidate() -> None:
+    """§4(4): a candidate left out of the result is refused, not turned into not_elected."""
+    vote = VoteResult(present=9, ballots={"A": Ballot(yes=9, no=0, abstain=0)})
+    with pytest.raises(DomainError) as refused:
+        validate_vote(vote, 9, ["A", "B"], default_rules())
+    assert refused.value.code == ErrorCode.BALLOTS_INCOMPLETE
+    assert "B" in refused.value.message

@@ -86,6 +86,16 @@ def build_votes() -> Sim:
         refused="unknown_candidate",
         tag="ballot_for_other_award",
     )
+    # §4(4): a result names every candidate of its award; leaving G out would make it
+    # silently not elected.
+    sim.do(
+        "vote",
+        award="innovation",
+        present=7,
+        ballots={"F": _ballot(7)},
+        refused="ballots_incomplete",
+        tag="ballots_for_some_candidates",
+    )
     # 3 yes of 6 present is not more than half: G fails.
     sim.do(
         "vote",
