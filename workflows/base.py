@@ -46,6 +46,14 @@ def refuse(error: DomainError) -> ApplicationError:
     return ApplicationError(error.message, error.rule, type=error.code.value, non_retryable=True)
 
 
+def check_or_refuse(check: Callable[[], object]) -> None:
+    """Run a transition's check; its refusal as Temporal sees it."""
+    try:
+        check()
+    except DomainError as err:
+        raise refuse(err) from None
+
+
 class TimedWorkflow:
     """Business clock, timers and resilient activity calls for a workflow class."""
 

@@ -8,6 +8,11 @@ in place: copying a 1,000-application state for every command would cost more th
 command.
 
 Rules come from `domain/`; the notices' Chinese texts from `workflows.notice_texts`.
+
+Its size is earned: it is the whole cycle of DESIGN.md §2, one section per phase, each
+transition next to the ones that follow from it (a score may complete document review, a
+confirmation may start the committee, a vote may publish the list); split across modules,
+those chains would be read through imports.
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ from contracts.honor import FraudCommand, HonorInput, HonorState, IncidentComman
 from contracts.notices import NoticeBatch, NoticeDraft
 from contracts.records import HonorProjection
 from domain.errors import DomainError
-from workflows.base import TimedWorkflow, refuse
+from workflows.base import TimedWorkflow, check_or_refuse, refuse
 from workflows.honor_transitions import HonorTransitions
 
 with workflow.unsafe.imports_passed_through():
@@ -74,13 +74,6 @@ class HonorWorkflow(TimedWorkflow):
         self.wake()
         return result
 
-    @staticmethod
-    def _check(check: Callable[[], object]) -> None:
-        try:
-            check()
-        except DomainError as err:
-            raise refuse(err) from None
-
     @workflow.query(name="state")
     def state(self) -> HonorState:
         return self._state
@@ -102,7 +95,7 @@ class HonorWorkflow(TimedWorkflow):
 
     @report_incident.validator
     def _validate_incident(self, cmd: IncidentCommand) -> None:
-        self._check(lambda: self._honor.check_incident(cmd, self.now()))
+        check_or_refuse(lambda: self._honor.check_incident(cmd, self.now()))
 
     @workflow.update(name="report-fraud")
     async def report_fraud(self, cmd: FraudCommand) -> None:
@@ -110,7 +103,7 @@ class HonorWorkflow(TimedWorkflow):
 
     @report_fraud.validator
     def _validate_fraud(self, cmd: FraudCommand) -> None:
-        self._check(lambda: self._honor.check_fraud(cmd))
+        check_or_refuse(lambda: self._honor.check_fraud(cmd))
 
     @workflow.update(name="approve-revocation")
     async def approve_revocation(self) -> None:
@@ -118,7 +111,7 @@ class HonorWorkflow(TimedWorkflow):
 
     @approve_revocation.validator
     def _validate_approve_revocation(self) -> None:
-        self._check(self._honor.check_approve_revocation)
+        check_or_refuse(self._honor.check_approve_revocation)
 
     @workflow.update(name="resume")
     async def resume(self) -> None:

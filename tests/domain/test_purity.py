@@ -12,21 +12,25 @@ FORBIDDEN_MODULES = {"random", "secrets", "zoneinfo", "time", "os", "socket", "s
 FORBIDDEN_CALLS = {"now", "today", "utcnow", "open", "fromtimestamp"}
 
 
+def import_roots(path: Path) -> list[tuple[int, set[str]]]:
+    """Each import's top-level packages, by line; fails on a forbidden call on the way."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        if isinstance(node, ast.Import):
+            found.append((node.lineno, {alias.name.split(".")[0] for alias in node.names}))
+        elif isinstance(node, ast.ImportFrom):
+            found.append((node.lineno, {(node.module or "").split(".")[0]}))
+        elif isinstance(node, ast.Call):
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            assert name not in FORBIDDEN_CALLS, f"{path.name}:{node.lineno} calls {name}"
+    return found
+
+
 @pytest.mark.parametrize("path", sorted(DOMAIN.glob("*.py")), ids=lambda path: path.name)
 def test_module_is_pure(path: Path) -> None:
-    tree = ast.parse(path.read_text("utf-8"))
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            roots = {alias.name.split(".")[0] for alias in node.names}
-        elif isinstance(node, ast.ImportFrom):
-            roots = {(node.module or "").split(".")[0]}
-        else:
-            if isinstance(node, ast.Call):
-                func = node.func
-                name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-                assert name not in FORBIDDEN_CALLS, f"{path.name}:{node.lineno} calls {name}"
-            continue
-        assert not roots & FORBIDDEN_MODULES, f"{path.name}:{node.lineno} imports {roots}"
+    for line, roots in import_roots(path):
+        assert not roots & FORBIDDEN_MODULES, f"{path.name}:{line} imports {roots}"
         third_party = roots - {"domain", "__future__"} - set(sys.stdlib_module_names)
         assert third_party <= ALLOWED_THIRD_PARTY, f"{path.name} imports {third_party}"
 

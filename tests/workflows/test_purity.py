@@ -6,13 +6,12 @@ The sandbox does not watch them, so this does: no clock, randomness or I/O, and 
 
 from __future__ import annotations
 
-import ast
 import importlib.util
 from pathlib import Path
 
 import pytest
 
-from tests.domain.test_purity import FORBIDDEN_CALLS, FORBIDDEN_MODULES
+from tests.domain.test_purity import FORBIDDEN_MODULES, import_roots
 from worker.registry import PURE_WORKFLOW_MODULES
 
 
@@ -26,23 +25,7 @@ def _path(module: str) -> Path:
 @pytest.mark.parametrize("module", PURE_WORKFLOW_MODULES)
 def test_passed_through_workflow_module_is_pure(module: str) -> None:
     path = _path(module)
-    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
-        if isinstance(node, ast.Import):
-            roots = {alias.name.split(".")[0] for alias in node.names}
-        elif isinstance(node, ast.ImportFrom):
-            roots = {(node.module or "").split(".")[0]}
-        else:
-            if isinstance(node, ast.Call):
-                func = node.func
-                name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-                assert name not in FORBIDDEN_CALLS, f"{path.name}:{node.lineno} calls {name}"
-            continue
-        assert not roots & (FORBIDDEN_MODULES | {"temporalio"}), f"{path.name}: {roots}"
-        assert roots <= {
-            "__future__",
-            "dataclasses",
-            "datetime",
-            "domain",
-            "contracts",
-            "workflows",
-        }
+    allowed = {"__future__", "dataclasses", "datetime", "domain", "contracts", "workflows"}
+    for line, roots in import_roots(path):
+        assert not roots & (FORBIDDEN_MODULES | {"temporalio"}), f"{path.name}:{line}: {roots}"
+        assert roots <= allowed, f"{path.name}:{line}: {roots}"
