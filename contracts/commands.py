@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Literal
+
 from pydantic import Field
 
 from contracts.base import Contract
@@ -111,3 +114,13 @@ class CancelCommand(Contract):
 
 class WithdrawCommand(Contract):
     credit_code: str
+
+
+class ExtendDeadlineCommand(Contract):
+    """The office moves a deadline later, with a reason (DESIGN §2): the application deadline
+    before it has passed, or a review stage's due date. Never earlier: applicants were
+    promised the date."""
+
+    what: Literal["application", "document", "site"]
+    until: date
+    reason: str = Field(min_length=1)

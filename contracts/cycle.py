@@ -113,6 +113,14 @@ class ObjectionState(Contract):
         return self.finding == "unsubstantiated" or self.decision is not None
 
 
+class DeadlineExtension(Contract):
+    what: str
+    previous: date
+    until: date
+    reason: str
+    at: datetime
+
+
 class CycleState(Contract):
     phase: Phase = Phase.OPEN
     opened_at: datetime
@@ -129,6 +137,9 @@ class CycleState(Contract):
     cancel_reason: str | None = None
     document_closed_early_reason: str | None = None
     attention: str | None = None
+    application_deadline: date | None = None
+    """The application deadline once the office has extended it (else the input's)."""
+    extensions: list[DeadlineExtension] = Field(default_factory=list)
     applications_in_database: bool = False
     """Continued as new: `applications` is empty, and the new run reads them back from the
     database (every one as last written) before it handles anything."""

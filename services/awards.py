@@ -45,6 +45,7 @@ from contracts.commands import (
     ConfirmSiteReportCommand,
     ConflictCommand,
     ConsensusCommand,
+    ExtendDeadlineCommand,
     FindingCommand,
     InvestigateCommand,
     ObjectionCommand,
@@ -395,6 +396,15 @@ class AwardService:
     async def close_stage(self, year: int | None, stage: Stage, reason: str) -> None:
         await self._update(
             year, AwardCycleWorkflow.close_stage, CloseStageCommand(stage=stage, reason=reason)
+        )
+
+    async def extend_deadline(self, year: int | None, what: str, until: date, reason: str) -> None:
+        """DESIGN §2: the application deadline (before it passes) or a stage's due date, later
+        only, with a reason; the cycle's timers follow."""
+        await self._update(
+            year,
+            AwardCycleWorkflow.extend_deadline,
+            ExtendDeadlineCommand.model_validate({"what": what, "until": until, "reason": reason}),
         )
 
     async def shortlist(

@@ -45,6 +45,8 @@ async def perform(ctx: Context, action: Any, rules: Any) -> None:
                 note=action.note,
                 department=action.department,
             )
+        case s.ExtendDeadline():
+            await svc.extend_deadline(year, action.what, action.until, action.reason)
         case s.CloseQualification():
             await svc.close_qualification(year)
         case s.AssignPanel():

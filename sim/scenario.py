@@ -186,6 +186,13 @@ class CloseStage(_Action):
     reason: str
 
 
+class ExtendDeadline(_Action):
+    do: Literal["extend_deadline"]
+    what: Literal["application", "document", "site"]
+    until: date
+    reason: str
+
+
 class Shortlist(_Action):
     do: Literal["shortlist"]
     organizations: list[str] | None = None
@@ -285,6 +292,7 @@ Action = Annotated[
     | ScoreIn
     | Consensus
     | CloseStage
+    | ExtendDeadline
     | Shortlist
     | ConfirmSiteReport
     | Vote

@@ -32,6 +32,7 @@ from contracts.commands import (
     ConfirmSiteReportCommand,
     ConflictCommand,
     ConsensusCommand,
+    ExtendDeadlineCommand,
     FindingCommand,
     InvestigateCommand,
     ObjectionCommand,
@@ -202,7 +203,7 @@ class AwardCycleWorkflow(TimedWorkflow):
             workflow_id=self._input.workflow_id,
             revision=revision,
             year=self._input.year,
-            application_deadline=self._input.application_deadline,
+            application_deadline=self._cycle.deadline,
             committee_members=self._input.committee_members,
             rules=self._input.rules.model_dump(mode="json") if revision == 1 else None,
             phase=s.phase,
@@ -334,6 +335,14 @@ class AwardCycleWorkflow(TimedWorkflow):
     @close_stage.validator
     def _validate_close_stage(self, cmd: CloseStageCommand) -> None:
         self._validate(lambda: self._cycle.check_close_stage(cmd))
+
+    @workflow.update(name="extend-deadline")
+    async def extend_deadline(self, cmd: ExtendDeadlineCommand) -> None:
+        await self._command(lambda now: self._effects(self._cycle.extend_deadline(cmd, now)))
+
+    @extend_deadline.validator
+    def _validate_extend_deadline(self, cmd: ExtendDeadlineCommand) -> None:
+        self._validate(lambda: self._cycle.check_extend(cmd, self.now()))
 
     @workflow.update(name="shortlist")
     async def shortlist(self, cmd: ShortlistCommand) -> list[str]:

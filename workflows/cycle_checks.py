@@ -5,7 +5,7 @@ Each check raises `DomainError` with the code of DESIGN.md §3 and changes nothi
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from contracts.commands import (
     ApplyCommand,
@@ -13,6 +13,7 @@ from contracts.commands import (
     CommitteeDecisionCommand,
     ConfirmSiteReportCommand,
     ConsensusCommand,
+    ExtendDeadlineCommand,
     FindingCommand,
     InvestigateCommand,
     ObjectionCommand,
@@ -20,7 +21,7 @@ from contracts.commands import (
     ShortlistCommand,
     VoteCommand,
 )
-from contracts.cycle import ApplicationState, CycleInput, CycleState
+from contracts.cycle import ApplicationState, CycleState
 from domain.committee import VoteResult, validate_vote
 from domain.credit_code import is_valid_credit_code
 from domain.dates import end_of_day
@@ -52,13 +53,13 @@ def application(state: CycleState, credit_code: str) -> ApplicationState:
     return found
 
 
-def check_apply(state: CycleState, cmd: ApplyCommand, inp: CycleInput, now: datetime) -> None:
+def check_apply(state: CycleState, cmd: ApplyCommand, deadline: date, now: datetime) -> None:
     """Intake (DESIGN 3.1): open phase, before the deadline, valid code, one per organization."""
     if not is_valid_credit_code(cmd.credit_code):
         raise DomainError(E.INVALID_CREDIT_CODE)
     if state.phase == Phase.CANCELLED:
         raise DomainError(E.CYCLE_CLOSED)
-    if state.phase != Phase.OPEN or now >= end_of_day(inp.application_deadline):
+    if state.phase != Phase.OPEN or now >= end_of_day(deadline):
         raise DomainError(E.DEADLINE_PASSED)
     if cmd.credit_code in state.applications:
         raise DomainError(E.DUPLICATE_APPLICATION)
@@ -151,6 +152,30 @@ def document_complete(state: CycleState, rules: ProgramRules) -> bool:
         for a in state.applications.values()
         if a.eligible and a.outcome == Outcome.PENDING
     )
+
+
+def check_extend(
+    state: CycleState, cmd: ExtendDeadlineCommand, deadline: date, now: datetime
+) -> date:
+    """DESIGN §2: a deadline moves later only, the application deadline only before it has
+    passed (intake is never closed early), a stage's due date while the stage is open.
+    Returns the date it replaces."""
+    if cmd.what == "application":
+        require_phase(state, Phase.OPEN)
+        if now >= end_of_day(deadline):
+            raise DomainError(E.DEADLINE_PASSED)
+        current = deadline
+    else:
+        require_phase(state, Phase.DOCUMENT_REVIEW if cmd.what == "document" else Phase.SITE_REVIEW)
+        current = state.stage_due[cmd.what]
+    if cmd.until <= current:
+        raise DomainError(
+            E.INVALID_INPUT,
+            f"截止日期只能延后：现为{current.isoformat()}，不能改为{cmd.until.isoformat()}",
+        )
+    if cmd.until < now.date():
+        raise DomainError(E.INVALID_INPUT, f"新的截止日期不能早于今天（{now.date().isoformat()}）")
+    return current
 
 
 def check_close_stage(state: CycleState, stage: Stage) -> None:

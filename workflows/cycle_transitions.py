@@ -17,7 +17,7 @@ those chains would be read through imports.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from contracts.commands import (
     ApplyCommand,
@@ -29,6 +29,7 @@ from contracts.commands import (
     ConfirmSiteReportCommand,
     ConflictCommand,
     ConsensusCommand,
+    ExtendDeadlineCommand,
     FindingCommand,
     InvestigateCommand,
     ObjectionCommand,
@@ -42,6 +43,7 @@ from contracts.cycle import (
     AwardResult,
     CycleInput,
     CycleState,
+    DeadlineExtension,
     ObjectionState,
     Reason,
     VoteRecord,
@@ -82,6 +84,12 @@ class CycleTransitions:
     def _year(self) -> int:
         return self.inp.year
 
+    @property
+    def deadline(self) -> date:
+        """The application deadline as it stands (the office may have extended it): intake
+        closes at its end, and it is the reference date of eligibility (DESIGN 3.1)."""
+        return self.state.application_deadline or self.inp.application_deadline
+
     def finished(self) -> bool:
         s = self.state
         return s.phase == Phase.CANCELLED or (s.phase == Phase.ANNOUNCED and not s.timers)
@@ -90,7 +98,7 @@ class CycleTransitions:
 
     def open(self) -> Effects:
         """§3(2): the call for applications; intake closes at the end of the deadline's day."""
-        deadline = self.inp.application_deadline
+        deadline = self.deadline
         self.state.timers["deadline"] = end_of_day(deadline)
         notice = texts.call_for_applications(self._wf, self._year, deadline, self.state.opened_at)
         return Effects(notices=[notice])
@@ -112,7 +120,7 @@ class CycleTransitions:
     # --- intake and qualification (§3(2), §4(1)) ----------------------------------------------
 
     def check_apply(self, cmd: ApplyCommand, now: datetime) -> None:
-        checks.check_apply(self.state, cmd, self.inp, now)
+        checks.check_apply(self.state, cmd, self.deadline, now)
 
     def apply(self, cmd: ApplyCommand, now: datetime) -> tuple[ApplicationState, Effects]:
         self.check_apply(cmd, now)
@@ -172,7 +180,7 @@ class CycleTransitions:
                 org.facts,
                 app.award,
                 self._year,
-                self.inp.application_deadline,
+                self.deadline,
                 org.honors,
                 findings,
                 self.rules,
@@ -197,14 +205,59 @@ class CycleTransitions:
         return effects
 
     def _schedule_stage(self, stage: Stage, days: int, now: datetime) -> None:
-        due = now.date() + timedelta(days=days)
+        self._arm_stage(stage, now.date() + timedelta(days=days), now)
+
+    def _arm_stage(self, stage: Stage, due: date, now: datetime) -> None:
+        """A stage's due date and its timers: the reminder (if still ahead) and the overdue."""
         self.state.stage_due[stage.value] = due
         before = self.rules.review.reminder_days_before
-        if before > 0:
-            self.state.timers[f"{stage.value}_reminder"] = start_of_day(
-                due - timedelta(days=before)
-            )
+        reminder = start_of_day(due - timedelta(days=before))
+        self.state.timers.pop(f"{stage.value}_reminder", None)
+        if before > 0 and reminder > now:
+            self.state.timers[f"{stage.value}_reminder"] = reminder
         self.state.timers[f"{stage.value}_overdue"] = end_of_day(due)
+
+    def check_extend(self, cmd: ExtendDeadlineCommand, now: datetime) -> date:
+        return checks.check_extend(self.state, cmd, self.deadline, now)
+
+    def extend_deadline(self, cmd: ExtendDeadlineCommand, now: datetime) -> Effects:
+        """DESIGN §2: the office moves a deadline later, with a reason; the timers follow and
+        those concerned are told (the public for intake, the reviewers still to score)."""
+        previous = self.check_extend(cmd, now)
+        s = self.state
+        n = len(s.extensions) + 1
+        s.extensions.append(
+            DeadlineExtension(
+                what=cmd.what, previous=previous, until=cmd.until, reason=cmd.reason, at=now
+            )
+        )
+        if cmd.what == "application":
+            s.application_deadline = cmd.until
+            s.timers["deadline"] = end_of_day(cmd.until)
+            notice = texts.deadline_extended(self._wf, self._year, cmd.until, cmd.reason, now, n)
+            return Effects(notices=[notice])
+        stage = Stage(cmd.what)
+        self._arm_stage(stage, cmd.until, now)
+        return Effects(
+            notices=[
+                texts.due_date_extended(
+                    self._wf, self._year, stage.value, r, cmd.until, cmd.reason, now, n
+                )
+                for r in self._unscored(stage)
+            ]
+        )
+
+    def _unscored(self, stage: Stage) -> list[str]:
+        """The reviewers who still owe a score in this stage."""
+        return sorted(
+            {
+                m
+                for a in self._stage_apps(stage)
+                if not a.stage(stage).closed
+                for m in a.stage(stage).members
+                if m not in a.stage(stage).scores
+            }
+        )
 
     def _stage_apps(self, stage: Stage) -> list[ApplicationState]:
         if stage == Stage.DOCUMENT:
@@ -216,15 +269,7 @@ class CycleTransitions:
         ]
 
     def _remind(self, stage: Stage, now: datetime) -> Effects:
-        reviewers = sorted(
-            {
-                m
-                for a in self._stage_apps(stage)
-                if not a.stage(stage).closed
-                for m in a.stage(stage).members
-                if m not in a.stage(stage).scores
-            }
-        )
+        reviewers = self._unscored(stage)
         due = self.state.stage_due[stage.value]
         return Effects(
             notices=[

@@ -63,6 +63,37 @@ def call_for_applications(wf: str, year: int, deadline: date, at: datetime) -> N
     )
 
 
+def deadline_extended(
+    wf: str, year: int, deadline: date, reason: str, at: datetime, n: int
+) -> NoticeDraft:
+    """A supplement to the call for applications: intake stays open until the new date."""
+    return _draft(
+        f"{wf}:call_for_applications:extended:{n}",
+        "call_for_applications",
+        "public",
+        at,
+        f"关于延长{year}年度庆元县人民政府质量奖申报截止日期的补充通告",
+        f"因{reason}，{year}年度庆元县人民政府质量奖、创新奖申报截止日期延长至"
+        f"{_day(deadline)}24时，其他要求不变。",
+        cycle_year=year,
+    )
+
+
+def due_date_extended(
+    wf: str, year: int, stage: str, reviewer: str, due: date, reason: str, at: datetime, n: int
+) -> NoticeDraft:
+    return _draft(
+        f"{wf}:review_reminder:{stage}:{reviewer}:extended:{n}",
+        "review_reminder",
+        "reviewer",
+        at,
+        f"{STAGE_NAMES[stage]}截止日期延长",
+        f"因{reason}，{STAGE_NAMES[stage]}评分截止日期延长至{_day(due)}，请在此之前提交评分。",
+        reviewer=reviewer,
+        cycle_year=year,
+    )
+
+
 def qualification_result(
     wf: str, year: int, credit_code: str, messages: list[str], at: datetime
 ) -> NoticeDraft:
@@ -116,7 +147,7 @@ def review_reminder(
     wf: str, year: int, stage: str, reviewer: str, due: date, at: datetime
 ) -> NoticeDraft:
     return _draft(
-        f"{wf}:review_reminder:{stage}:{reviewer}",
+        f"{wf}:review_reminder:{stage}:{reviewer}:{due.isoformat()}",
         "review_reminder",
         "reviewer",
         at,

@@ -13,6 +13,7 @@ from api.schemas.cycles import (
     CloseStageRequest,
     CycleIn,
     CycleOut,
+    DeadlineExtensionRequest,
     ShortlistOut,
 )
 from api.schemas.cycles import ShortlistRequest as ShortlistIn
@@ -67,6 +68,16 @@ async def close_stage(
 ) -> Done:
     await service.close_stage(year, body.stage, body.reason)
     return Done(message="资料评审已提前结束")
+
+
+@router.post("/cycles/{year}/deadline-extensions", summary="延长申报截止日期或评审截止日期")
+async def extend_deadline(
+    year: Year, body: DeadlineExtensionRequest, viewer: AsOffice, service: Service
+) -> Done:
+    """Later only, with a reason: the application deadline before it has passed (intake is
+    never closed early), a review stage's due date while the stage is open."""
+    await service.extend_deadline(year, body.what, body.until, body.reason)
+    return Done(message=f"截止日期已延长至{body.until.isoformat()}")
 
 
 @router.post("/cycles/{year}/shortlist", summary="确定现场评审名单（指定或采用推荐）")

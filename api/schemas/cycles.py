@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Literal
 
 from pydantic import Field, model_validator
 
@@ -32,6 +33,14 @@ class CancelRequest(Request):
 class CloseStageRequest(Request):
     stage: Stage = Field(default=Stage.DOCUMENT, description="评审环节（只能提前结束资料评审）")
     reason: str = Field(min_length=1, max_length=1000, description="提前结束的原因")
+
+
+class DeadlineExtensionRequest(Request):
+    what: Literal["application", "document", "site"] = Field(
+        description="延长哪一个截止日期：application 申报截止日期，document 资料评审，site 现场评审"
+    )
+    until: date = Field(description="新的截止日期（只能延后；当日24时截止）")
+    reason: str = Field(min_length=1, max_length=1000, description="延长的原因（将在通告中公布）")
 
 
 class ShortlistRequest(Request):

@@ -51,6 +51,7 @@ _CYCLES = cast(Table, Cycle.__table__)
 def _cycle_values(p: CycleProjection) -> dict[str, Any]:
     return {
         "revision": p.revision,
+        "application_deadline": p.application_deadline,
         "opened_at": p.opened_at,
         "phase": p.phase.value,
         "publicity_opens": p.publicity_opens,
@@ -87,7 +88,6 @@ def upsert_cycle(session: Session, p: CycleProjection) -> tuple[int, bool]:
         ["workflow_id"],
         workflow_id=p.workflow_id,
         year=p.year,
-        application_deadline=p.application_deadline,
         committee_members=p.committee_members,
         rules=p.rules or {},
         created_at=utcnow(),

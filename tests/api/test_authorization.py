@@ -54,6 +54,7 @@ ALLOWED: dict[tuple[str, str], frozenset[str] | None] = {
     ("POST", "/cycles/{year}/cancel"): frozenset({OFFICE}),
     ("POST", "/cycles/{year}/close-qualification"): frozenset({OFFICE}),
     ("POST", "/cycles/{year}/close-stage"): frozenset({OFFICE}),
+    ("POST", "/cycles/{year}/deadline-extensions"): frozenset({OFFICE}),
     ("POST", "/cycles/{year}/shortlist"): frozenset({OFFICE}),
     ("POST", "/cycles/{year}/resume"): frozenset({OFFICE}),
     # applications

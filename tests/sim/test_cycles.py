@@ -125,3 +125,55 @@ async def test_a_later_cycle_is_checked_against_the_scenario_date() -> None:
         (2027, "open"),
     ]
     assert notice_days(outcome, "call_for_applications") == ["2025-03-01", "2027-03-05"]
+
+
+def build_extended() -> Sim:
+    """The office extends the application deadline; intake stays open until the new date."""
+    sim = Sim("extended-deadline", {key: organization(n) for n, key in enumerate("ABC", start=1)})
+    sim.do("open_cycle", "2025-03-01T09:00", year=2025, application_deadline="2025-04-30")
+    sim.do("apply", "2025-04-01T09:00", organization="A", award="quality")
+    sim.do(
+        "extend_deadline",
+        "2025-04-20T09:00",
+        what="application",
+        until="2025-04-10",
+        reason="误操作",
+        refused={"invalid_input"},
+        tag="earlier_deadline",
+    )
+    sim.do("extend_deadline", what="application", until="2025-05-31", reason="疫情影响")
+    sim.do("apply", "2025-05-20T09:00", organization="B", award="quality")
+    sim.do(
+        "apply",
+        "2025-06-01T00:00",
+        organization="C",
+        award="quality",
+        refused={"deadline_passed"},
+        tag="after_the_new_deadline",
+    )
+    sim.do(
+        "extend_deadline",
+        what="application",
+        until="2025-06-30",
+        reason="再次延长",
+        refused={"not_in_phase", "deadline_passed"},
+        tag="extend_after_it_passed",
+    )
+    return sim
+
+
+EXTENDED = build_extended()
+
+
+async def test_an_extended_deadline_keeps_intake_open_and_moves_the_reference_date() -> None:
+    outcome = await simulate(EXTENDED)
+    for tag, error in (
+        ("earlier_deadline", "invalid_input"),
+        ("after_the_new_deadline", "deadline_passed"),
+        ("extend_after_it_passed", {"not_in_phase", "deadline_passed"}),
+    ):
+        assert matches(refusal_of(EXTENDED, outcome, tag), error), tag
+    assert set(rejections(outcome)) <= EXTENDED.refused_indices()
+    assert outcomes(outcome, 2025) == {"A": "pending", "B": "pending"}
+    assert cycle(outcome, 2025)["phase"] == "qualification"
+    assert notice_days(outcome, "call_for_applications") == ["2025-03-01", "2025-04-20"]
