@@ -262,7 +262,7 @@ async def login(
     """
     keys = _client_key(client), _account_key(username)
     async with transaction(sessions) as session:
-        rows = await throttles.lock(session, keys)
+        rows = await session.run_sync(throttles.lock, keys)
         by_client, by_account = rows[keys[0]], rows[keys[1]]
         if (until := _blocked(by_client, now)) is not None:
             raise _throttled(until)
@@ -280,7 +280,7 @@ async def login(
         hashed = user.password_hash if user is not None and known else _DUMMY_HASH
     if await _verify(hashed, password) and known:
         async with transaction(sessions) as session:
-            rows = await throttles.lock(session, keys)
+            rows = await session.run_sync(throttles.lock, keys)
             by_client, by_account = rows[keys[0]], rows[keys[1]]
             by_client.failures = max(by_client.failures - 1, 0)
             if by_client.failures < policy.client_max_failures:
@@ -349,7 +349,7 @@ async def change_password(
 
 async def reset_password(session: AsyncSession, username: str, new: str, now: datetime) -> None:
     """The office sets a new password and lifts a lockout; the account's tokens end."""
-    await throttles.clear(session, _account_key(username))  # throttle rows lock first
+    await session.run_sync(throttles.clear, _account_key(username))  # throttle rows lock first
     user = await get_user(session, username)
     await _set_password(session, user, new, now)
     await session.execute(delete(AccessToken).where(AccessToken.user_id == user.id))
@@ -383,7 +383,7 @@ async def list_users(session: AsyncSession) -> list[Account]:
 
 
 async def describe(session: AsyncSession, user: User) -> Account:
-    throttle = await throttles.find(session, _account_key(user.username))
+    throttle = await session.run_sync(throttles.find, _account_key(user.username))
     until = throttle.blocked_until if throttle is not None else None
     locked = _aware(until) if until is not None else None
     return Account(

@@ -90,7 +90,7 @@ async def _check_room(
     session: AsyncSession, application_id: int, size: int, limits: MaterialLimits
 ) -> None:
     """Under the application's lock, so that concurrent uploads cannot both squeeze in."""
-    await throttles.lock(session, [f"materials:{application_id}"])
+    await session.run_sync(throttles.lock, [f"materials:{application_id}"])
     count, total = await material_limits.count_and_size(session, application_id)
     if count >= limits.count:
         raise DomainError(ErrorCode.INVALID_MATERIAL, f"每份申报最多{limits.count}个材料文件")
