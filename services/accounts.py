@@ -181,9 +181,9 @@ class LoginPolicy:
     token_ttl: timedelta
     max_failures: int
     lockout: timedelta
-    client_max_failures: int = 5
-    client_delay: timedelta = timedelta(seconds=60)
-    window: timedelta = timedelta(hours=1)
+    client_max_failures: int
+    client_delay: timedelta
+    window: timedelta
 
 
 MAX_BLOCK = timedelta(days=1)
