@@ -252,10 +252,10 @@ async def login(
     then is the password checked (outside any transaction: argon2 is slow); a good
     password takes the count back. So concurrent guesses cannot slip past the limit.
 
-    This is the one service that opens its own transactions (hence `sessions`, not the
-    request's session): the counted failure must be committed before the slow check, so
-    that concurrent attempts see it, and it must stay committed when the login is refused
-    — a refusal rolls the request's transaction back.
+    Unlike the rest of this module, `login` opens its own transactions (hence `sessions`,
+    not the request's session): the counted failure must be committed before the slow
+    check, so that concurrent attempts see it, and it must stay committed when the login
+    is refused — a refusal rolls the request's transaction back.
     """
     keys = _client_key(client), _account_key(username)
     async with transaction(sessions) as session:
