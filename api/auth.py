@@ -72,7 +72,6 @@ ObjectionReaders = Annotated[Viewer, Depends(require(R.OFFICE, R.SUPERVISOR, R.C
 PoolReaders = Annotated[Viewer, Depends(require(R.OFFICE, R.SUPERVISOR, R.REVIEWER))]
 OwnFileReaders = Annotated[Viewer, Depends(require(R.OFFICE, R.SUPERVISOR, R.APPLICANT))]
 OfficialsOrApplicant = Annotated[Viewer, Depends(require(*READERS, R.APPLICANT))]
-PanelReaders = Annotated[Viewer, Depends(require(*READERS, R.REVIEWER))]
 MaterialReaders = Annotated[
     Viewer, Depends(require(R.OFFICE, R.SUPERVISOR, R.COMMITTEE, R.REVIEWER, R.APPLICANT))
 ]

@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -29,7 +29,6 @@ from domain.dates import SHANGHAI
 from domain.errors import DomainError, ErrorCode
 from qaward.settings import Settings
 from qaward.temporal import connect
-from services.accounts import LoginPolicy
 from services.awards import AwardService
 
 log = logging.getLogger(__name__)
@@ -73,15 +72,6 @@ class AppContext:
     def materials_root(self) -> Path:
         return self.settings.data_dir / "materials"
 
-    @property
-    def login_policy(self) -> LoginPolicy:
-        s = self.settings
-        return LoginPolicy(
-            token_ttl=timedelta(minutes=s.token_ttl_minutes),
-            max_failures=s.login_max_failures,
-            lockout=timedelta(minutes=s.login_lockout_minutes),
-        )
-
     def today(self) -> date:
         """Business date (Asia/Shanghai)."""
         return self.clock().astimezone(SHANGHAI).date()
@@ -121,5 +111,7 @@ async def _service(
 
 Ctx = Annotated[AppContext, Depends(context)]
 Sessions = Annotated[async_sessionmaker[AsyncSession], Depends(_sessions)]
-"""The sessionmaker itself, for the routers that still open their own sessions."""
+"""The sessionmaker itself, for the few writes that must be their own short transactions
+(a counted login failure, an objection slot): they are committed before the request's work
+and stay committed when its transaction is rolled back. Everything else takes `SessionDep`."""
 Service = Annotated[AwardService, Depends(_service)]

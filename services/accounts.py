@@ -1,8 +1,9 @@
 """Accounts: roles, argon2 passwords, expiring bearer tokens and login lockout (DESIGN §1, §7).
 
 Tokens are opaque random strings; only their SHA-256 digest is stored, so a leaked table
-grants nothing. The caller (the request) owns the transaction, except for `login`, which
-must keep a failed attempt even though it refuses (see `LoginPolicy` for the throttles).
+grants nothing. The SQL is in `db.repositories.accounts` and `db.repositories.throttles`.
+The caller (the request) owns the transaction, except for `login`, which must keep a
+failed attempt even though it refuses (see `LoginPolicy` for the throttles).
 """
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ from enum import StrEnum
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from db.models import AccessToken, Organization, Reviewer, Throttle, User
+from db.models import Throttle, User
+from db.repositories import accounts as account_rows
 from db.repositories import throttles
 from db.session import transaction
 from domain.credit_code import is_valid_credit_code
@@ -94,15 +95,9 @@ def check_password_strength(password: str) -> None:
 
 
 async def viewer_of(session: AsyncSession, user: User) -> Viewer:
-    reviewer_code = credit_code = None
-    if user.reviewer_id is not None:
-        reviewer_code = await session.scalar(
-            select(Reviewer.code).where(Reviewer.id == user.reviewer_id)
-        )
-    if user.organization_id is not None:
-        credit_code = await session.scalar(
-            select(Organization.credit_code).where(Organization.id == user.organization_id)
-        )
+    reviewer_code, credit_code = await session.run_sync(
+        account_rows.link_codes, user.reviewer_id, user.organization_id
+    )
     return Viewer(
         user_id=user.id,
         username=user.username,
@@ -126,7 +121,7 @@ async def create_user(
 ) -> User:
     """A new account; reviewers link to a pool member, applicants to a registered organization."""
     check_password_strength(password)
-    if await session.scalar(select(User.id).where(User.username == username)) is not None:
+    if await session.run_sync(account_rows.username_taken, username):
         raise DomainError(ErrorCode.INVALID_INPUT, f"用户名 {username} 已存在")
     reviewer_id = organization_id = None
     if role == Role.REVIEWER:
@@ -151,26 +146,23 @@ async def create_user(
         active=True,
         failed_logins=0,
     )
-    session.add(user)
-    await session.flush()
+    await session.run_sync(account_rows.add, user)
     return user
 
 
 async def ensure_bootstrap_office(session: AsyncSession, username: str, password: str) -> bool:
     """The first office account (from settings), made only when no office account exists."""
-    if await session.scalar(select(User.id).where(User.role == Role.OFFICE.value).limit(1)):
+    if await session.run_sync(account_rows.has_role, Role.OFFICE.value):
         return False
-    session.add(
-        User(
-            username=username,
-            display_name="县评审办",
-            role=Role.OFFICE.value,
-            password_hash=await hash_password(password),
-            active=True,
-            failed_logins=0,
-        )
+    office = User(
+        username=username,
+        display_name="县评审办",
+        role=Role.OFFICE.value,
+        password_hash=await hash_password(password),
+        active=True,
+        failed_logins=0,
     )
-    await session.flush()
+    await session.run_sync(account_rows.add, office)
     return True
 
 
@@ -189,9 +181,9 @@ class LoginPolicy:
     token_ttl: timedelta
     max_failures: int
     lockout: timedelta
-    client_max_failures: int = 5
-    client_delay: timedelta = timedelta(seconds=60)
-    window: timedelta = timedelta(hours=1)
+    client_max_failures: int
+    client_delay: timedelta
+    window: timedelta
 
 
 MAX_BLOCK = timedelta(days=1)
@@ -259,10 +251,15 @@ async def login(
     Every attempt is first counted as a failure, under the throttle rows' lock, and only
     then is the password checked (outside any transaction: argon2 is slow); a good
     password takes the count back. So concurrent guesses cannot slip past the limit.
+
+    Unlike the rest of this module, `login` opens its own transactions (hence `sessions`,
+    not the request's session): the counted failure must be committed before the slow
+    check, so that concurrent attempts see it, and it must stay committed when the login
+    is refused — a refusal rolls the request's transaction back.
     """
     keys = _client_key(client), _account_key(username)
     async with transaction(sessions) as session:
-        rows = await throttles.lock(session, keys)
+        rows = await session.run_sync(throttles.lock, keys)
         by_client, by_account = rows[keys[0]], rows[keys[1]]
         if (until := _blocked(by_client, now)) is not None:
             raise _throttled(until)
@@ -275,18 +272,18 @@ async def login(
             _count_failure(by_account, policy.max_failures, policy.lockout, policy.window, now),
         )
     async with sessions() as session:
-        user = await session.scalar(select(User).where(User.username == username))
+        user = await session.run_sync(account_rows.by_username, username)
         known = user is not None and user.active
         hashed = user.password_hash if user is not None and known else _DUMMY_HASH
     if await _verify(hashed, password) and known:
         async with transaction(sessions) as session:
-            rows = await throttles.lock(session, keys)
+            rows = await session.run_sync(throttles.lock, keys)
             by_client, by_account = rows[keys[0]], rows[keys[1]]
             by_client.failures = max(by_client.failures - 1, 0)
             if by_client.failures < policy.client_max_failures:
                 by_client.blocked_until = None
             by_account.failures, by_account.blocked_until = 0, None
-            user = await session.scalar(select(User).where(User.username == username))
+            user = await session.run_sync(account_rows.by_username, username)
             assert user is not None
             return await _issue(session, user, password, policy, now)
     if reservation.account_until is not None:
@@ -303,21 +300,14 @@ async def _issue(
         user.password_hash = await hash_password(password)
     token = secrets.token_urlsafe(32)
     expires_at = now + policy.token_ttl
-    await session.execute(
-        delete(AccessToken).where(AccessToken.user_id == user.id, AccessToken.expires_at <= now)
-    )
-    session.add(AccessToken(token_hash=_digest(token), user_id=user.id, expires_at=expires_at))
+    await session.run_sync(account_rows.drop_expired_tokens, user.id, now)
+    await session.run_sync(account_rows.add_token, user.id, _digest(token), expires_at)
     return IssuedToken(token=token, expires_at=expires_at, viewer=await viewer_of(session, user))
 
 
 async def authenticate(session: AsyncSession, token: str, now: datetime) -> Viewer | None:
     """The caller a bearer token stands for, or None when it is unknown, expired or disabled."""
-    row = await session.execute(
-        select(User, AccessToken.expires_at)
-        .join(AccessToken, AccessToken.user_id == User.id)
-        .where(AccessToken.token_hash == _digest(token))
-    )
-    found = row.first()
+    found = await session.run_sync(account_rows.holder_of, _digest(token))
     if found is None:
         return None
     user, expires_at = found
@@ -327,7 +317,7 @@ async def authenticate(session: AsyncSession, token: str, now: datetime) -> View
 
 
 async def logout(session: AsyncSession, token: str) -> None:
-    await session.execute(delete(AccessToken).where(AccessToken.token_hash == _digest(token)))
+    await session.run_sync(account_rows.drop_token, _digest(token))
 
 
 async def change_password(
@@ -340,30 +330,24 @@ async def change_password(
     if current == new:
         raise DomainError(ErrorCode.INVALID_INPUT, "新密码不能与当前密码相同")
     await _set_password(session, user, new, now)
-    await session.execute(
-        delete(AccessToken).where(
-            AccessToken.user_id == user.id, AccessToken.token_hash != _digest(token)
-        )
-    )
+    await session.run_sync(account_rows.drop_tokens, user.id, keep=_digest(token))
 
 
 async def reset_password(session: AsyncSession, username: str, new: str, now: datetime) -> None:
     """The office sets a new password and lifts a lockout; the account's tokens end."""
-    await throttles.clear(session, _account_key(username))  # throttle rows lock first
+    await session.run_sync(throttles.clear, _account_key(username))  # throttle rows lock first
     user = await get_user(session, username)
     await _set_password(session, user, new, now)
-    await session.execute(delete(AccessToken).where(AccessToken.user_id == user.id))
+    await session.run_sync(account_rows.drop_tokens, user.id)
 
 
 async def _set_password(session: AsyncSession, user: User, new: str, now: datetime) -> None:
     check_password_strength(new)
-    user.password_hash = await hash_password(new)
-    user.password_changed_at = now
-    await session.flush()
+    await session.run_sync(account_rows.set_password, user, await hash_password(new), now)
 
 
 async def get_user(session: AsyncSession, username: str) -> User:
-    user = await session.scalar(select(User).where(User.username == username))
+    user = await session.run_sync(account_rows.by_username, username)
     if user is None:
         raise DomainError(ErrorCode.NOT_FOUND, f"用户 {username} 不存在")
     return user
@@ -378,12 +362,12 @@ class Account:
 
 
 async def list_users(session: AsyncSession) -> list[Account]:
-    users = await session.scalars(select(User).order_by(User.id))
+    users = await session.run_sync(account_rows.all_users)
     return [await describe(session, u) for u in users]
 
 
 async def describe(session: AsyncSession, user: User) -> Account:
-    throttle = await throttles.find(session, _account_key(user.username))
+    throttle = await session.run_sync(throttles.find, _account_key(user.username))
     until = throttle.blocked_until if throttle is not None else None
     locked = _aware(until) if until is not None else None
     return Account(

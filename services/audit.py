@@ -3,6 +3,7 @@
 An entry's hash is SHA-256 over the canonical JSON of its fields plus the previous entry's
 hash. Entries are numbered previous + 1, so a deleted entry leaves a gap and an edited
 one no longer matches its hash; `verify` reports the first entry where the chain breaks.
+The SQL is in `db.repositories.audit`.
 """
 
 from __future__ import annotations
@@ -13,11 +14,11 @@ import json
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db.models import AuditEntry
+from db.repositories import audit as audit_rows
 from db.session import transaction
 
 GENESIS = "0" * 64
@@ -73,27 +74,25 @@ def _draft_of(row: AuditEntry) -> AuditDraft:
 
 
 async def append(sessions: async_sessionmaker[AsyncSession], draft: AuditDraft) -> int:
-    """Add an entry after the current last one; concurrent writers retry on the next number."""
+    """Add an entry after the current last one; concurrent writers retry on the next number.
+
+    Its own short transaction, not the request's: the entry records refused and failed
+    commands too, whose request transaction is rolled back (the audit middleware calls
+    this after the request has ended).
+    """
     for attempt in range(_ATTEMPTS):
         try:
             async with transaction(sessions) as session:
-                last = (
-                    await session.execute(
-                        select(AuditEntry.id, AuditEntry.hash)
-                        .order_by(AuditEntry.id.desc())
-                        .limit(1)
-                    )
-                ).first()
+                last = await session.run_sync(audit_rows.last_link)
                 entry_id, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
                 stored = AuditDraft(**(asdict(draft) | {"at": draft.at.astimezone(UTC)}))
-                session.add(
-                    AuditEntry(
-                        id=entry_id,
-                        **asdict(stored),
-                        prev_hash=prev,
-                        hash=entry_hash(entry_id, stored, prev),
-                    )
+                entry = AuditEntry(
+                    id=entry_id,
+                    **asdict(stored),
+                    prev_hash=prev,
+                    hash=entry_hash(entry_id, stored, prev),
                 )
+                await session.run_sync(audit_rows.add, entry)
             return entry_id
         except (IntegrityError, OperationalError):
             if attempt == _ATTEMPTS - 1:
@@ -106,14 +105,7 @@ async def verify(session: AsyncSession, batch: int = 500) -> Verification:
     """Walk the chain from the first entry; stop at the first one that does not fit."""
     expected_id, prev, count = 1, GENESIS, 0
     while True:
-        rows = list(
-            await session.scalars(
-                select(AuditEntry)
-                .where(AuditEntry.id >= expected_id)
-                .order_by(AuditEntry.id)
-                .limit(batch)
-            )
-        )
+        rows = await session.run_sync(audit_rows.from_id, expected_id, batch)
         if not rows:
             return Verification(intact=True, entries=count, first_broken_id=None)
         for row in rows:
@@ -130,7 +122,4 @@ async def entries(
     session: AsyncSession, *, before_id: int | None = None, limit: int = 100
 ) -> list[AuditEntry]:
     """Newest first, a page at a time."""
-    query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
-    if before_id is not None:
-        query = query.where(AuditEntry.id < before_id)
-    return list(await session.scalars(query))
+    return await session.run_sync(audit_rows.newest, before_id=before_id, limit=limit)

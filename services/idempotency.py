@@ -4,6 +4,11 @@ A request claims its key (per caller) before it runs. A retry with the same key 
 same request gets the stored answer; the same key with another request is refused
 (`idempotency_conflict`), as is a retry while the first is still running. A claim left by
 a request that never finished (the process died) is taken over after `STALE_AFTER`.
+
+Each step is its own short transaction, not the request's: the middleware calls them
+around the request, and a claim must be committed before the request runs (a concurrent
+retry must see it) and its answer kept or released after the request's transaction has
+ended, whichever way. The SQL is in `db.repositories.idempotency`.
 """
 
 from __future__ import annotations
@@ -14,11 +19,11 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db.models import IdempotentRequest
+from db.repositories import idempotency as key_rows
 from db.session import transaction
 from domain.errors import DomainError, ErrorCode
 
@@ -65,20 +70,20 @@ async def claim(
     now: datetime,
 ) -> StoredAnswer | None:
     """None: the caller runs the request. An answer: give it again. Else a refusal."""
+
+    def fresh() -> IdempotentRequest:
+        return IdempotentRequest(owner=owner, key=key, fingerprint=print_, created_at=now)
+
     try:
         async with transaction(sessions) as session:
-            session.add(IdempotentRequest(owner=owner, key=key, fingerprint=print_, created_at=now))
+            await session.run_sync(key_rows.add_claim, fresh())
         return None
     except IntegrityError:
         pass
     async with transaction(sessions) as session:
-        row = await session.scalar(
-            select(IdempotentRequest).where(
-                IdempotentRequest.owner == owner, IdempotentRequest.key == key
-            )
-        )
+        row = await session.run_sync(key_rows.find, owner, key)
         if row is None:  # released meanwhile: try once more from the start
-            session.add(IdempotentRequest(owner=owner, key=key, fingerprint=print_, created_at=now))
+            await session.run_sync(key_rows.add_claim, fresh())
             return None
         if row.fingerprint != print_:
             raise DomainError(ErrorCode.IDEMPOTENCY_CONFLICT)
@@ -94,22 +99,12 @@ async def complete(
     sessions: async_sessionmaker[AsyncSession], owner: str, key: str, answer: StoredAnswer
 ) -> None:
     async with transaction(sessions) as session:
-        await session.execute(
-            update(IdempotentRequest)
-            .where(IdempotentRequest.owner == owner, IdempotentRequest.key == key)
-            .values(
-                status_code=answer.status_code,
-                content_type=answer.content_type,
-                body=answer.body,
-            )
+        await session.run_sync(
+            key_rows.keep_answer, owner, key, answer.status_code, answer.content_type, answer.body
         )
 
 
 async def release(sessions: async_sessionmaker[AsyncSession], owner: str, key: str) -> None:
     """Forget a claim whose request did not act (a retry may then run it)."""
     async with transaction(sessions) as session:
-        await session.execute(
-            delete(IdempotentRequest).where(
-                IdempotentRequest.owner == owner, IdempotentRequest.key == key
-            )
-        )
+        await session.run_sync(key_rows.remove, owner, key)

@@ -2,8 +2,11 @@
 reviewers, notices, committee papers, objections and the public lists (DESIGN §7).
 Filtering by role happens here too; the SQL is in `db.repositories`.
 
-Each resource is read in one place: `cycles` and `notices` serve the API, and
-`cycle_views` and `notice_views` are the same reads as the simulator's outcome shows them.
+Each resource is read in one place. `cycles` serves the API and `cycle_views` is the same
+read as the simulator's outcome shows it. Notices are read two ways, each once: `notices`
+is what one caller may see, newest first (the signed-in list and the public one, with no
+caller); `notice_views` is every notice with its addressee's credit code in publication
+order (the simulator's outcome).
 """
 
 from __future__ import annotations
@@ -158,13 +161,9 @@ async def notices(session: AsyncSession, viewer: Viewer | None) -> list[Notice]:
     return await session.run_sync(notice_reads.visible, everything=True)
 
 
-async def notice_views(
-    session: AsyncSession, *, audience: str | None = None, credit_code: str | None = None
-) -> list[NoticeView]:
-    """Every notice (or one audience's, one organization's) in publication order."""
-    rows = await session.run_sync(
-        notice_reads.with_credit_codes, audience=audience, credit_code=credit_code
-    )
+async def notice_views(session: AsyncSession) -> list[NoticeView]:
+    """Every notice in publication order."""
+    rows = await session.run_sync(notice_reads.with_credit_codes)
     return [
         NoticeView(
             kind=n.kind,

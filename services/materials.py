@@ -4,7 +4,8 @@ The content decides, not the name: the file is parsed and must be a plain PDF do
 (`services.pdf_check`). Files live in ``<data_dir>/materials/<first two hex
 digits>/<digest>.pdf``; the same file uploaded twice is stored once. An application holds
 at most `MaterialLimits.count` files of `MaterialLimits.total_bytes` together. Who may
-upload or read is the caller's business.
+upload or read is the caller's business; the caller (the request) owns the transaction,
+and the SQL is in `db.repositories.materials`.
 """
 
 from __future__ import annotations
@@ -20,11 +21,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Material
-from db.repositories import material_limits, throttles
+from db.repositories import materials as material_rows
+from db.repositories import throttles
 from domain.errors import DomainError, ErrorCode
 from services.pdf_check import check_pdf
 
@@ -90,8 +91,8 @@ async def _check_room(
     session: AsyncSession, application_id: int, size: int, limits: MaterialLimits
 ) -> None:
     """Under the application's lock, so that concurrent uploads cannot both squeeze in."""
-    await throttles.lock(session, [f"materials:{application_id}"])
-    count, total = await material_limits.count_and_size(session, application_id)
+    await session.run_sync(throttles.lock, [f"materials:{application_id}"])
+    count, total = await session.run_sync(material_rows.count_and_size, application_id)
     if count >= limits.count:
         raise DomainError(ErrorCode.INVALID_MATERIAL, f"每份申报最多{limits.count}个材料文件")
     if total + size > limits.total_bytes:
@@ -127,25 +128,16 @@ async def store(
         sha256=sha256,
         uploaded_by=uploaded_by,
     )
-    session.add(material)
-    await session.flush()
+    await session.run_sync(material_rows.add, material)
     return material
 
 
 async def list_for(session: AsyncSession, application_id: int) -> list[Material]:
-    return list(
-        await session.scalars(
-            select(Material).where(Material.application_id == application_id).order_by(Material.id)
-        )
-    )
+    return await session.run_sync(material_rows.of_application, application_id)
 
 
 async def get(session: AsyncSession, application_id: int, material_id: int) -> Material:
-    material = await session.scalar(
-        select(Material).where(
-            Material.id == material_id, Material.application_id == application_id
-        )
-    )
+    material = await session.run_sync(material_rows.find, application_id, material_id)
     if material is None:
         raise DomainError(ErrorCode.NOT_FOUND, "材料不存在")
     return material

@@ -3,6 +3,12 @@
 A slot is taken — under the lock of the address's throttle row, so concurrent requests
 count one after another — before the objection is sent to the cycle, and given back when
 the cycle refuses it: only accepted objections use up the limit.
+
+Both steps are their own short transactions, not the request's: the slot must be
+committed before the objection goes to the cycle's workflow (so that concurrent requests
+count it while the workflow call runs), and the give-back must stay committed although
+the refusal then rolls the request's transaction back. The SQL is in
+`db.repositories.throttles`.
 """
 
 from __future__ import annotations
@@ -23,13 +29,13 @@ async def take_objection_slot(
 ) -> int:
     """A slot for one objection from `client`, or `rate_limited` when the hour is full."""
     async with transaction(sessions) as session:
-        await throttles.lock(session, [f"objection:{client}"])
-        await throttles.forget_objections_before(session, client, now - WINDOW)
-        if await throttles.objections_since(session, client, now - WINDOW) >= per_hour:
+        await session.run_sync(throttles.lock, [f"objection:{client}"])
+        await session.run_sync(throttles.forget_objections_before, client, now - WINDOW)
+        if await session.run_sync(throttles.objections_since, client, now - WINDOW) >= per_hour:
             raise DomainError(ErrorCode.RATE_LIMITED, "每小时提交异议次数已达上限")
-        return await throttles.take_objection_slot(session, client, now)
+        return await session.run_sync(throttles.take_objection_slot, client, now)
 
 
 async def give_back_objection_slot(sessions: async_sessionmaker[AsyncSession], slot: int) -> None:
     async with transaction(sessions) as session:
-        await throttles.give_back_objection_slot(session, slot)
+        await session.run_sync(throttles.give_back_objection_slot, slot)

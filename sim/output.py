@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from services import queries
+from services import listings
+from services.honors import honors as honors_on
 
 if TYPE_CHECKING:
     from sim.runner import Context
@@ -46,8 +47,8 @@ def _scenario_keys(ctx: Context) -> Callable[[str], str]:
 async def collect(ctx: Context, at: datetime, *, snapshot: bool) -> dict[str, Any]:
     by_key = _scenario_keys(ctx)
     async with ctx.sessions() as session:
-        cycle_views = await queries.cycles(session)
-        honor_views = await queries.honors(session, at.date())
+        cycle_views = await listings.cycle_views(session)
+        honor_views = await honors_on(session, at.date())
     cycles = [
         {
             "year": c.year,
@@ -101,7 +102,7 @@ async def collect(ctx: Context, at: datetime, *, snapshot: bool) -> dict[str, An
 async def collect_notices(ctx: Context) -> list[dict[str, Any]]:
     by_key = _scenario_keys(ctx)
     async with ctx.sessions() as session:
-        notice_views = await queries.notices(session)
+        notice_views = await listings.notice_views(session)
     return [
         {
             "kind": n.kind,

@@ -7,7 +7,7 @@ from datetime import timedelta
 from fastapi import APIRouter, Request
 
 from api.auth import AnyUser, AsOffice, OfficeOrSupervisor
-from api.context import AppContext, Ctx, Sessions
+from api.context import AppContext, Ctx, SessionDep, Sessions
 from api.middleware.asgi import client_address
 from api.schemas.auth import (
     LoginRequest,
@@ -18,7 +18,6 @@ from api.schemas.auth import (
     UserOut,
 )
 from api.schemas.base import Done
-from db.session import transaction
 from services import accounts
 from services.accounts import Account, LoginPolicy
 
@@ -60,6 +59,8 @@ def login_policy(ctx: AppContext) -> LoginPolicy:
     },
 )
 async def login(body: LoginRequest, request: Request, ctx: Ctx, sessions: Sessions) -> TokenOut:
+    # The sessionmaker, not the request's session: a refused login must keep its counted
+    # failure, which the request's rollback would undo (`accounts.login`).
     request.state.actor = body.username
     client = client_address(request.scope, ctx.settings.trusted_proxies) or "-"
     issued = await accounts.login(
@@ -75,60 +76,49 @@ async def login(body: LoginRequest, request: Request, ctx: Ctx, sessions: Sessio
 
 
 @router.post("/auth/logout", summary="退出登录（令牌作废）")
-async def logout(viewer: AnyUser, request: Request, sessions: Sessions) -> Done:
-    async with transaction(sessions) as session:
-        await accounts.logout(session, request.state.token)
+async def logout(viewer: AnyUser, request: Request, session: SessionDep) -> Done:
+    await accounts.logout(session, request.state.token)
     return Done(message="已退出登录")
 
 
 @router.get("/auth/me", summary="当前登录用户")
-async def me(viewer: AnyUser, sessions: Sessions) -> UserOut:
-    async with sessions() as session:
-        user = await accounts.get_user(session, viewer.username)
-        return user_out(await accounts.describe(session, user))
+async def me(viewer: AnyUser, session: SessionDep) -> UserOut:
+    user = await accounts.get_user(session, viewer.username)
+    return user_out(await accounts.describe(session, user))
 
 
 @router.post("/auth/password", summary="修改本人密码")
 async def change_password(
-    body: PasswordChange, viewer: AnyUser, request: Request, ctx: Ctx, sessions: Sessions
+    body: PasswordChange, viewer: AnyUser, request: Request, ctx: Ctx, session: SessionDep
 ) -> Done:
-    async with transaction(sessions) as session:
-        await accounts.change_password(
-            session,
-            viewer,
-            body.current_password,
-            body.new_password,
-            request.state.token,
-            ctx.clock(),
-        )
+    await accounts.change_password(
+        session, viewer, body.current_password, body.new_password, request.state.token, ctx.clock()
+    )
     return Done(message="密码已修改，其他登录已失效")
 
 
 @router.get("/users", summary="用户列表")
-async def list_users(viewer: OfficeOrSupervisor, sessions: Sessions) -> list[UserOut]:
-    async with sessions() as session:
-        return [user_out(a) for a in await accounts.list_users(session)]
+async def list_users(viewer: OfficeOrSupervisor, session: SessionDep) -> list[UserOut]:
+    return [user_out(a) for a in await accounts.list_users(session)]
 
 
 @router.post("/users", summary="创建用户账户", status_code=201)
-async def create_user(body: UserCreate, viewer: AsOffice, sessions: Sessions) -> UserOut:
-    async with transaction(sessions) as session:
-        user = await accounts.create_user(
-            session,
-            username=body.username,
-            password=body.password,
-            role=body.role,
-            display_name=body.display_name,
-            reviewer_code=body.reviewer_code,
-            credit_code=body.credit_code,
-        )
-        return user_out(await accounts.describe(session, user))
+async def create_user(body: UserCreate, viewer: AsOffice, session: SessionDep) -> UserOut:
+    user = await accounts.create_user(
+        session,
+        username=body.username,
+        password=body.password,
+        role=body.role,
+        display_name=body.display_name,
+        reviewer_code=body.reviewer_code,
+        credit_code=body.credit_code,
+    )
+    return user_out(await accounts.describe(session, user))
 
 
 @router.post("/users/{username}/password-reset", summary="重置用户密码并解除锁定")
 async def reset_password(
-    username: str, body: PasswordReset, viewer: AsOffice, ctx: Ctx, sessions: Sessions
+    username: str, body: PasswordReset, viewer: AsOffice, ctx: Ctx, session: SessionDep
 ) -> Done:
-    async with transaction(sessions) as session:
-        await accounts.reset_password(session, username, body.new_password, ctx.clock())
+    await accounts.reset_password(session, username, body.new_password, ctx.clock())
     return Done(message=f"用户 {username} 的密码已重置")

@@ -6,10 +6,9 @@ from fastapi import APIRouter, File, UploadFile
 from fastapi.responses import FileResponse
 
 from api.auth import MaterialReaders, OfficeOrApplicant
-from api.context import Ctx, Sessions
+from api.context import Ctx, SessionDep
 from api.routers.params import RowId, Year
 from api.schemas.applications import MaterialOut
-from db.session import transaction
 from domain.errors import DomainError, ErrorCode
 from services import materials, views
 
@@ -24,36 +23,34 @@ async def upload(
     credit_code: str,
     viewer: OfficeOrApplicant,
     ctx: Ctx,
-    sessions: Sessions,
+    session: SessionDep,
     file: UploadFile = File(description="PDF文件"),  # noqa: B008 - FastAPI's declaration style
 ) -> MaterialOut:
-    async with transaction(sessions) as session:
-        row = await views.application(session, viewer, year, credit_code)
-        if row.cycle.phase not in UPLOAD_PHASES or row.application.outcome != "pending":
-            raise DomainError(ErrorCode.NOT_IN_PHASE, "只能在申报和资格审查阶段提交材料")
-        material = await materials.store(
-            session,
-            root=ctx.materials_root,
-            application_id=row.application.id,
-            filename=file.filename,
-            read=file.read,
-            limits=materials.MaterialLimits(
-                file_bytes=ctx.settings.max_material_bytes,
-                count=ctx.settings.max_materials_per_application,
-                total_bytes=ctx.settings.max_material_total_bytes,
-            ),
-            uploaded_by=viewer.username,
-        )
-        return MaterialOut.model_validate(material)
+    row = await views.application(session, viewer, year, credit_code)
+    if row.cycle.phase not in UPLOAD_PHASES or row.application.outcome != "pending":
+        raise DomainError(ErrorCode.NOT_IN_PHASE, "只能在申报和资格审查阶段提交材料")
+    material = await materials.store(
+        session,
+        root=ctx.materials_root,
+        application_id=row.application.id,
+        filename=file.filename,
+        read=file.read,
+        limits=materials.MaterialLimits(
+            file_bytes=ctx.settings.max_material_bytes,
+            count=ctx.settings.max_materials_per_application,
+            total_bytes=ctx.settings.max_material_total_bytes,
+        ),
+        uploaded_by=viewer.username,
+    )
+    return MaterialOut.model_validate(material)
 
 
 @router.get(BASE, summary="申报材料列表")
 async def list_materials(
-    year: Year, credit_code: str, viewer: MaterialReaders, sessions: Sessions
+    year: Year, credit_code: str, viewer: MaterialReaders, session: SessionDep
 ) -> list[MaterialOut]:
-    async with sessions() as session:
-        row = await views.application(session, viewer, year, credit_code)
-        found = await materials.list_for(session, row.application.id)
+    row = await views.application(session, viewer, year, credit_code)
+    found = await materials.list_for(session, row.application.id)
     return [MaterialOut.model_validate(m) for m in found]
 
 
@@ -69,11 +66,10 @@ async def download(
     material_id: RowId,
     viewer: MaterialReaders,
     ctx: Ctx,
-    sessions: Sessions,
+    session: SessionDep,
 ) -> FileResponse:
-    async with sessions() as session:
-        row = await views.application(session, viewer, year, credit_code)
-        material = await materials.get(session, row.application.id, material_id)
+    row = await views.application(session, viewer, year, credit_code)
+    material = await materials.get(session, row.application.id, material_id)
     path = materials.material_path(ctx.materials_root, material.sha256)
     if not path.is_file():
         raise DomainError(ErrorCode.NOT_FOUND, "材料文件缺失，请联系评审办")

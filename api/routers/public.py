@@ -10,14 +10,14 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse
 
 from api import pages
-from api.context import AppContext, Ctx, Service, Sessions
+from api.context import AppContext, Ctx, Service, SessionDep, Sessions
 from api.middleware.asgi import client_address
 from api.routers.params import YearForm, YearQuery
 from api.schemas.committee import ListedOut, ObjectionCreate, ObjectionReceipt, PublicityOut
 from api.schemas.honors import PublicHonorOut
 from api.schemas.system import NoticeOut
 from domain.errors import DomainError, http_status
-from services import listings, queries, quotas
+from services import honors, listings, quotas
 from services.awards import AwardService
 
 router = APIRouter(prefix="/public", tags=["公开信息"])
@@ -26,15 +26,13 @@ OBJECTION_FORM = "提交异议表单（网页）"
 
 
 @router.get("/notices", summary="公开通知公告")
-async def public_notices(sessions: Sessions) -> list[NoticeOut]:
-    async with sessions() as session:
-        return [NoticeOut.model_validate(n) for n in await listings.notices(session, None)]
+async def public_notices(session: SessionDep) -> list[NoticeOut]:
+    return [NoticeOut.model_validate(n) for n in await listings.notices(session, None)]
 
 
 @router.get("/publicity", summary="公示名单")
-async def publicity(sessions: Sessions, year: YearQuery = None) -> PublicityOut:
-    async with sessions() as session:
-        found = await listings.publicity_list(session, year)
+async def publicity(session: SessionDep, year: YearQuery = None) -> PublicityOut:
+    found = await listings.publicity_list(session, year)
     cycle = found.cycle
     return PublicityOut(
         year=cycle.year,
@@ -47,9 +45,8 @@ async def publicity(sessions: Sessions, year: YearQuery = None) -> PublicityOut:
 
 
 @router.get("/honors", summary="获奖名录（有效称号）")
-async def public_honors(ctx: Ctx, sessions: Sessions) -> list[PublicHonorOut]:
-    async with sessions() as session:
-        found = await queries.honors(session, ctx.today(), active_only=True)
+async def public_honors(ctx: Ctx, session: SessionDep) -> list[PublicHonorOut]:
+    found = await honors.honors(session, ctx.today(), active_only=True)
     return [PublicHonorOut.model_validate(h) for h in found]
 
 
@@ -57,20 +54,22 @@ async def _object(
     request: Request,
     ctx: AppContext,
     sessions: Sessions,
+    session: SessionDep,
     service: AwardService,
     body: ObjectionCreate,
 ) -> int:
+    """`sessions` is for the objection slot, taken and given back in transactions of its
+    own (`services.quotas`); the request's `session` reads which cycle is in publicity."""
     client = client_address(request.scope, ctx.settings.trusted_proxies) or "-"
     limit = ctx.settings.objection_rate_limit_per_hour
     slot = await quotas.take_objection_slot(sessions, client, ctx.clock(), limit)
     try:
         year = body.year
         if year is None:
-            async with sessions() as session:
-                try:
-                    year = (await listings.publicity_list(session, None)).cycle.year
-                except DomainError:
-                    year = None  # the cycle itself will say that publicity is not open
+            try:
+                year = (await listings.publicity_list(session, None)).cycle.year
+            except DomainError:
+                year = None  # the cycle itself will say that publicity is not open
         return await service.object(
             year, body.credit_code.strip().upper(), body.name, body.contact, body.content
         )
@@ -81,18 +80,22 @@ async def _object(
 
 @router.post("/objections", summary=OBJECTION_JSON, status_code=201)
 async def object_json(
-    body: ObjectionCreate, request: Request, ctx: Ctx, sessions: Sessions, service: Service
+    body: ObjectionCreate,
+    request: Request,
+    ctx: Ctx,
+    sessions: Sessions,
+    session: SessionDep,
+    service: Service,
 ) -> ObjectionReceipt:
-    return ObjectionReceipt(number=await _object(request, ctx, sessions, service, body))
+    return ObjectionReceipt(number=await _object(request, ctx, sessions, session, service, body))
 
 
 @router.get("/objection", summary="异议表单（网页）", response_class=HTMLResponse)
-async def objection_page(sessions: Sessions) -> HTMLResponse:
-    async with sessions() as session:
-        try:
-            published: listings.PublishedList | None = await listings.publicity_list(session, None)
-        except DomainError:
-            published = None
+async def objection_page(session: SessionDep) -> HTMLResponse:
+    try:
+        published: listings.PublishedList | None = await listings.publicity_list(session, None)
+    except DomainError:
+        published = None
     return HTMLResponse(pages.objection_form(published))
 
 
@@ -101,6 +104,7 @@ async def objection_submit(
     request: Request,
     ctx: Ctx,
     sessions: Sessions,
+    session: SessionDep,
     service: Service,
     credit_code: Annotated[str, Form(max_length=50)] = "",
     name: Annotated[str, Form(max_length=100)] = "",
@@ -112,7 +116,7 @@ async def objection_submit(
         year=year, credit_code=credit_code or "-", name=name, contact=contact, content=content
     )
     try:
-        number = await _object(request, ctx, sessions, service, body)
+        number = await _object(request, ctx, sessions, session, service, body)
     except DomainError as err:
         return HTMLResponse(
             pages.objection_refused(err.message),

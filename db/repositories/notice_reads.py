@@ -30,11 +30,9 @@ def visible(
     return list(session.scalars(query))
 
 
-def with_credit_codes(
-    session: Session, *, audience: str | None = None, credit_code: str | None = None
-) -> list[tuple[Notice, str | None]]:
-    """Every notice (or one audience's, or one organization's) with the credit code it is
-    addressed to, in publication order (the simulator's outcome)."""
+def with_credit_codes(session: Session) -> list[tuple[Notice, str | None]]:
+    """Every notice with the credit code it is addressed to, in publication order (the
+    simulator's outcome)."""
     query = (
         select(Notice, Organization.credit_code)
         .outerjoin(Organization, Organization.id == Notice.organization_id)
@@ -42,8 +40,4 @@ def with_credit_codes(
             Notice.published_at, Notice.kind, Notice.audience, Organization.credit_code, Notice.id
         )
     )
-    if audience is not None:
-        query = query.where(Notice.audience == audience)
-    if credit_code is not None:
-        query = query.where(Organization.credit_code == credit_code)
     return [(notice, code) for notice, code in session.execute(query)]

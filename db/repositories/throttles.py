@@ -15,25 +15,25 @@ from typing import Any, cast
 
 from sqlalchemy import Table, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from db.models import ObjectionSlot, Throttle
 
 THROTTLES = cast(Table, Throttle.__table__)
 
 
-def _insert_missing(session: AsyncSession, keys: list[str]) -> Any:
+def _insert_missing(session: Session, keys: list[str]) -> Any:
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     rows = [{"key": key, "failures": 0} for key in keys]
     return insert(THROTTLES).values(rows).on_conflict_do_nothing(index_elements=["key"])
 
 
-async def lock(session: AsyncSession, keys: Collection[str]) -> dict[str, Throttle]:
+def lock(session: Session, keys: Collection[str]) -> dict[str, Throttle]:
     """The rows of `keys`, created when missing, locked until the transaction ends."""
     ordered = sorted(set(keys))
-    await session.execute(_insert_missing(session, ordered))
-    found = await session.scalars(
+    session.execute(_insert_missing(session, ordered))
+    found = session.scalars(
         select(Throttle)
         .where(Throttle.key.in_(ordered))
         .order_by(Throttle.key)
@@ -43,18 +43,18 @@ async def lock(session: AsyncSession, keys: Collection[str]) -> dict[str, Thrott
     return {row.key: row for row in found}
 
 
-async def find(session: AsyncSession, key: str) -> Throttle | None:
-    return await session.get(Throttle, key)
+def find(session: Session, key: str) -> Throttle | None:
+    return session.get(Throttle, key)
 
 
-async def clear(session: AsyncSession, key: str) -> None:
-    await session.execute(
+def clear(session: Session, key: str) -> None:
+    session.execute(
         update(Throttle).where(Throttle.key == key).values(failures=0, blocked_until=None)
     )
 
 
-async def objections_since(session: AsyncSession, client: str, since: datetime) -> int:
-    found = await session.scalar(
+def objections_since(session: Session, client: str, since: datetime) -> int:
+    found = session.scalar(
         select(func.count(ObjectionSlot.id)).where(
             ObjectionSlot.client == client, ObjectionSlot.at >= since
         )
@@ -62,18 +62,18 @@ async def objections_since(session: AsyncSession, client: str, since: datetime) 
     return int(found or 0)
 
 
-async def take_objection_slot(session: AsyncSession, client: str, at: datetime) -> int:
+def take_objection_slot(session: Session, client: str, at: datetime) -> int:
     slot = ObjectionSlot(client=client, at=at)
     session.add(slot)
-    await session.flush()
+    session.flush()
     return slot.id
 
 
-async def give_back_objection_slot(session: AsyncSession, slot_id: int) -> None:
-    await session.execute(delete(ObjectionSlot).where(ObjectionSlot.id == slot_id))
+def give_back_objection_slot(session: Session, slot_id: int) -> None:
+    session.execute(delete(ObjectionSlot).where(ObjectionSlot.id == slot_id))
 
 
-async def forget_objections_before(session: AsyncSession, client: str, before: datetime) -> None:
-    await session.execute(
+def forget_objections_before(session: Session, client: str, before: datetime) -> None:
+    session.execute(
         delete(ObjectionSlot).where(ObjectionSlot.client == client, ObjectionSlot.at < before)
     )

@@ -1,0 +1,37 @@
+"""The audit trail's rows: appended at the end, read in pages (never changed or deleted)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models import AuditEntry
+
+
+def last_link(session: Session) -> tuple[int, str] | None:
+    """The id and hash of the newest entry (None for an empty trail)."""
+    found = session.execute(
+        select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)
+    ).first()
+    return None if found is None else (found[0], found[1])
+
+
+def add(session: Session, entry: AuditEntry) -> None:
+    session.add(entry)
+
+
+def from_id(session: Session, first_id: int, limit: int) -> list[AuditEntry]:
+    """Oldest first, from `first_id` on."""
+    return list(
+        session.scalars(
+            select(AuditEntry).where(AuditEntry.id >= first_id).order_by(AuditEntry.id).limit(limit)
+        )
+    )
+
+
+def newest(session: Session, *, before_id: int | None, limit: int) -> list[AuditEntry]:
+    """Newest first, below `before_id` when given."""
+    query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
+    if before_id is not None:
+        query = query.where(AuditEntry.id < before_id)
+    return list(session.scalars(query))
