@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import Field
 
 from contracts.base import Contract
-from contracts.cycle import ApplicationState, ObjectionState, VoteRecord
+from contracts.cycle import ApplicationState, DeadlineExtension, ObjectionState, VoteRecord
 from contracts.honor import HonorGrant, HonorInput, RevocationReason
 from contracts.notices import NoticeDraft
 from domain.eligibility import HeldHonor, OrganizationFacts
@@ -58,6 +58,8 @@ class CycleProjection(Contract):
     document_closed_early_reason: str | None
     attention: str | None
     winners: dict[str, list[str]]
+    stage_due: dict[str, date] = Field(default_factory=dict)
+    extensions: list[DeadlineExtension] = Field(default_factory=list)
     applications: list[ApplicationState]
     objections: list[ObjectionState]
     votes: dict[str, list[VoteRecord]]

@@ -215,6 +215,8 @@ class AwardCycleWorkflow(TimedWorkflow):
             document_closed_early_reason=s.document_closed_early_reason,
             attention=self._attention,
             winners={award: r.winners for award, r in s.results.items()},
+            stage_due=s.stage_due,
+            extensions=s.extensions,
             applications=apps,
             objections=s.objections,
             votes={award: r.votes for award, r in s.results.items()},

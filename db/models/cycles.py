@@ -30,6 +30,10 @@ class Cycle(TimestampMixin, Base):
     attention: Mapped[str | None] = mapped_column(Text)
     """Set when an activity kept failing: the office must look (recoverable)."""
     winners: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    stage_due: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    """Each review stage's due date once the stage has started (`{"document": "2025-…"}`)."""
+    extensions: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    """Deadline extensions, each with what moved, from when to when, why and when decided."""
     revision: Mapped[int] = mapped_column(default=0)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -61,6 +61,8 @@ def _cycle_values(p: CycleProjection) -> dict[str, Any]:
         "document_closed_early_reason": p.document_closed_early_reason,
         "attention": p.attention,
         "winners": p.winners,
+        "stage_due": {stage: day.isoformat() for stage, day in p.stage_due.items()},
+        "extensions": [e.model_dump(mode="json") for e in p.extensions],
         "updated_at": utcnow(),
     }
 

@@ -1,5 +1,6 @@
 """Each application's workflow state, kept with its row (the cycle's continue-as-new
-checkpoint, so no workflow input carries every application).
+checkpoint, so no workflow input carries every application); a cycle's stage due dates
+and deadline extensions.
 
 Revision ID: 0005
 Revises: 0004
@@ -20,8 +21,14 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     with op.batch_alter_table("applications", schema=None) as batch_op:
         batch_op.add_column(sa.Column("state", sa.JSON(), nullable=True))
+    with op.batch_alter_table("cycles", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("stage_due", sa.JSON(), nullable=True))
+        batch_op.add_column(sa.Column("extensions", sa.JSON(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("cycles", schema=None) as batch_op:
+        batch_op.drop_column("extensions")
+        batch_op.drop_column("stage_due")
     with op.batch_alter_table("applications", schema=None) as batch_op:
         batch_op.drop_column("state")
