@@ -151,9 +151,12 @@ class NoticeView(BaseModel):
 
 
 async def notices(session: AsyncSession, viewer: Viewer | None) -> list[Notice]:
-    """Public notices for everyone; plus one's own (applicant, reviewer); all for the office."""
-    if viewer is None or viewer.role in (Role.COMMITTEE, Role.GOVERNMENT):
+    """Public notices for everyone; plus one's own (applicant, reviewer, the committee, the
+    government); all for the office and the supervisors."""
+    if viewer is None:
         return await session.run_sync(notice_reads.visible)
+    if viewer.role in (Role.COMMITTEE, Role.GOVERNMENT):
+        return await session.run_sync(notice_reads.visible, audience=viewer.role.value)
     if viewer.role == Role.APPLICANT:
         return await session.run_sync(notice_reads.visible, organization_id=viewer.organization_id)
     if viewer.role == Role.REVIEWER:

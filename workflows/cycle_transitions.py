@@ -106,7 +106,7 @@ class CycleTransitions:
     def fire(self, name: str, now: datetime) -> Effects:
         """A named timer of the state has come due."""
         if name == "deadline":
-            return self._deadline_passed()
+            return self._deadline_passed(now)
         if name.endswith("_reminder"):
             return self._remind(Stage(name.removesuffix("_reminder")), now)
         if name.endswith("_overdue"):
@@ -143,14 +143,15 @@ class CycleTransitions:
         self.state.applications[cmd.credit_code].findings.append(cmd)
         return Effects().touch(cmd.credit_code)
 
-    def _deadline_passed(self) -> Effects:
+    def _deadline_passed(self, now: datetime) -> Effects:
         """Intake closes; the departments are asked to verify every application (§4(1))."""
         s = self.state
         if s.phase != Phase.OPEN:
             return Effects()
         s.phase = Phase.QUALIFICATION
         pending = [a.credit_code for a in s.applications.values() if a.outcome == Outcome.PENDING]
-        return Effects(verification=pending)
+        notice = texts.intake_closed(self._wf, self._year, len(s.applications), now)
+        return Effects(verification=pending, notices=[notice])
 
     def check_close_qualification(self) -> None:
         checks.require_phase(self.state, Phase.QUALIFICATION)
@@ -196,7 +197,7 @@ class CycleTransitions:
                 ]
                 effects.notices.append(
                     texts.qualification_result(
-                        self._wf, self._year, code, [f.message for f in failures], now
+                        self._wf, self._year, app, [f.message for f in failures], now
                     )
                 )
         s.phase = Phase.DOCUMENT_REVIEW
@@ -332,8 +333,9 @@ class CycleTransitions:
                 withdrawn = True
         if not withdrawn:
             return Effects()
-        notice = texts.reviewer_withdrawn(self._wf, self._year, cmd.credit_code, cmd.reviewer, now)
-        return Effects(notices=[notice]).touch(cmd.credit_code, panels=True)
+        args = (self._wf, self._year, cmd.credit_code, app.name, cmd.reviewer, now)
+        notices = [texts.reviewer_withdrawn(*args), texts.withdrawn_from_panel(*args)]
+        return Effects(notices=notices).touch(cmd.credit_code, panels=True)
 
     def check_score(self, cmd: ScoreCommand) -> float:
         return checks.check_score(self.state, cmd, self.rules)
@@ -379,9 +381,7 @@ class CycleTransitions:
         complete = panel.complete(self.rules.panel.min_size)
         if stage == Stage.SITE and complete and not panel.report_notified:
             panel.report_notified = True
-            effects.notices.append(
-                texts.site_review_report(self._wf, self._year, app.credit_code, now)
-            )
+            effects.notices.append(texts.site_review_report(self._wf, self._year, app, now))
         reviewing = app.eligible and app.outcome == Outcome.PENDING
         if stage == Stage.DOCUMENT and (complete or not reviewing):
             # While this panel still misses a score, document review cannot be complete.
@@ -431,7 +431,13 @@ class CycleTransitions:
             if not app.shortlisted:
                 app.outcome = Outcome.NOT_SHORTLISTED
                 effects.notices.append(
-                    texts.document_review_feedback(self._wf, self._year, app.credit_code, now)
+                    texts.document_review_feedback(self._wf, self._year, app, now)
+                )
+            else:
+                effects.notices.append(
+                    texts.shortlisted(
+                        self._wf, self._year, app.credit_code, app.name, app.award, now
+                    )
                 )
         s.shortlist = chosen
         s.phase = Phase.SITE_REVIEW
@@ -485,6 +491,11 @@ class CycleTransitions:
                     s.applications[code].outcome = Outcome.NOT_CANDIDATE
         s.phase = Phase.COMMITTEE
         touched = Effects().touch(*(a.credit_code for a in shortlisted))
+        names = {
+            award: [s.applications[c].name for c in s.results[award.value].candidates]
+            for award in Award
+        }
+        touched.notices.append(texts.candidate_list(self._wf, self._year, names, now))
         return touched.merge(self._maybe_publish(now))
 
     def check_vote(self, cmd: VoteCommand) -> None:
@@ -528,14 +539,19 @@ class CycleTransitions:
         s.publicity_opens, s.publicity_closes = now, closes
         s.phase = Phase.PUBLICITY
         s.timers["publicity_close"] = closes
+        notices = []
         for result in s.results.values():
             for code in result.candidates:
                 if code not in result.winners:
-                    s.applications[code].outcome = Outcome.NOT_ELECTED
+                    app = s.applications[code]
+                    app.outcome = Outcome.NOT_ELECTED
+                    notices.append(
+                        texts.not_elected(self._wf, self._year, code, app.name, app.award, now)
+                    )
         names = [s.applications[c].name for c in checks.published_list(s)]
-        notice = texts.publicity(self._wf, self._year, names, now, closes)
+        notices.insert(0, texts.publicity(self._wf, self._year, names, now, closes))
         candidates = (c for r in s.results.values() for c in r.candidates)
-        return Effects(notices=[notice]).touch(*candidates)
+        return Effects(notices=notices).touch(*candidates)
 
     # --- publicity (§4(5)) ----------------------------------------------------------------------
 
@@ -556,7 +572,8 @@ class CycleTransitions:
                 received_at=now,
             )
         )
-        notice = texts.objection_received(self._wf, self._year, number, cmd.credit_code, now)
+        name = s.applications[cmd.credit_code].name
+        notice = texts.objection_received(self._wf, self._year, number, cmd.credit_code, name, now)
         return number, Effects(notices=[notice])
 
     def check_investigate(self, cmd: InvestigateCommand) -> None:
@@ -567,7 +584,11 @@ class CycleTransitions:
         objection = self.state.objections[cmd.number - 1]
         objection.finding = cmd.finding
         objection.report = cmd.report
-        return self._maybe_close_publicity(now)
+        name = self.state.applications[objection.credit_code].name
+        notice = texts.investigation_result(
+            self._wf, self._year, cmd.number, objection.credit_code, name, cmd.finding, now
+        )
+        return Effects(notices=[notice]).merge(self._maybe_close_publicity(now))
 
     def check_committee_decision(self, cmd: CommitteeDecisionCommand) -> None:
         checks.check_committee_decision(self.state, cmd)
@@ -598,7 +619,8 @@ class CycleTransitions:
         if now < s.publicity_closes or not all(o.resolved() for o in s.objections):
             return Effects()
         s.phase = Phase.APPROVAL
-        return Effects()
+        names = [s.applications[c].name for c in checks.published_list(s)]
+        return Effects(notices=[texts.approval_due(self._wf, self._year, names, now)])
 
     # --- approval and the end of the cycle (§4(6), §5(1)) ---------------------------------------
 
@@ -648,9 +670,16 @@ class CycleTransitions:
         s.awarded_on = today
         s.phase = Phase.ANNOUNCED
         s.timers["next_cycle_due"] = add_years_instant(s.opened_at, 2)
-        names = [s.applications[g.credit_code].name for g in grants]
-        notice = texts.award_bulletin(self._wf, self._year, names, now)
-        effects = Effects(notices=[notice], grants=grants).touch(*listed)
+        winners: dict[Award, list[tuple[str, int]]] = {}
+        notices = []
+        for g in grants:
+            name = s.applications[g.credit_code].name
+            winners.setdefault(g.award, []).append((name, g.bonus_cny))
+            notices.append(
+                texts.awarded(self._wf, self._year, g.credit_code, name, g.award, g.bonus_cny, now)
+            )
+        notices.insert(0, texts.award_bulletin(self._wf, self._year, winners, now))
+        effects = Effects(notices=notices, grants=grants).touch(*listed)
         return [g.credit_code for g in grants], effects
 
     def check_cancel(self, cmd: CancelCommand) -> None:

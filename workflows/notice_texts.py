@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from contracts.cycle import ApplicationState
 from contracts.notices import NoticeDraft
 from domain.dates import to_business_date
 from domain.types import Award
@@ -95,16 +96,18 @@ def due_date_extended(
 
 
 def qualification_result(
-    wf: str, year: int, credit_code: str, messages: list[str], at: datetime
+    wf: str, year: int, app: ApplicationState, messages: list[str], at: datetime
 ) -> NoticeDraft:
     reasons = "；".join(messages) or "不符合申报条件"
+    credit_code = app.credit_code
     return _draft(
         f"{wf}:qualification_result:{credit_code}",
         "qualification_result",
         "applicant",
         at,
-        f"{year}年度质量奖资格审查结果通知",
-        f"经资格审查，贵单位不符合申报条件，原因：{reasons}。如有异议，请与县评审办联系。",
+        f"{year}年度{AWARD_NAMES[app.award]}资格审查结果通知",
+        f"经资格审查，{app.name}申报的{AWARD_NAMES[app.award]}不符合申报条件，原因：{reasons}。"
+        "如有异议，请与县评审办联系。",
         credit_code=credit_code,
         cycle_year=year,
     )
@@ -127,7 +130,7 @@ def review_assignment(
 
 
 def reviewer_withdrawn(
-    wf: str, year: int, credit_code: str, reviewer: str, at: datetime
+    wf: str, year: int, credit_code: str, name: str, reviewer: str, at: datetime
 ) -> NoticeDraft:
     return _draft(
         f"{wf}:review_assignment:withdrawn:{credit_code}:{reviewer}",
@@ -135,7 +138,7 @@ def reviewer_withdrawn(
         "office",
         at,
         "评审员回避，请更换评审员",
-        f"评审员 {reviewer} 与申报组织存在利害关系（本人声明或县评审办登记），依法回避，"
+        f"评审员 {reviewer} 与{name}存在利害关系（本人声明或县评审办登记），依法回避，"
         "其评审任务已撤回，请另行安排评审员。",
         credit_code=credit_code,
         reviewer=reviewer,
@@ -170,27 +173,32 @@ def review_overdue(wf: str, year: int, stage: str, pending: int, at: datetime) -
     )
 
 
-def document_review_feedback(wf: str, year: int, credit_code: str, at: datetime) -> NoticeDraft:
+def document_review_feedback(
+    wf: str, year: int, app: ApplicationState, at: datetime
+) -> NoticeDraft:
+    credit_code = app.credit_code
     return _draft(
         f"{wf}:document_review_feedback:{credit_code}",
         "document_review_feedback",
         "applicant",
         at,
-        f"{year}年度质量奖资料评审情况反馈",
-        "贵单位未进入现场评审名单。资料评审情况已形成反馈，请登录系统查看。",
+        f"{year}年度{AWARD_NAMES[app.award]}资料评审情况反馈",
+        f"{app.name}申报的{AWARD_NAMES[app.award]}未进入现场评审名单。资料评审情况已形成反馈，"
+        "请登录系统查看。",
         credit_code=credit_code,
         cycle_year=year,
     )
 
 
-def site_review_report(wf: str, year: int, credit_code: str, at: datetime) -> NoticeDraft:
+def site_review_report(wf: str, year: int, app: ApplicationState, at: datetime) -> NoticeDraft:
+    credit_code = app.credit_code
     return _draft(
         f"{wf}:site_review_report:{credit_code}",
         "site_review_report",
         "applicant",
         at,
-        f"{year}年度质量奖现场评审报告确认通知",
-        "现场评审报告已形成，请登录系统查阅并确认。",
+        f"{year}年度{AWARD_NAMES[app.award]}现场评审报告确认通知",
+        f"{app.name}的现场评审报告已形成，请登录系统查阅并确认。",
         credit_code=credit_code,
         cycle_year=year,
     )
@@ -215,7 +223,7 @@ def publicity(
 
 
 def objection_received(
-    wf: str, year: int, number: int, credit_code: str, at: datetime
+    wf: str, year: int, number: int, credit_code: str, name: str, at: datetime
 ) -> NoticeDraft:
     return _draft(
         f"{wf}:objection_received:{number}",
@@ -223,21 +231,153 @@ def objection_received(
         "office",
         at,
         f"收到公示异议（第{number}号）",
-        "公示期间收到实名异议，请组织调查核实并形成报告。",
+        f"公示期间收到对{name}的实名异议，请组织调查核实并形成报告（§4(5)）。",
         credit_code=credit_code,
         cycle_year=year,
     )
 
 
-def award_bulletin(wf: str, year: int, names: list[str], at: datetime) -> NoticeDraft:
-    listed = "、".join(names) or "（无）"
+def _yuan(amount: int) -> str:
+    return f"{amount // 10_000}万元" if amount % 10_000 == 0 and amount else f"{amount}元"
+
+
+def award_bulletin(
+    wf: str, year: int, winners: dict[Award, list[tuple[str, int]]], at: datetime
+) -> NoticeDraft:
+    """§5(1): the winners named per award, each with its bonus (a repeat: certificate and
+    plaque only)."""
+    parts = []
+    for award in Award:
+        listed = "、".join(
+            f"{name}（奖金{_yuan(bonus)}）" if bonus else f"{name}（颁发证书和牌匾）"
+            for name, bonus in winners.get(award, [])
+        )
+        parts.append(f"{AWARD_NAMES[award]}：{listed or '无'}")
     return _draft(
         f"{wf}:award_bulletin",
         "award_bulletin",
         "public",
         at,
         f"关于{year}年度庆元县人民政府质量奖获奖组织的通报",
-        f"经县政府审定批准，授予以下组织{year}年度庆元县人民政府质量奖（创新奖）：{listed}。",
+        f"经县政府审定批准，{year}年度获奖组织如下。" + "；".join(parts) + "。",
+        cycle_year=year,
+    )
+
+
+def intake_closed(wf: str, year: int, count: int, at: datetime) -> NoticeDraft:
+    return _draft(
+        f"{wf}:intake_closed",
+        "intake_closed",
+        "office",
+        at,
+        f"{year}年度质量奖申报已截止",
+        f"{year}年度申报已截止，共受理申报{count}份，请组织资格审查并安排职能部门核查。",
+        cycle_year=year,
+    )
+
+
+def shortlisted(
+    wf: str, year: int, credit_code: str, name: str, award: Award, at: datetime
+) -> NoticeDraft:
+    return _draft(
+        f"{wf}:shortlisted:{credit_code}",
+        "shortlisted",
+        "applicant",
+        at,
+        f"{year}年度{AWARD_NAMES[award]}现场评审通知",
+        f"{name}申报的{AWARD_NAMES[award]}已通过资料评审，进入现场评审。评审组将与贵单位"
+        "联系现场评审安排。",
+        credit_code=credit_code,
+        cycle_year=year,
+    )
+
+
+def candidate_list(wf: str, year: int, names: dict[Award, list[str]], at: datetime) -> NoticeDraft:
+    parts = [f"{AWARD_NAMES[a]}：{'、'.join(names.get(a, [])) or '无'}" for a in Award]
+    return _draft(
+        f"{wf}:candidate_list",
+        "candidate_list",
+        "committee",
+        at,
+        f"{year}年度质量奖候选名单已形成，请组织审查表决",
+        "按总分排序的候选组织：" + "；".join(parts) + "。请县评委会审查并表决（§4(4)）。",
+        cycle_year=year,
+    )
+
+
+def not_elected(
+    wf: str, year: int, credit_code: str, name: str, award: Award, at: datetime
+) -> NoticeDraft:
+    return _draft(
+        f"{wf}:not_elected:{credit_code}",
+        "not_elected",
+        "applicant",
+        at,
+        f"{year}年度{AWARD_NAMES[award]}评审结果通知",
+        f"经县评委会审查表决，{name}未列入{year}年度{AWARD_NAMES[award]}初选授奖名单。",
+        credit_code=credit_code,
+        cycle_year=year,
+    )
+
+
+def approval_due(wf: str, year: int, names: list[str], at: datetime) -> NoticeDraft:
+    listed = "、".join(names) or "（无）"
+    return _draft(
+        f"{wf}:approval_due",
+        "approval_due",
+        "government",
+        at,
+        f"{year}年度质量奖拟授奖名单报请审定",
+        f"公示期已满，异议均已处理。拟授奖组织：{listed}。请县政府审定（§4(6)）。",
+        cycle_year=year,
+    )
+
+
+def awarded(
+    wf: str, year: int, credit_code: str, name: str, award: Award, bonus: int, at: datetime
+) -> NoticeDraft:
+    reward = f"奖金{_yuan(bonus)}" if bonus else "颁发证书和牌匾"
+    return _draft(
+        f"{wf}:awarded:{credit_code}",
+        "awarded",
+        "applicant",
+        at,
+        f"{year}年度{AWARD_NAMES[award]}获奖通知",
+        f"经县政府审定批准，{name}获得{year}年度{AWARD_NAMES[award]}（{reward}）。",
+        credit_code=credit_code,
+        cycle_year=year,
+    )
+
+
+def investigation_result(
+    wf: str, year: int, number: int, credit_code: str, name: str, finding: str, at: datetime
+) -> NoticeDraft:
+    """To the objector (by the contact they gave, §4(5)); kept for the office meanwhile."""
+    outcome = "情况属实，已提交县评委会审议" if finding == "substantiated" else "情况不属实"
+    return _draft(
+        f"{wf}:investigation_result:{number}",
+        "investigation_result",
+        "objector",
+        at,
+        f"关于第{number}号公示异议的调查核实结果",
+        f"您对{name}提出的异议经调查核实：{outcome}。感谢您对质量奖评审工作的监督。",
+        credit_code=credit_code,
+        cycle_year=year,
+    )
+
+
+def withdrawn_from_panel(
+    wf: str, year: int, credit_code: str, name: str, reviewer: str, at: datetime
+) -> NoticeDraft:
+    return _draft(
+        f"{wf}:review_withdrawn:{credit_code}:{reviewer}",
+        "review_withdrawn",
+        "reviewer",
+        at,
+        "评审任务已撤回（回避）",
+        f"因您与{name}存在利害关系，依《管理办法》第六章规定回避，您对该组织的评审任务已撤回。",
+        credit_code=credit_code,
+        reviewer=reviewer,
         cycle_year=year,
     )
 

@@ -14,12 +14,16 @@ def visible(
     everything: bool = False,
     organization_id: int | None = None,
     reviewer_id: int | None = None,
+    audience: str | None = None,
 ) -> list[Notice]:
     """Newest first: public notices, plus those addressed to the organization or the
-    reviewer given; every notice when `everything`."""
+    reviewer given, or to a body as a whole (`audience`: the committee, the government);
+    every notice when `everything`."""
     query = select(Notice).order_by(Notice.published_at.desc(), Notice.id.desc())
     if not everything:
         shown = Notice.audience == "public"
+        if audience is not None:
+            shown = or_(shown, Notice.audience == audience)
         if organization_id is not None:
             mine = and_(Notice.audience == "applicant", Notice.organization_id == organization_id)
             shown = or_(shown, mine)

@@ -202,3 +202,20 @@ def test_bulletin_on_the_approval_day(outcome: Json) -> None:
         None,
     )
     assert notice_days(outcome, "award_bulletin") == ["2025-07-10"]
+
+
+def test_each_key_moment_tells_someone(outcome: Json) -> None:
+    """#13 item 14: the office when intake closes, the committee when the candidates are
+    ready, the government when the list awaits approval, each applicant of its result, an
+    objector of the finding."""
+    audiences = {n["kind"]: n["audience"] for n in outcome["notices"]}
+    assert audiences["intake_closed"] == "office"
+    assert audiences["candidate_list"] == "committee"
+    assert audiences["approval_due"] == "government"
+    assert audiences["investigation_result"] == "objector"
+    assert len(notices(outcome, "investigation_result")) == 4
+    assert {n["audience"] for n in notices(outcome, "shortlisted")} == {"applicant"}
+    awarded = {n["organization"] for n in notices(outcome, "awarded")}
+    assert awarded == {k for k, v in outcomes(outcome, 2025).items() if v == "awarded"}
+    [bulletin] = notices(outcome, "award_bulletin")
+    assert bulletin["audience"] == "public"

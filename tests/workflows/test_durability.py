@@ -282,4 +282,8 @@ async def test_publicity_closes_on_time_after_worker_and_server_are_killed(
         assert await _count(sessions, Honor) == 3
         assert await _count(sessions, Notice, kind="publicity") == 1
         assert await _count(sessions, Notice, kind="award_bulletin") == 1
-        assert await _count(sessions, Notice) == notices_before + 1
+        # Nothing written twice across the kills: the government was asked once to approve,
+        # then one bulletin and one award notice per winner.
+        assert await _count(sessions, Notice, kind="approval_due") == 1
+        assert await _count(sessions, Notice, kind="awarded") == len(ORGS)
+        assert await _count(sessions, Notice) == notices_before + 2 + len(ORGS)
