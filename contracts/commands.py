@@ -84,6 +84,9 @@ class VoteCommand(Contract):
     award: Award
     present: int
     ballots: dict[str, Ballot]
+    replaces_reason: str | None = None
+    """Set: this result replaces the award's earlier one (a mistake in entering it), until
+    the publicity list is published; the earlier result stays on record (§4(4))."""
 
 
 class ObjectionCommand(Contract):

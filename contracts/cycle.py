@@ -86,6 +86,10 @@ class VoteRecord(Contract):
     present: int
     ballots: dict[str, Ballot]
     at: datetime
+    series: int = 1
+    """Which result of the award this vote belongs to: 2 and on replace the one before."""
+    reason: str | None = None
+    """Why this vote replaces the award's earlier result (the first vote of a new series)."""
 
 
 class AwardResult(Contract):

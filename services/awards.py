@@ -425,13 +425,21 @@ class AwardService:
         )
 
     async def record_vote(
-        self, year: int | None, award: Award, present: int, ballots: dict[str, Ballot]
+        self,
+        year: int | None,
+        award: Award,
+        present: int,
+        ballots: dict[str, Ballot],
+        *,
+        replaces_reason: str | None = None,
     ) -> list[str]:
         """Returns the candidates of a required runoff (empty when the vote decided)."""
         result: list[str] = await self._update(
             year,
             AwardCycleWorkflow.record_vote,
-            VoteCommand(award=award, present=present, ballots=ballots),
+            VoteCommand(
+                award=award, present=present, ballots=ballots, replaces_reason=replaces_reason
+            ),
         )
         return result
 

@@ -92,7 +92,10 @@ async def perform(ctx: Context, action: Any, rules: Any) -> None:
                 ctx.code(k): Ballot(yes=b.yes, no=b.no, abstain=b.abstain)
                 for k, b in action.ballots.items()
             }
-            await svc.record_vote(year, action.award, action.present, ballots)
+            replacing = (action.reason or "") if action.do == "replace_vote" else None
+            await svc.record_vote(
+                year, action.award, action.present, ballots, replaces_reason=replacing
+            )
         case s.Object():
             number = await svc.object(
                 year, ctx.code(action.organization), action.name, action.contact, action.content

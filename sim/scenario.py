@@ -205,10 +205,12 @@ class ConfirmSiteReport(_Action):
 
 
 class Vote(_Action):
-    do: Literal["vote"]
+    do: Literal["vote", "replace_vote"]
     award: Award
     present: int
     ballots: dict[str, BallotIn]
+    reason: str | None = None
+    """`replace_vote`: why this result replaces the award's earlier one."""
 
     @field_validator("ballots", mode="before")
     @classmethod

@@ -212,6 +212,12 @@ def vote_candidates(state: CycleState, cmd: VoteCommand) -> list[str]:
     result = state.results.get(cmd.award.value)
     if result is None or not result.candidates:
         raise DomainError(E.UNKNOWN_CANDIDATE, "该奖项没有候选组织")
+    if cmd.replaces_reason is not None:
+        if not result.votes:
+            raise DomainError(E.NOT_IN_PHASE, "该奖项尚无表决结果，无可替换")
+        if not cmd.replaces_reason.strip():
+            raise DomainError(E.INVALID_INPUT, "替换表决结果须说明原因")
+        return result.candidates
     if result.decided:
         raise DomainError(E.NOT_IN_PHASE, "该奖项的表决结果已经确定")
     return result.runoff or result.candidates

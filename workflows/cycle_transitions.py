@@ -502,14 +502,23 @@ class CycleTransitions:
         checks.check_vote(self.state, cmd, self.inp.committee_members, self.rules)
 
     def vote(self, cmd: VoteCommand, now: datetime) -> tuple[list[str], Effects]:
-        """Winners from the vote and any runoff votes (§4(4), §5(3) quota)."""
+        """Winners from the vote and any runoff votes (§4(4), §5(3) quota). A result that
+        replaces the award's earlier one starts a new series; the earlier stays on record."""
         self.check_vote(cmd)
         s = self.state
         award = cmd.award
         result = s.results[award.value]
+        series = (result.votes[-1].series if result.votes else 1) + (
+            1 if cmd.replaces_reason is not None else 0
+        )
         result.votes.append(
             VoteRecord(
-                round=len(result.votes) + 1, present=cmd.present, ballots=cmd.ballots, at=now
+                round=len(result.votes) + 1,
+                present=cmd.present,
+                ballots=cmd.ballots,
+                at=now,
+                series=series,
+                reason=cmd.replaces_reason,
             )
         )
         candidates = [
@@ -521,7 +530,11 @@ class CycleTransitions:
             )
             for code in result.candidates
         ]
-        votes = [VoteResult(present=v.present, ballots=v.ballots) for v in result.votes]
+        votes = [
+            VoteResult(present=v.present, ballots=v.ballots)
+            for v in result.votes
+            if v.series == series  # a replaced result and its runoffs no longer count
+        ]
         selection = select_winners(award, candidates, votes[0], self.rules, runoff=votes[1:])
         result.winners = selection.winners
         result.runoff = selection.runoff

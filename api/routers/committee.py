@@ -7,7 +7,7 @@ from fastapi import APIRouter
 from api.auth import AsCommittee, Officials
 from api.context import Service, SessionDep
 from api.routers.params import Year
-from api.schemas.committee import CandidateOut, VoteCreate, VoteOut, VoteResultOut
+from api.schemas.committee import CandidateOut, VoteCreate, VoteOut, VoteReplace, VoteResultOut
 from domain.scoring import round_half_up
 from services import listings
 
@@ -35,6 +35,19 @@ async def record_vote(
 ) -> VoteResultOut:
     ballots = {code.strip().upper(): ballot for code, ballot in body.ballots.items()}
     runoff = await service.record_vote(year, body.award, body.present, ballots)
+    return VoteResultOut(runoff=runoff)
+
+
+@router.post("/cycles/{year}/votes/replacement", summary="替换某奖项的表决结果（公示前）")
+async def replace_vote(
+    year: Year, body: VoteReplace, viewer: AsCommittee, service: Service
+) -> VoteResultOut:
+    """§4(4): the committee's secretary corrects an award's result, with a reason, until the
+    publicity list is published; the earlier result stays on record."""
+    ballots = {code.strip().upper(): ballot for code, ballot in body.ballots.items()}
+    runoff = await service.record_vote(
+        year, body.award, body.present, ballots, replaces_reason=body.reason
+    )
     return VoteResultOut(runoff=runoff)
 
 

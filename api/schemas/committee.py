@@ -18,6 +18,12 @@ class VoteCreate(Request):
     ballots: dict[str, Ballot] = Field(description="各候选组织（信用代码）的赞成、反对、弃权票")
 
 
+class VoteReplace(VoteCreate):
+    reason: str = Field(
+        min_length=1, max_length=1000, description="替换原因（如录入错误），原结果保留在记录中"
+    )
+
+
 class VoteResultOut(Response):
     runoff: list[str] = Field(description="需重新表决的组织；为空表示表决已确定")
 
@@ -27,6 +33,8 @@ class VoteOut(Response):
     round: int
     present: int
     ballots: dict[str, Any]
+    series: int = Field(description="第几次表决结果（之后的结果替换之前的）")
+    reason: str | None = Field(description="替换之前结果的原因")
 
 
 class CandidateOut(Response):

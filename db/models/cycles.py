@@ -122,6 +122,9 @@ class Vote(TimestampMixin, Base):
     round: Mapped[int]
     present: Mapped[int]
     ballots: Mapped[dict[str, Any]] = mapped_column(JSON)
+    series: Mapped[int] = mapped_column(default=1, server_default="1")
+    """Which result of the award: a later series replaced the earlier (with `reason`)."""
+    reason: Mapped[str | None] = mapped_column(Text)
 
 
 class Objection(TimestampMixin, Base):

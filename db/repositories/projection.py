@@ -423,6 +423,8 @@ def _write_votes(session: Session, cycle_id: int, p: CycleProjection) -> None:
                         round=vote.round,
                         present=vote.present,
                         ballots={k: b.model_dump() for k, b in vote.ballots.items()},
+                        series=vote.series,
+                        reason=vote.reason,
                     )
                 )
 

@@ -87,6 +87,7 @@ ALLOWED: dict[tuple[str, str], frozenset[str] | None] = {
     # committee, publicity, approval
     ("GET", "/cycles/{year}/candidates"): READERS,
     ("POST", "/cycles/{year}/votes"): frozenset({COMMITTEE}),
+    ("POST", "/cycles/{year}/votes/replacement"): frozenset({COMMITTEE}),
     ("GET", "/cycles/{year}/votes"): READERS,
     ("GET", "/cycles/{year}/objections"): frozenset({OFFICE, SUPERVISOR, COMMITTEE}),
     ("POST", "/cycles/{year}/objections/{number}/investigation"): frozenset({OFFICE}),

@@ -456,3 +456,31 @@ def test_award_without_candidates_does_not_hold_up_publicity(min_total: Json) ->
     assert state["phase"] == "publicity"
     assert state["publicity"]["opens"] == "2025-07-01T09:30:00+08:00"
     assert state["winners"] == {"quality": ["K1", "K2", "K5"], "innovation": []}
+
+
+def build_replaced_vote() -> Sim:
+    """§4(4): a mistyped result replaced before publicity; the replacing one decides."""
+    orgs = {key: organization(n) for n, key in enumerate("AB", start=1)}
+    orgs["F"] = organization(6, industry="services")
+    sim = Sim("committee-vote-replaced", orgs)
+    _open(sim, {"A": "quality", "B": "quality", "F": "innovation"})
+    _review(sim, {"A": (700, 700), "B": (680, 680), "F": (600, 600)})
+    sim.do("vote", "2025-07-01T09:00", award="quality", present=9,
+           ballots={"A": _ballot(9), "B": _ballot(1, 8)})  # fmt: skip
+    sim.do("replace_vote", award="quality", present=9, reason="B 的票数录入错误",
+           ballots={"A": _ballot(9), "B": _ballot(8, 1)})  # fmt: skip
+    sim.do("vote", "2025-07-01T10:00", award="innovation", present=9, ballots={"F": _ballot(9)})
+    sim.do("replace_vote", award="quality", present=9, reason="再次修改",
+           ballots={"A": _ballot(9), "B": _ballot(1, 8)},
+           refused="not_in_phase", tag="replace_after_publication")  # fmt: skip
+    return sim
+
+
+REPLACED = build_replaced_vote()
+
+
+async def test_a_replaced_vote_result_is_the_one_that_counts() -> None:
+    outcome = await simulate(REPLACED)
+    assert matches(refusal_of(REPLACED, outcome, "replace_after_publication"), "not_in_phase")
+    assert set(rejections(outcome)) <= REPLACED.refused_indices()
+    assert cycle(outcome, 2025)["winners"]["quality"] == ["A", "B"]

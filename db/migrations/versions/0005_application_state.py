@@ -1,6 +1,6 @@
 """Each application's workflow state, kept with its row (the cycle's continue-as-new
 checkpoint, so no workflow input carries every application); a cycle's stage due dates
-and deadline extensions.
+and deadline extensions; a vote's series (a replaced result stays on record) and reason.
 
 Revision ID: 0005
 Revises: 0004
@@ -24,9 +24,15 @@ def upgrade() -> None:
     with op.batch_alter_table("cycles", schema=None) as batch_op:
         batch_op.add_column(sa.Column("stage_due", sa.JSON(), nullable=True))
         batch_op.add_column(sa.Column("extensions", sa.JSON(), nullable=True))
+    with op.batch_alter_table("votes", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("series", sa.Integer(), server_default="1", nullable=False))
+        batch_op.add_column(sa.Column("reason", sa.Text(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("votes", schema=None) as batch_op:
+        batch_op.drop_column("reason")
+        batch_op.drop_column("series")
     with op.batch_alter_table("cycles", schema=None) as batch_op:
         batch_op.drop_column("extensions")
         batch_op.drop_column("stage_due")
