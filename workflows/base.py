@@ -134,7 +134,7 @@ class TimedWorkflow:
         try:
             while True:
                 try:
-                    return await workflow.execute_activity_method(
+                    return await workflow.execute_local_activity_method(
                         fn,
                         arg,
                         start_to_close_timeout=ACTIVITY_TIMEOUT,
