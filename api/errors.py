@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -14,7 +15,9 @@ from starlette.exceptions import HTTPException
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError
 
+from api.field_names import FIELD_NAMES
 from domain.errors import DomainError, ErrorCode, http_status
+from domain.names import name_of
 from services.errors import from_temporal
 
 log = logging.getLogger(__name__)
@@ -62,16 +65,49 @@ def error_response(err: DomainError, headers: dict[str, str] | None = None) -> J
     return JSONResponse(error_body(err.code, err.message, err.rule), status, headers=headers)
 
 
-def describe_errors(errors: Any) -> str:
-    """The first few problems, in Chinese, naming the field (e.g. ``body.year：须为整数``)."""
-    parts = []
+_QUOTED = re.compile(r"'([^']*)'")
+
+
+def _allowed(expected: str) -> str:
+    """Pydantic's ``'a', 'b' or 'c'`` as ``a（甲）、b（乙）、c（丙）``."""
+    values = _QUOTED.findall(expected)
+    return "、".join(
+        value if (name := name_of(value)) in (None, value) else f"{value}（{name}）"
+        for value in values
+    )
+
+
+def _field(loc: Any) -> tuple[str, str]:
+    """The dotted field (``record.0.kind``) and its Chinese label (``类别``)."""
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "form")]
+    if not parts:
+        return "请求", "请求内容"
+    named = [p for p in parts if p in FIELD_NAMES]
+    return ".".join(parts), FIELD_NAMES[named[-1]] if named else ""
+
+
+def field_problems(errors: Any) -> list[dict[str, str]]:
+    """Each problem in Chinese: the field, its label and what is wrong with it."""
+    found = []
     for problem in list(errors)[:5]:
-        where = ".".join(str(p) for p in problem.get("loc", ()) if p != "body") or "请求"
-        text = _FIELD_PROBLEMS.get(problem.get("type", ""), "取值无效")
-        reason = (problem.get("ctx") or {}).get("error")
-        if problem.get("type") == "value_error" and reason:
-            text = str(reason)  # our own validators speak Chinese already
-        parts.append(f"{where}：{text}")
+        field, label = _field(problem.get("loc", ()))
+        kind = problem.get("type", "")
+        ctx = problem.get("ctx") or {}
+        text = _FIELD_PROBLEMS.get(kind, "取值无效")
+        if kind == "value_error" and ctx.get("error"):
+            text = str(ctx["error"])  # our own validators speak Chinese already
+        elif kind in ("enum", "literal_error") and ctx.get("expected"):
+            text = f"{text}，可选值：{_allowed(str(ctx['expected']))}"
+        found.append({"field": field, "label": label, "message": text})
+    return found
+
+
+def describe_errors(errors: Any) -> str:
+    """The first few problems, in Chinese, naming the field (e.g. ``year（年度）：须为整数``)."""
+    parts = []
+    for problem in field_problems(errors):
+        label = f"（{problem['label']}）" if problem["label"] else ""
+        parts.append(f"{problem['field']}{label}：{problem['message']}")
     return "；".join(parts)
 
 
@@ -82,7 +118,10 @@ async def _domain(_: Request, err: Exception) -> JSONResponse:
 
 async def _validation(_: Request, err: Exception) -> JSONResponse:
     assert isinstance(err, RequestValidationError | ValidationError)
-    return error_response(DomainError(ErrorCode.INVALID_INPUT, describe_errors(err.errors())))
+    refusal = DomainError(ErrorCode.INVALID_INPUT, describe_errors(err.errors()))
+    body = error_body(refusal.code, refusal.message, refusal.rule)
+    body["error"]["fields"] = field_problems(err.errors())
+    return JSONResponse(body, http_status(refusal.code))
 
 
 async def _http(_: Request, err: Exception) -> JSONResponse:

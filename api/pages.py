@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from html import escape
 
+from domain.dates import SHANGHAI
 from services.listings import PublishedList
 
 _PAGE = """<!doctype html>
@@ -30,6 +32,11 @@ button {{ margin-top: 1.5em; padding: .5em 2em; }}
 """
 
 
+def local_time(moment: datetime) -> str:
+    """An instant as a person here reads it: Asia/Shanghai, to the minute."""
+    return moment.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M（北京时间）")
+
+
 def page(title: str, content: str) -> str:
     return _PAGE.format(title=escape(title), content=content)
 
@@ -41,7 +48,7 @@ def objection_form(published: PublishedList | None) -> str:
             '<p class="note">当前没有处于公示期的质量奖拟授奖名单，暂不受理异议。</p>',
         )
     closes = published.cycle.publicity_closes
-    until = f"，公示截止时间：{escape(closes.isoformat())}" if closes else ""
+    until = f"，公示截止时间：{escape(local_time(closes))}" if closes else ""
     options = "\n".join(
         f'<option value="{escape(o.credit_code)}">{escape(o.name)}'
         f"（{escape(o.credit_code)}）</option>"
@@ -54,8 +61,8 @@ def objection_form(published: PublishedList | None) -> str:
 <input type="hidden" name="year" value="{published.cycle.year}">
 <label>被反映组织<select name="credit_code" required>{options}</select></label>
 <label>真实姓名<input name="name" required maxlength="100"></label>
-<label>联系方式（电话或地址）<input name="contact" required maxlength="200"></label>
-<label>异议内容<textarea name="content" rows="8" maxlength="5000"></textarea></label>
+<label>联系方式（电话或电子邮箱）<input name="contact" required maxlength="200"></label>
+<label>异议内容<textarea name="content" rows="8" required maxlength="5000"></textarea></label>
 <button type="submit">提交异议</button>
 </form>
 """

@@ -207,17 +207,22 @@ class DomainError(Exception):
     message: str
     detail: str | None
 
-    def __init__(self, code: ErrorCode, detail: str | None = None) -> None:
+    def __init__(self, code: ErrorCode, detail: str | None = None, rule: str | None = None) -> None:
+        """`rule` overrides the code's own rule id where one code serves many commands
+        (a vote's `not_in_phase` cites §4(4), a finding's §4(1))."""
         self.code = ErrorCode(code)
-        self.rule = RULE_IDS[self.code]
+        self.rule = rule or RULE_IDS[self.code]
         self.detail = detail
         base = MESSAGES[self.code]
         self.message = f"{base}：{detail}" if detail else base
         super().__init__(self.message)
 
-    def __reduce__(self) -> tuple[type["DomainError"], tuple[ErrorCode, str | None]]:
+    def __reduce__(
+        self,
+    ) -> tuple[type["DomainError"], tuple[ErrorCode, str | None, str | None]]:
         # Keeps the exception picklable with its constructor arguments.
-        return (type(self), (self.code, self.detail))
+        return (type(self), (self.code, self.detail, self.rule))
 
     def __repr__(self) -> str:
-        return f"DomainError({self.code.value!r}, detail={self.detail!r})"
+        cited = "" if self.rule == RULE_IDS[self.code] else f", rule={self.rule!r}"
+        return f"DomainError({self.code.value!r}, detail={self.detail!r}{cited})"

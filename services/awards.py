@@ -223,9 +223,12 @@ class AwardService:
         try:
             rules = load_rules(data.rules)
         except RulesError as err:
-            raise DomainError(ErrorCode.INVALID_RULES, str(err)) from None
-        if data.application_deadline < self.now().date():
-            raise DomainError(ErrorCode.INVALID_INPUT, "申报截止日期不能早于今天")
+            raise DomainError(ErrorCode.INVALID_RULES, f"{err.key}：{err.problem}") from None
+        today = self.now().date()
+        if data.application_deadline < today:
+            raise DomainError(
+                ErrorCode.INVALID_INPUT, f"申报截止日期不能早于今天（{today.isoformat()}）"
+            )
         workflow_id = await self._write_first(self._add_cycle, data, rules, self.now())
         try:
             await self._client.start_workflow(

@@ -26,7 +26,7 @@ def from_temporal(err: Exception, closed: ErrorCode = ErrorCode.CYCLE_CLOSED) ->
                 code = ErrorCode(cause.type)
             except ValueError:
                 return DomainError(ErrorCode.ACTIVITY_FAILED, cause.message)
-            return DomainError(code, _detail(code, cause.message))
+            return DomainError(code, _detail(code, cause.message), _rule(cause))
         return DomainError(ErrorCode.INVALID_INPUT, str(cause))
     if isinstance(err, RPCError):
         if err.status == RPCStatusCode.NOT_FOUND:
@@ -47,3 +47,9 @@ def _detail(code: ErrorCode, message: str) -> str | None:
         rest = message[len(base) :].lstrip("：: ")
         return rest or None
     return message or None
+
+
+def _rule(cause: ApplicationError) -> str | None:
+    """The rule the workflow cited (`workflows.base.refuse` sends it as the first detail)."""
+    details = cause.details
+    return details[0] if details and isinstance(details[0], str) and details[0] else None

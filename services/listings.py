@@ -23,7 +23,6 @@ from db.repositories import cycles as cycle_rows
 from db.repositories import organizations as org_rows
 from db.repositories import reviewers as pool
 from domain.errors import DomainError, ErrorCode
-from domain.scoring import round_half_up
 from services.accounts import OFFICIALS, Role, Viewer
 from services.views import find_cycle, not_found
 
@@ -62,10 +61,6 @@ async def cycles(session: AsyncSession, year: int | None = None) -> list[Cycle]:
     return list(reversed(await session.run_sync(cycle_rows.cycles, year)))
 
 
-def _score(value: float | None) -> float | None:
-    return None if value is None else round_half_up(value)
-
-
 async def cycle_views(session: AsyncSession, year: int | None = None) -> list[CycleView]:
     """Oldest first, each with its applications by credit code."""
     views = []
@@ -78,9 +73,9 @@ async def cycle_views(session: AsyncSession, year: int | None = None) -> list[Cy
                 award=app.award,
                 outcome=app.outcome,
                 reasons=[r["reason"] for r in app.reasons],
-                document_score=_score(app.document_score),
-                site_score=_score(app.site_score),
-                total_score=_score(app.total_score),
+                document_score=app.document_score,
+                site_score=app.site_score,
+                total_score=app.total_score,
             )
             for app, org in sorted(rows, key=lambda row: row[1].credit_code)
         ]

@@ -2,15 +2,43 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Annotated
 
-from pydantic import ConfigDict, Field
+from pydantic import AfterValidator, ConfigDict, Field
 
 from domain.types import Award, Industry, RecordKind
 from services.strict import StrictDates
 
 GradeYear = Annotated[int, Field(ge=1900, le=2200)]
+
+MU_GRADES = ("A", "B", "C", "D")
+
+
+def _mu_grade(value: str) -> str:
+    grade = value.strip().upper()
+    if grade not in MU_GRADES:
+        raise ValueError(f"亩均效益评价档次须为{'、'.join(MU_GRADES)}之一，不能为“{value}”")
+    return grade
+
+
+MuGrade = Annotated[str, AfterValidator(_mu_grade)]
+"""亩均效益 grade (E6): A–D, stored in capitals."""
+
+# C0 and C1 controls (NUL, ESC, DEL …) and the bidirectional overrides and isolates
+# (U+202A–U+202E, U+2066–U+2069), which can make a name read as another on screen.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _printable(value: str) -> str:
+    if found := _CONTROL.search(value):
+        raise ValueError(f"不得包含控制字符（U+{ord(found.group()):04X}）")
+    return value
+
+
+Printable = Annotated[str, AfterValidator(_printable)]
+"""Text a person reads as a name or code: no control or text-direction characters."""
 
 
 class _Model(StrictDates):
@@ -24,23 +52,23 @@ class RecordCreate(_Model):
 
 
 class OrganizationCreate(_Model):
-    credit_code: str = Field(min_length=1, max_length=18)
-    name: str = Field(min_length=1, max_length=200)
-    county: str = Field(min_length=1, max_length=50)
+    credit_code: Printable = Field(min_length=1, max_length=18)
+    name: Printable = Field(min_length=1, max_length=200)
+    county: Printable = Field(min_length=1, max_length=50)
     registered_on: date
     industry: Industry
     industrial: bool = False
     excellence_since: date | None = None
-    mu_efficiency: dict[GradeYear, str] = Field(default_factory=dict)
+    mu_efficiency: dict[GradeYear, MuGrade] = Field(default_factory=dict)
     record: list[RecordCreate] = Field(default_factory=list)
 
 
 class ReviewerCreate(_Model):
-    code: str = Field(min_length=1, max_length=50)
-    name: str = Field(min_length=1, max_length=100)
+    code: Printable = Field(min_length=1, max_length=50)
+    name: Printable = Field(min_length=1, max_length=100)
     industries: list[Industry] = Field(default_factory=list)
-    employer_credit_code: str | None = None
-    ties: list[str] = Field(default_factory=list)
+    employer_credit_code: Printable | None = None
+    ties: list[Printable] = Field(default_factory=list)
     """Credit codes of organizations the reviewer is registered as tied to (回避)."""
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from domain.scoring import round_half_up
 from services import listings
 from services.honors import honors as honors_on
 
@@ -38,6 +39,11 @@ def _iso(value: Any) -> str | None:
     return None if value is None else value.isoformat()
 
 
+def _score(value: float | None) -> float | None:
+    """Scores are output rounded half-up to 0.1 (DESIGN §3.2); the run keeps full precision."""
+    return None if value is None else round_half_up(value)
+
+
 def _scenario_keys(ctx: Context) -> Callable[[str], str]:
     """Credit code → the scenario's key for the organization (the code itself if none)."""
     keys = {code: key for key, code in ctx.codes.items()}
@@ -63,9 +69,9 @@ async def collect(ctx: Context, at: datetime, *, snapshot: bool) -> dict[str, An
                     "award": a.award,
                     "outcome": a.outcome,
                     "reasons": a.reasons,
-                    "document_score": a.document_score,
-                    "site_score": a.site_score,
-                    "total_score": a.total_score,
+                    "document_score": _score(a.document_score),
+                    "site_score": _score(a.site_score),
+                    "total_score": _score(a.total_score),
                 }
                 for a in sorted(c.applications, key=lambda a: by_key(a.credit_code))
             ],

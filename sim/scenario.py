@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError,
 
 from domain.dates import SHANGHAI, start_of_day
 from domain.types import Award, Industry, RecordKind
+from services.schemas import MuGrade, Printable
 
 
 class ScenarioError(ValueError):
@@ -39,14 +40,14 @@ class RecordEntryIn(_Model):
 
 
 class OrganizationIn(_Model):
-    name: str = Field(min_length=1, max_length=200)
+    name: Printable = Field(min_length=1, max_length=200)
     credit_code: str = Field(min_length=1)
     county: str = Field(default="庆元县", min_length=1, max_length=50)
     registered_on: date
     industry: Industry
     industrial: bool = False
     excellence_since: date | None = None
-    mu_efficiency: dict[int, str] = Field(default_factory=dict)
+    mu_efficiency: dict[int, MuGrade] = Field(default_factory=dict)
     record: list[RecordEntryIn] = Field(default_factory=list)
 
     @field_validator("credit_code", mode="before")
@@ -70,7 +71,7 @@ class HonorIn(_Model):
 
 
 class ReviewerIn(_Model):
-    name: str = Field(min_length=1, max_length=100)
+    name: Printable = Field(min_length=1, max_length=100)
     industries: list[Industry] = Field(default_factory=list)
     employer: str | None = None
     ties: list[str] = Field(default_factory=list)

@@ -37,13 +37,30 @@ E = ErrorCode
 FINDING_REASONS = ELIGIBILITY_REASONS
 
 
-def require_phase(state: CycleState, *phases: Phase) -> None:
+# The seed clause of each phase (DESIGN §2), cited by a refusal that names no clause itself.
+PHASE_CLAUSES: dict[Phase, str] = {
+    Phase.OPEN: "§3(2)",
+    Phase.QUALIFICATION: "§4(1)",
+    Phase.DOCUMENT_REVIEW: "§4(2)",
+    Phase.SHORTLIST: "§4(2)",
+    Phase.SITE_REVIEW: "§4(3)",
+    Phase.COMMITTEE: "§4(4)",
+    Phase.PUBLICITY: "§4(5)",
+    Phase.APPROVAL: "§4(6)",
+    Phase.ANNOUNCED: "§5(1)",
+}
+STAGE_CLAUSES: dict[Stage, str] = {Stage.DOCUMENT: "§4(2)", Stage.SITE: "§4(3)"}
+
+
+def require_phase(state: CycleState, *phases: Phase, rule: str | None = None) -> None:
+    """`rule`: the clause of the command refused (default: that of the first phase named)."""
     if state.phase == Phase.CANCELLED or (
         state.phase == Phase.ANNOUNCED and Phase.ANNOUNCED not in phases
     ):
         raise DomainError(E.CYCLE_CLOSED)
     if state.phase not in phases:
-        raise DomainError(E.NOT_IN_PHASE, f"当前阶段：{state.phase.value}")
+        cited = rule or (PHASE_CLAUSES.get(phases[0]) if phases else None)
+        raise DomainError(E.NOT_IN_PHASE, f"当前阶段：{state.phase.value}", rule=cited)
 
 
 def application(state: CycleState, credit_code: str) -> ApplicationState:
@@ -66,7 +83,7 @@ def check_apply(state: CycleState, cmd: ApplyCommand, deadline: date, now: datet
 
 
 def check_finding(state: CycleState, cmd: FindingCommand) -> None:
-    require_phase(state, Phase.OPEN, Phase.QUALIFICATION)
+    require_phase(state, Phase.OPEN, Phase.QUALIFICATION, rule="§4(1)")
     application(state, cmd.credit_code)
     if not cmd.passed and cmd.reason is not None and cmd.reason not in FINDING_REASONS:
         raise DomainError(E.INVALID_INPUT, f"未知的不合格原因：{cmd.reason}")
@@ -86,14 +103,14 @@ def check_stage_open(state: CycleState, app: ApplicationState, stage: Stage) -> 
     if PHASE_ORDER.index(state.phase) > PHASE_ORDER.index(phases[-1]):
         raise DomainError(E.STAGE_CLOSED)
     if state.phase not in phases:
-        raise DomainError(E.NOT_IN_PHASE, f"当前阶段：{state.phase.value}")
+        raise DomainError(E.NOT_IN_PHASE, f"当前阶段：{state.phase.value}", STAGE_CLAUSES[stage])
     if app.stage(stage).closed or (
         stage == Stage.DOCUMENT and state.document_closed_early_reason is not None
     ):
         raise DomainError(E.STAGE_CLOSED)
     in_stage = app.eligible if stage == Stage.DOCUMENT else app.shortlisted
     if not in_stage or app.outcome != Outcome.PENDING:
-        raise DomainError(E.NOT_IN_PHASE, "该申报未进入本评审环节")
+        raise DomainError(E.NOT_IN_PHASE, "该申报未进入本评审环节", STAGE_CLAUSES[stage])
 
 
 def check_assign_panel(state: CycleState, cmd: AssignPanelCommand, rules: ProgramRules) -> None:
@@ -161,12 +178,14 @@ def check_extend(
     passed (intake is never closed early), a stage's due date while the stage is open.
     Returns the date it replaces."""
     if cmd.what == "application":
-        require_phase(state, Phase.OPEN)
+        require_phase(state, Phase.OPEN, rule="§3(2)")
         if now >= end_of_day(deadline):
             raise DomainError(E.DEADLINE_PASSED)
         current = deadline
     else:
-        require_phase(state, Phase.DOCUMENT_REVIEW if cmd.what == "document" else Phase.SITE_REVIEW)
+        stage = Stage.DOCUMENT if cmd.what == "document" else Stage.SITE
+        phase = Phase.DOCUMENT_REVIEW if stage == Stage.DOCUMENT else Phase.SITE_REVIEW
+        require_phase(state, phase, rule=STAGE_CLAUSES[stage])
         current = state.stage_due[cmd.what]
     if cmd.until <= current:
         raise DomainError(
@@ -181,12 +200,12 @@ def check_extend(
 def check_close_stage(state: CycleState, stage: Stage) -> None:
     if stage != Stage.DOCUMENT:
         raise DomainError(E.INVALID_INPUT, "现场评审按申报组织确认报告逐一结束，不能整体提前结束")
-    require_phase(state, Phase.DOCUMENT_REVIEW)
+    require_phase(state, Phase.DOCUMENT_REVIEW, rule="§4(2)")
 
 
 def check_shortlist(state: CycleState, cmd: ShortlistCommand, rules: ProgramRules) -> None:
     """§4(2): fixed once every panel has all its scores, or after an early close."""
-    require_phase(state, Phase.DOCUMENT_REVIEW, Phase.SHORTLIST)
+    require_phase(state, Phase.DOCUMENT_REVIEW, Phase.SHORTLIST, rule="§4(2)")
     if state.document_closed_early_reason is None and not document_complete(state, rules):
         raise DomainError(E.REVIEWS_INCOMPLETE)
     if cmd.auto == (cmd.credit_codes is not None):
@@ -219,13 +238,13 @@ def vote_candidates(state: CycleState, cmd: VoteCommand) -> list[str]:
             raise DomainError(E.INVALID_INPUT, "替换表决结果须说明原因")
         return result.candidates
     if result.decided:
-        raise DomainError(E.NOT_IN_PHASE, "该奖项的表决结果已经确定")
+        raise DomainError(E.NOT_IN_PHASE, "该奖项的表决结果已经确定", "§4(4)")
     return result.runoff or result.candidates
 
 
 def check_vote(state: CycleState, cmd: VoteCommand, members: int, rules: ProgramRules) -> None:
     """§4(4): quorum ⅔, tally ≤ present, known candidates (runoff: the tied ones only)."""
-    require_phase(state, Phase.COMMITTEE)
+    require_phase(state, Phase.COMMITTEE, rule="§4(4)")
     candidates = vote_candidates(state, cmd)
     validate_vote(VoteResult(present=cmd.present, ballots=cmd.ballots), members, candidates, rules)
 
@@ -236,7 +255,7 @@ def check_objection(state: CycleState, cmd: ObjectionCommand, now: datetime) -> 
         raise DomainError(E.CYCLE_CLOSED)
     _runoff_pending(state)
     if state.publicity_opens is None or now < state.publicity_opens:
-        raise DomainError(E.NOT_IN_PHASE, "公示尚未开始")
+        raise DomainError(E.NOT_IN_PHASE, "公示尚未开始", "§4(5)")
     assert state.publicity_closes is not None
     if not objection_open(now, state.publicity_opens, state.publicity_closes):
         raise DomainError(E.PUBLICITY_CLOSED)
@@ -250,7 +269,7 @@ def published_list(state: CycleState) -> list[str]:
 
 
 def check_investigate(state: CycleState, cmd: InvestigateCommand) -> None:
-    require_phase(state, Phase.PUBLICITY)
+    require_phase(state, Phase.PUBLICITY, rule="§4(5)")
     if not 1 <= cmd.number <= len(state.objections):
         raise DomainError(E.OBJECTION_NOT_FOUND)
     if state.objections[cmd.number - 1].finding is not None:
@@ -258,7 +277,7 @@ def check_investigate(state: CycleState, cmd: InvestigateCommand) -> None:
 
 
 def check_committee_decision(state: CycleState, cmd: CommitteeDecisionCommand) -> None:
-    require_phase(state, Phase.PUBLICITY)
+    require_phase(state, Phase.PUBLICITY, rule="§4(5)")
     if not any(
         o.credit_code == cmd.credit_code and o.finding == "substantiated" and o.decision is None
         for o in state.objections
@@ -275,7 +294,7 @@ def _runoff_pending(state: CycleState) -> None:
 
 def check_approve(state: CycleState, strike: list[str]) -> None:
     _runoff_pending(state)
-    require_phase(state, Phase.APPROVAL)
+    require_phase(state, Phase.APPROVAL, rule="§4(6)")
     listed = set(published_list(state))
     for code in strike:
         if code not in listed:
@@ -291,7 +310,8 @@ def check_withdraw(state: CycleState, credit_code: str) -> None:
     require_phase(
         state,
         *(p for p in PHASE_ORDER if PHASE_ORDER.index(p) < PHASE_ORDER.index(Phase.COMMITTEE)),
+        rule="§3(2)",
     )
     app = application(state, credit_code)
     if app.outcome != Outcome.PENDING:
-        raise DomainError(E.NOT_IN_PHASE, "该申报已有结论，不能撤回")
+        raise DomainError(E.NOT_IN_PHASE, "该申报已有结论，不能撤回", "§3(2)")

@@ -22,6 +22,11 @@ MULTIPART_ALLOWANCE = 1024 * 1024
 UPLOAD_PATH = re.compile(r"^/cycles/[^/]+/applications/[^/]+/materials/?$")
 
 
+def megabytes(size: int) -> str:
+    """A size as a clerk reads it: in MB (1 MB = 1024 × 1024 bytes), e.g. ``20MB``."""
+    return f"{round(size / (1024 * 1024), 2):g}MB"
+
+
 class TooLarge(HTTPException):
     """Raised from `receive`; FastAPI lets an HTTPException through its body parsing, and
     the error handler answers with `refusal`."""
@@ -36,13 +41,16 @@ class BodyLimitMiddleware:
         self.app = app
         self.json_limit = max_json_bytes
         self.upload_limit = max_upload_bytes + MULTIPART_ALLOWANCE
+        self.material_limit = max_upload_bytes
 
     def _refusal(self, scope: Scope) -> tuple[int, DomainError]:
         if scope["method"] == "POST" and UPLOAD_PATH.match(scope["path"]):
             limit = self.upload_limit
-            return limit, DomainError(ErrorCode.MATERIAL_TOO_LARGE, f"请求体超过{limit}字节")
+            return limit, DomainError(
+                ErrorCode.MATERIAL_TOO_LARGE, f"每份材料不超过{megabytes(self.material_limit)}"
+            )
         limit = self.json_limit
-        return limit, DomainError(ErrorCode.BODY_TOO_LARGE, f"请求体超过{limit}字节")
+        return limit, DomainError(ErrorCode.BODY_TOO_LARGE, f"请求内容不超过{megabytes(limit)}")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

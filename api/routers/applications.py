@@ -25,10 +25,11 @@ from api.schemas.applications import (
 )
 from api.schemas.base import Done
 from domain.departments import DEPARTMENT_NAMES, Department
+from domain.eligibility import Failure
 from domain.errors import DomainError, ErrorCode
-from domain.scoring import round_half_up
 from services import views
 from services.accounts import Role, Viewer
+from services.eligibility import is_preliminary, preliminary_failures
 from services.views import ApplicationRow
 
 router = APIRouter(tags=["申报"])
@@ -37,17 +38,30 @@ ONE = BASE + "/{credit_code}"
 
 
 def _score(value: float | None, visible: bool = True) -> float | None:
-    return round_half_up(value) if value is not None and visible else None
+    return value if visible else None
 
 
-def reasons(row: ApplicationRow) -> list[ReasonOut]:
+def reasons(row: ApplicationRow, preliminary: dict[int, list[Failure]]) -> list[ReasonOut]:
+    """The decided reasons, or while qualification is open those failing already."""
+    if is_preliminary(row):
+        return [
+            ReasonOut(reason=f.reason.value, rule=f.rule, clause=f.clause, message=f.message)
+            for f in preliminary.get(row.application.id, [])
+        ]
     return [
-        ReasonOut(reason=r.get("reason", ""), rule=r.get("rule", ""), message=r.get("message", ""))
+        ReasonOut(
+            reason=r.get("reason", ""),
+            rule=r.get("rule", ""),
+            clause=r.get("clause", ""),
+            message=r.get("message", ""),
+        )
         for r in row.application.reasons
     ]
 
 
-def application_out(row: ApplicationRow, viewer: Viewer) -> ApplicationOut:
+def application_out(
+    row: ApplicationRow, viewer: Viewer, preliminary: dict[int, list[Failure]]
+) -> ApplicationOut:
     """Reviewers see who and what only; applicants see stage scores once reported."""
     app, org = row.application, row.organization
     out = ApplicationOut(
@@ -63,7 +77,8 @@ def application_out(row: ApplicationRow, viewer: Viewer) -> ApplicationOut:
     own = viewer.role == Role.APPLICANT
     out.outcome = app.outcome
     out.eligible = app.eligible
-    out.reasons = reasons(row)
+    out.preliminary = is_preliminary(row)
+    out.reasons = reasons(row, preliminary)
     out.shortlisted = app.shortlisted
     out.document_score = _score(app.document_score, not own or app.shortlisted is not None)
     out.site_score = _score(app.site_score, not own or app.site_report_confirmed_at is not None)
@@ -93,7 +108,8 @@ async def apply(
     else:
         code = body.credit_code.strip().upper()
     await service.apply(year, code, body.award)
-    return application_out(await visible(session, viewer, year, code), viewer)
+    row = await visible(session, viewer, year, code)
+    return application_out(row, viewer, await preliminary_failures(session, [row]))
 
 
 @router.get(BASE, summary="申报列表（按权限过滤）")
@@ -101,14 +117,16 @@ async def list_applications(
     year: Year, viewer: AnyUser, session: SessionDep
 ) -> list[ApplicationOut]:
     rows = await views.applications(session, viewer, year)
-    return [application_out(row, viewer) for row in rows]
+    preliminary = await preliminary_failures(session, rows)
+    return [application_out(row, viewer, preliminary) for row in rows]
 
 
 @router.get(ONE, summary="申报详情")
 async def get_application(
     year: Year, credit_code: str, viewer: AnyUser, session: SessionDep
 ) -> ApplicationOut:
-    return application_out(await visible(session, viewer, year, credit_code), viewer)
+    row = await visible(session, viewer, year, credit_code)
+    return application_out(row, viewer, await preliminary_failures(session, [row]))
 
 
 @router.post(ONE + "/withdraw", summary="撤回申报")
@@ -143,8 +161,9 @@ async def qualification(
     return QualificationOut(
         credit_code=row.organization.credit_code,
         eligible=row.application.eligible,
+        preliminary=is_preliminary(row),
         outcome=row.application.outcome,
-        reasons=reasons(row),
+        reasons=reasons(row, await preliminary_failures(session, [row])),
     )
 
 

@@ -8,7 +8,6 @@ from api.auth import AsCommittee, Officials
 from api.context import Service, SessionDep
 from api.routers.params import Year
 from api.schemas.committee import CandidateOut, VoteCreate, VoteOut, VoteReplace, VoteResultOut
-from domain.scoring import round_half_up
 from services import listings
 
 router = APIRouter(tags=["评委会表决"])
@@ -22,7 +21,7 @@ async def candidates(year: Year, viewer: Officials, session: SessionDep) -> list
             credit_code=c.credit_code,
             name=c.name,
             award=c.award,
-            total_score=round_half_up(c.total_score),
+            total_score=c.total_score,
             outcome=c.outcome,
         )
         for c in found

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from pydantic import Field, computed_field
 
-from pydantic import Field
-
-from api.schemas.base import Request, Response
+from api.schemas.base import Instant, Request, Response, Score
 from domain.departments import Department
+from domain.names import AWARD_NAMES, INDUSTRY_NAMES, OUTCOME_NAMES, name_of
 from domain.types import Award
 
 
@@ -21,6 +20,7 @@ class ApplicationCreate(Request):
 class ReasonOut(Response):
     reason: str
     rule: str
+    clause: str = ""
     message: str
 
 
@@ -30,15 +30,33 @@ class ApplicationOut(Response):
     name: str
     award: str
     industry: str
-    submitted_at: datetime
+    submitted_at: Instant
     outcome: str | None = Field(default=None, description="结论（评审员不可见）")
     eligible: bool | None = None
+    preliminary: bool | None = None
+    """True while `reasons` are the rules failing on the declared facts and the honors
+    register alone, before qualification closes (§4(1)); then the result decided."""
     reasons: list[ReasonOut] = Field(default_factory=list)
     shortlisted: bool | None = None
-    document_score: float | None = None
-    site_score: float | None = None
-    total_score: float | None = None
-    site_report_confirmed_at: datetime | None = None
+    document_score: Score | None = None
+    site_score: Score | None = None
+    total_score: Score | None = None
+    site_report_confirmed_at: Instant | None = None
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def award_name(self) -> str:
+        return name_of(self.award, AWARD_NAMES) or self.award
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def industry_name(self) -> str:
+        return name_of(self.industry, INDUSTRY_NAMES) or self.industry
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def outcome_name(self) -> str | None:
+        return name_of(self.outcome, OUTCOME_NAMES)
 
 
 class VerificationTaskOut(Response):
@@ -46,15 +64,21 @@ class VerificationTaskOut(Response):
 
     department: str
     department_name: str
-    requested_at: datetime
-    done_at: datetime | None
+    requested_at: Instant
+    done_at: Instant | None
 
 
 class QualificationOut(Response):
     credit_code: str
     eligible: bool | None = Field(description="尚未审查时为空")
+    preliminary: bool
     outcome: str
     reasons: list[ReasonOut]
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def outcome_name(self) -> str:
+        return name_of(self.outcome, OUTCOME_NAMES) or self.outcome
 
 
 class FindingCreate(Request):
@@ -74,4 +98,4 @@ class MaterialOut(Response):
     size: int
     sha256: str
     uploaded_by: str
-    created_at: datetime
+    created_at: Instant

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from pydantic import Field
 
-from api.schemas.base import Request, Response
+from api.schemas.base import Instant, Request, Response
 from services.accounts import Role
+from services.schemas import Printable
 
 
 class LoginRequest(Request):
@@ -18,7 +17,7 @@ class LoginRequest(Request):
 class TokenOut(Response):
     access_token: str = Field(description="访问令牌，放在 Authorization: Bearer 头中")
     token_type: str = "bearer"
-    expires_at: datetime = Field(description="令牌失效时间")
+    expires_at: Instant = Field(description="令牌失效时间")
     username: str
     role: Role
 
@@ -38,9 +37,11 @@ class UserCreate(Request):
     )
     password: str = Field(min_length=8, max_length=200, description="初始密码（至少8位）")
     role: Role = Field(description="角色")
-    display_name: str = Field(default="", max_length=100, description="显示名称")
-    reviewer_code: str | None = Field(default=None, max_length=50, description="评审员编号")
-    credit_code: str | None = Field(default=None, max_length=50, description="申报组织信用代码")
+    display_name: Printable = Field(default="", max_length=100, description="显示名称")
+    reviewer_code: Printable | None = Field(default=None, max_length=50, description="评审员编号")
+    credit_code: Printable | None = Field(
+        default=None, max_length=50, description="申报组织信用代码"
+    )
 
 
 class UserOut(Response):
@@ -50,4 +51,4 @@ class UserOut(Response):
     reviewer_code: str | None = None
     credit_code: str | None = None
     active: bool = True
-    locked_until: datetime | None = None
+    locked_until: Instant | None = None

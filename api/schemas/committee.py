@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, computed_field
 
-from api.schemas.base import CreditCode, Request, Response
+from api.schemas.base import CreditCode, Instant, Request, Response, Score
 from domain.committee import Ballot
+from domain.names import AWARD_NAMES, OUTCOME_NAMES, PHASE_NAMES, name_of
 from domain.types import Award
 
 
@@ -36,13 +37,28 @@ class VoteOut(Response):
     series: int = Field(description="第几次表决结果（之后的结果替换之前的）")
     reason: str | None = Field(description="替换之前结果的原因")
 
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def award_name(self) -> str:
+        return name_of(self.award, AWARD_NAMES) or self.award
+
 
 class CandidateOut(Response):
     credit_code: str
     name: str
     award: str
-    total_score: float
+    total_score: Score
     outcome: str
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def award_name(self) -> str:
+        return name_of(self.award, AWARD_NAMES) or self.award
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def outcome_name(self) -> str:
+        return name_of(self.outcome, OUTCOME_NAMES) or self.outcome
 
 
 class ObjectionCreate(Request):
@@ -66,7 +82,7 @@ class ObjectionOut(Response):
     name: str
     contact: str
     content: str
-    received_at: datetime
+    received_at: Instant
     finding: str | None
     report: str | None
     decision: str | None
@@ -95,11 +111,21 @@ class ListedOut(Response):
     name: str
     award: str
 
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def award_name(self) -> str:
+        return name_of(self.award, AWARD_NAMES) or self.award
+
 
 class PublicityOut(Response):
     year: int
     phase: str
-    opens: datetime | None
-    closes: datetime | None
+    opens: Instant | None
+    closes: Instant | None
     awarded_on: date | None
     organizations: list[ListedOut]
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def phase_name(self) -> str:
+        return name_of(self.phase, PHASE_NAMES) or self.phase

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, computed_field, model_validator
 
-from api.schemas.base import Request, Response
+from api.schemas.base import Instant, Request, Response
+from domain.names import PHASE_NAMES, name_of
 from domain.phases import Stage
 from services.schemas import CycleCreate
 
@@ -16,14 +17,19 @@ class CycleOut(Response):
     year: int
     phase: str = Field(description="当前阶段")
     application_deadline: date
-    opened_at: datetime
+    opened_at: Instant
     committee_members: int
-    publicity_opens: datetime | None
-    publicity_closes: datetime | None
+    publicity_opens: Instant | None
+    publicity_closes: Instant | None
     awarded_on: date | None
     cancel_reason: str | None
     document_closed_early_reason: str | None
     attention: str | None = Field(default=None, description="需要评审办处理的后台故障")
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def phase_name(self) -> str:
+        return name_of(self.phase, PHASE_NAMES) or self.phase
 
 
 class CancelRequest(Request):

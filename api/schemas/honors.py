@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import Field, field_validator
+from pydantic import Field, computed_field, field_validator
 
 from api.schemas.base import Request, Response
+from domain.names import AWARD_NAMES, HONOR_STATUS_NAMES, name_of
 from services.schemas import HistoricalHonorCreate
 
 
@@ -27,6 +28,16 @@ class HonorOut(Response):
     bonus_recovered_cny: int
     pending_revocation: str | None
 
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def award_name(self) -> str:
+        return name_of(self.award, AWARD_NAMES) or self.award
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def status_name(self) -> str:
+        return name_of(self.status, HONOR_STATUS_NAMES) or self.status
+
 
 class PublicHonorOut(Response):
     credit_code: str
@@ -35,6 +46,11 @@ class PublicHonorOut(Response):
     year: int = Field(description="获奖年度")
     awarded_on: date
     valid_until: date | None
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def award_name(self) -> str:
+        return name_of(self.award, AWARD_NAMES) or self.award
 
 
 class IncidentCreate(Request):

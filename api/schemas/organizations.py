@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from pydantic import Field
+from pydantic import Field, computed_field
 
 from api.schemas.base import Response
-from services.schemas import OrganizationCreate
+from domain.names import INDUSTRY_NAMES, RECORD_KIND_NAMES, name_of
+from services.schemas import OrganizationCreate, Printable
 
 
 class OrganizationOut(Response):
@@ -21,14 +22,24 @@ class OrganizationOut(Response):
     excellence_since: date | None
     mu_efficiency: dict[str, Any] = Field(description="亩均效益评价档次（按年度）")
 
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def industry_name(self) -> str:
+        return name_of(self.industry, INDUSTRY_NAMES) or self.industry
+
 
 class RecordOut(Response):
     on: date
     kind: str
     note: str
 
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def kind_name(self) -> str:
+        return name_of(self.kind, RECORD_KIND_NAMES) or self.kind
+
 
 class OrganizationIn(OrganizationCreate):
     """As the service's, but any length of code gets the GB 32100 check and its own error."""
 
-    credit_code: str = Field(min_length=1, max_length=50, description="统一社会信用代码")
+    credit_code: Printable = Field(min_length=1, max_length=50, description="统一社会信用代码")

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, computed_field
 
-from api.schemas.base import Int32, Request, Response
+from api.schemas.base import Int32, Request, Response, Score
+from domain.names import STAGE_NAMES, name_of
 from domain.phases import Stage
 
 
@@ -31,7 +32,7 @@ class ScoreCreate(Request):
 
 
 class ScoreOut(Response):
-    points: float = Field(description="计入的总分")
+    points: Score = Field(description="计入的总分")
 
 
 class ConsensusCreate(Request):
@@ -40,7 +41,7 @@ class ConsensusCreate(Request):
 
 class ScoreLineOut(Response):
     reviewer: str = Field(description="评审员（对申报组织匿名显示）")
-    total: float
+    total: Score
     items: dict[str, int] | None
     mine: bool
 
@@ -50,6 +51,11 @@ class StageScoresOut(Response):
     members: int
     complete: bool = Field(description="评审组全部成员已评分")
     reported: bool = Field(description="评审组已形成结果")
-    consensus: float | None
-    stage_score: float | None
+    consensus: Score | None
+    stage_score: Score | None
     scores: list[ScoreLineOut]
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def stage_name(self) -> str:
+        return name_of(self.stage, STAGE_NAMES) or self.stage

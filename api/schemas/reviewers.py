@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, computed_field
 
 from api.schemas.base import CreditCode, Request, Response
+from domain.names import AWARD_NAMES, INDUSTRY_NAMES, STAGE_NAMES, name_of
 from domain.phases import Stage
 from domain.types import Industry
 
@@ -15,6 +16,11 @@ class ReviewerOut(Response):
     industries: list[str]
     employer_credit_code: str | None
     active: bool
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def industry_names(self) -> list[str]:
+        return [name_of(i, INDUSTRY_NAMES) or i for i in self.industries]
 
 
 class IndustriesUpdate(Request):
@@ -47,3 +53,13 @@ class AssignmentOut(Response):
     reviewer: str
     leader: bool
     scored: bool
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def award_name(self) -> str:
+        return name_of(self.award, AWARD_NAMES) or self.award
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def stage_name(self) -> str:
+        return name_of(self.stage, STAGE_NAMES) or self.stage

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Literal
 
 from pydantic import Field
 
-from api.schemas.base import Response
+from api.schemas.base import Instant, Response
 
 
 class NoticeOut(Response):
@@ -17,12 +17,12 @@ class NoticeOut(Response):
     cycle_year: int | None
     title: str
     body: str
-    published_at: datetime
+    published_at: Instant
 
 
 class AuditEntryOut(Response):
     id: int
-    at: datetime
+    at: Instant
     actor: str | None
     role: str | None
     client: str | None

@@ -56,7 +56,7 @@ async def test_objections_need_a_real_name_a_listed_organization_and_open_public
             "year": str(year),
             "credit_code": B,
             "name": "王某",
-            "contact": "县城某路1号",
+            "contact": "wang@example.cn",
             "content": "情况反映",
         }
         accepted = await public.post("/public/objection", data=form)

@@ -111,3 +111,12 @@ def test_unknown_code_is_refused() -> None:
 )
 def test_http_status_suggestion(code: ErrorCode, status: int) -> None:
     assert http_status(code) == status
+
+
+def test_a_command_may_cite_its_own_clause_and_it_survives_pickling() -> None:
+    error = DomainError(ErrorCode.NOT_IN_PHASE, "当前阶段：open", rule="§4(4)")
+    assert (error.rule, error.message) == ("§4(4)", "当前评审阶段不允许此操作：当前阶段：open")
+    assert repr(error).endswith(", rule='§4(4)')")
+    copy = pickle.loads(pickle.dumps(error))
+    assert (copy.code, copy.rule, copy.detail) == (error.code, "§4(4)", error.detail)
+    assert DomainError(ErrorCode.NOT_IN_PHASE).rule == "3.1"

@@ -70,3 +70,24 @@ def test_objection_needs_name_and_contact(name: str, contact: str, detail: str) 
 
 def test_real_name_objection_is_accepted() -> None:
     validate_objection("吴某", "0578-0000000", "反映产品抽检问题")
+
+
+@pytest.mark.parametrize(
+    "contact", ["13800000000", "0578-1234567", "+86 138 0000 0000", "(0578)1234567", "li@qy.cn"]
+)
+def test_a_phone_number_or_an_email_address_is_a_contact(contact: str) -> None:
+    validate_objection("吴某", contact, "反映产品抽检问题")
+
+
+@pytest.mark.parametrize("contact", ["1", "县城某路1号", "abc@", "li@qy", "1234567890123456"])
+def test_a_contact_the_office_cannot_reach_is_refused(contact: str) -> None:
+    with pytest.raises(DomainError) as caught:
+        validate_objection("吴某", contact, "反映产品抽检问题")
+    assert caught.value.code is ErrorCode.INVALID_OBJECTION
+    assert caught.value.detail == "联系方式须为电话号码或电子邮箱地址，以便核实"
+
+
+def test_an_objection_needs_content() -> None:
+    with pytest.raises(DomainError) as caught:
+        validate_objection("吴某", "13800000000", " \n")
+    assert caught.value.detail == "缺少异议内容"

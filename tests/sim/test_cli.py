@@ -248,3 +248,29 @@ async def test_organization_with_empty_name_is_an_invalid_file() -> None:
     text = HEAD.replace("name: 庆元县甲公司", 'name: ""') + TIMELINE
     with pytest.raises(ScenarioError, match=r"organizations\.A"):
         await run_scenario(parse_scenario(text), progress=False)
+
+
+@pytest.mark.parametrize(
+    ("change", "fragment"),
+    [
+        pytest.param(
+            (
+                "excellence_since: 2018-01-01,\n",
+                "excellence_since: 2018-01-01, mu_efficiency: {2024: E},\n",
+            ),
+            "亩均效益评价档次须为A、B、C、D之一",
+            id="mu_grade_outside_a_to_d",
+        ),
+        pytest.param(
+            ("name: 庆元县甲公司", 'name: "庆元县\\u202e甲公司"'), "不得包含控制字符", id="bidi"
+        ),
+    ],
+)
+def test_an_organization_with_a_bad_grade_or_a_control_character_is_an_invalid_file(
+    change: tuple[str, str], fragment: str
+) -> None:
+    text = HEAD.replace(*change, 1) + TIMELINE
+    with pytest.raises(ScenarioError) as raised:
+        parse_scenario(text)
+    assert "organizations.A" in str(raised.value)
+    assert fragment in str(raised.value)

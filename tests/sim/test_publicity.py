@@ -82,6 +82,17 @@ def build() -> Sim:
     _objection(
         sim, None, "B", contact=" ", refused="invalid_objection", tag="objection_without_contact"
     )
+    _objection(
+        sim,
+        None,
+        "B",
+        contact="县城某路1号",
+        refused="invalid_objection",
+        tag="objection_with_an_address_for_contact",
+    )
+    _objection(
+        sim, None, "B", content=" ", refused="invalid_objection", tag="objection_without_content"
+    )
     _objection(sim, None, "B", tag="objection_2_B")
     _objection(
         sim, "2025-07-03T10:00", "D", refused="unknown_candidate", tag="objection_not_elected"
