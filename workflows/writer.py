@@ -5,8 +5,10 @@ the number of the write that will carry it). A task of the workflow writes what 
 projection, notices, verification tasks and new honors — while the next commands are
 handled, in `project-cycle` activities of bounded size (`Effects.split`: a phase change at
 5,000 applications is many pieces, none near Temporal's payload limits). Writes never
-overlap, and each piece carries the next revision: the database keeps a piece only when it
-is newer than what it holds.
+overlap, and each write carries the next revision (all its pieces the same one): the
+database keeps a piece unless it holds a newer revision. A piece of the same revision is
+applied again: the writes are local activities, and one whose workflow task failed runs
+again in the retried task with what that task queued — the same changes and perhaps more.
 
 The policy, in one place:
 
@@ -86,10 +88,10 @@ class ProjectionWriter:
             effects, self._queued = self._queued, None
             assert effects is not None
             self._sent += 1
+            self._state.revision += 1
             self._in_flight = True
             try:
                 for part in effects.split():
-                    self._state.revision += 1
                     await self._write(self._build(part, self._state.revision))
             finally:
                 self._in_flight = False

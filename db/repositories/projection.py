@@ -68,13 +68,15 @@ def _cycle_values(p: CycleProjection) -> dict[str, Any]:
 
 
 def upsert_cycle(session: Session, p: CycleProjection) -> tuple[int, bool]:
-    """The cycle row's id, and whether `p` was newer than what is stored (then written).
+    """The cycle row's id, and whether `p` is not older than what is stored (then written).
 
     One UPDATE guarded by the revision in the usual case; the row is created on first use.
+    The pieces of one write share its revision, and a piece of the revision stored is
+    applied too (see `workflows.writer`: a retried local activity may carry more).
     """
     guarded = (
         update(_CYCLES)
-        .where(_CYCLES.c.workflow_id == p.workflow_id, _CYCLES.c.revision < p.revision)
+        .where(_CYCLES.c.workflow_id == p.workflow_id, _CYCLES.c.revision <= p.revision)
         .values(**_cycle_values(p))
         .returning(_CYCLES.c.id)
     )
