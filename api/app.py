@@ -112,7 +112,10 @@ async def startup(app: FastAPI) -> None:
     try:
         async with transaction(ctx.sessions) as session:
             made = await accounts.ensure_bootstrap_office(
-                session, s.bootstrap_office_username, s.bootstrap_office_password.get_secret_value()
+                session,
+                s.bootstrap_office_username,
+                s.bootstrap_office_password.get_secret_value(),
+                must_change_password=s.bootstrap_must_change_password,
             )
     except IntegrityError:  # another replica made it at the same moment
         made = False

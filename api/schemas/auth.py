@@ -21,6 +21,10 @@ class TokenOut(Response):
     expires_at: datetime = Field(description="令牌失效时间")
     username: str
     role: Role
+    must_change_password: bool = Field(
+        default=False,
+        description="须先修改密码：为真时除修改密码和退出登录外的接口均返回403",
+    )
 
 
 class PasswordChange(Request):
@@ -51,3 +55,4 @@ class UserOut(Response):
     credit_code: str | None = None
     active: bool = True
     locked_until: datetime | None = None
+    must_change_password: bool = Field(default=False, description="首次登录须修改密码")
