@@ -75,3 +75,11 @@ class MaterialOut(Response):
     sha256: str
     uploaded_by: str
     created_at: datetime
+
+
+class MaterialList(Response):
+    """An application's materials and whether they may still be deleted or replaced."""
+
+    locked: bool = Field(description="申报已截止：材料不可再删除或替换")
+    locked_from: datetime = Field(description="材料锁定时间（申报截止日24:00，北京时间）")
+    materials: list[MaterialOut] = Field(description="申报材料")
