@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.client import Client
 
-from api import docs, errors
+from api import docs, errors, openapi
 from api.context import AppContext, utc_now
 from api.middleware.audit import AuditMiddleware
 from api.middleware.body_limit import BodyLimitMiddleware
@@ -87,6 +87,7 @@ def create_app(
     docs.install(app)
     for router in ROUTERS:
         app.include_router(router)
+    openapi.install(app)
     # Outermost last: headers, size limit, then audit, then idempotency, then the routes.
     app.add_middleware(IdempotencyMiddleware, ctx=ctx)
     app.add_middleware(AuditMiddleware, ctx=ctx)

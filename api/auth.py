@@ -50,15 +50,30 @@ async def current_viewer(viewer: Annotated[Viewer, Depends(signed_in)]) -> Viewe
     return viewer
 
 
-def require(*roles: Role) -> Callable[..., Awaitable[Viewer]]:
-    allowed = frozenset(roles)
+ROLE_NAMES: dict[Role, str] = {
+    Role.OFFICE: "县评审办",
+    Role.REVIEWER: "评审员",
+    Role.COMMITTEE: "县评委会",
+    Role.GOVERNMENT: "县政府",
+    Role.SUPERVISOR: "监督组",
+    Role.APPLICANT: "申报组织",
+}
 
-    async def gate(viewer: Annotated[Viewer, Depends(current_viewer)]) -> Viewer:
-        if viewer.role not in allowed:
+
+class RoleGate:
+    """The dependency `require` makes; `roles` is also what the OpenAPI document lists."""
+
+    def __init__(self, roles: frozenset[Role]) -> None:
+        self.roles = roles
+
+    async def __call__(self, viewer: Annotated[Viewer, Depends(current_viewer)]) -> Viewer:
+        if viewer.role not in self.roles:
             raise DomainError(ErrorCode.FORBIDDEN)
         return viewer
 
-    return gate
+
+def require(*roles: Role) -> Callable[..., Awaitable[Viewer]]:
+    return RoleGate(frozenset(roles))
 
 
 R = Role

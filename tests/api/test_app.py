@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 from pathlib import Path
 
@@ -96,6 +97,37 @@ def test_openapi_documents_every_operation_in_chinese_with_its_security(app: Fas
         else:
             assert op.get("security") == [{"BearerToken": []}], (method, path)
     assert spec["components"]["securitySchemes"]["BearerToken"]["scheme"] == "bearer"
+
+
+def test_openapi_says_who_may_call_each_operation_and_how_it_refuses(app: FastAPI) -> None:
+    spec = app.openapi()
+    users = spec["paths"]["/users"]
+    assert users["get"]["description"].startswith("角色：县评审办、监督组")
+    assert users["post"]["description"].startswith("角色：县评审办")
+    assert spec["paths"]["/public/honors"]["get"]["description"].startswith("角色：公开")
+    assert spec["paths"]["/auth/password"]["post"]["description"].startswith("角色：所有登录用户")
+    error = {"$ref": "#/components/schemas/ErrorBody"}
+    for path, item in spec["paths"].items():
+        for method, op in item.items():
+            assert op["description"].startswith("角色："), (method, path)
+            for status, answer in op["responses"].items():
+                if int(status) >= 400:
+                    assert answer["content"]["application/json"]["schema"] == error
+                    assert CHINESE.search(answer["description"]), (method, path, status)
+            refusals = set(op["responses"])
+            assert "422" in refusals
+            if path.startswith("/public/") or path in ("/auth/login", "/health"):
+                assert "403" not in refusals, (method, path)
+            else:
+                assert {"401", "403"} <= refusals, (method, path)
+    login = spec["paths"]["/auth/login"]["post"]["responses"]
+    assert {"401", "423", "429"} <= set(login)
+    assert "HTTPValidationError" not in spec["components"]["schemas"]
+    assert '"detail"' not in json.dumps(spec)
+    detail = spec["components"]["schemas"]["ErrorDetail"]
+    assert set(detail["properties"]) == {"code", "message", "rule"}
+    codes = spec["components"]["schemas"]["ErrorCode"]["enum"]
+    assert {"materials_locked", "password_change_required", "forbidden"} <= set(codes)
 
 
 async def test_docs_are_served(app: FastAPI) -> None:
