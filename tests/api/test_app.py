@@ -18,6 +18,7 @@ from db.migrate import upgrade
 from db.session import create_engine
 from qaward.settings import Settings
 from tests.api.routes import operations
+from tests.api.support import Api
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
@@ -144,3 +145,15 @@ async def test_unknown_routes_and_methods_answer_in_the_error_shape(app: FastAPI
         wrong = await client.delete("/cycles")
     assert wrong.status_code == 405
     assert wrong.json()["error"]["code"] == "invalid_input"
+
+
+async def test_the_rubric_lists_the_23_items_with_points_and_category_names(api: Api) -> None:
+    answer = (await api.get("office", "/rubric", expect=200)).json()
+    assert (answer["standard"], answer["total"]) == ("GB/T 19580-2012", 1000)
+    assert len(answer["items"]) == 23
+    assert sum(item["points"] for item in answer["items"]) == 1000
+    first = answer["items"][0]
+    assert (first["code"], first["name"], first["points"]) == ("4.1.2", "高层领导的作用", 50)
+    assert (first["category"], first["category_name"]) == ("4.1", "领导")
+    results = next(c for c in answer["categories"] if c["code"] == "4.7")
+    assert (results["name"], results["points"]) == ("结果", 400)

@@ -83,6 +83,7 @@ ALLOWED: dict[tuple[str, str], frozenset[str] | None] = {
     ("POST", "/cycles/{year}/conflicts"): frozenset({OFFICE, REVIEWER}),
     ("GET", "/cycles/{year}/assignments"): frozenset({OFFICE, SUPERVISOR, REVIEWER}),
     # panels and scores
+    ("GET", "/rubric"): EVERYONE,
     ("PUT", APP + "/panels/{stage}"): frozenset({OFFICE}),
     ("GET", APP + "/panels/{stage}"): EVERYONE,  # applicants: 404 (test_confidentiality)
     ("POST", APP + "/scores/{stage}"): frozenset({REVIEWER}),
