@@ -19,42 +19,44 @@ class ApplicationCreate(Request):
 
 
 class ReasonOut(Response):
-    reason: str
-    rule: str
-    message: str
+    reason: str = Field(description="原因代码")
+    rule: str = Field(description="规则编号")
+    message: str = Field(description="中文说明")
 
 
 class ApplicationOut(Response):
-    year: int
-    credit_code: str
-    name: str
-    award: str
-    industry: str
-    submitted_at: datetime
+    year: int = Field(description="评审年度")
+    credit_code: str = Field(description="统一社会信用代码")
+    name: str = Field(description="组织名称")
+    award: str = Field(description="申报奖项：quality 质量奖 / innovation 创新奖")
+    industry: str = Field(description="所属行业")
+    submitted_at: datetime = Field(description="提交申报时间")
     outcome: str | None = Field(default=None, description="结论（评审员不可见）")
-    eligible: bool | None = None
-    reasons: list[ReasonOut] = Field(default_factory=list)
-    shortlisted: bool | None = None
-    document_score: float | None = None
-    site_score: float | None = None
-    total_score: float | None = None
-    site_report_confirmed_at: datetime | None = None
+    eligible: bool | None = Field(default=None, description="是否符合申报条件（尚未审查时为空）")
+    reasons: list[ReasonOut] = Field(default_factory=list, description="不符合条件的原因")
+    shortlisted: bool | None = Field(default=None, description="是否入围现场评审")
+    document_score: float | None = Field(default=None, description="资料评审得分")
+    site_score: float | None = Field(default=None, description="现场评审得分")
+    total_score: float | None = Field(default=None, description="总得分")
+    site_report_confirmed_at: datetime | None = Field(
+        default=None, description="申报组织确认现场评审报告的时间"
+    )
 
 
 class VerificationTaskOut(Response):
     """A department asked to verify the application (§4(1)), and whether it has reported."""
 
-    department: str
-    department_name: str
-    requested_at: datetime
-    done_at: datetime | None
+    department: str = Field(description="核查部门代码")
+    department_name: str = Field(description="核查部门名称")
+    requested_at: datetime = Field(description="发出核查时间")
+    done_at: datetime | None = Field(description="核查完成时间")
 
 
 class QualificationOut(Response):
-    credit_code: str
+    credit_code: str = Field(description="统一社会信用代码")
     eligible: bool | None = Field(description="尚未审查时为空")
-    outcome: str
-    reasons: list[ReasonOut]
+    outcome: str = Field(description="结论")
+    reasons: list[ReasonOut] = Field(description="不符合条件的原因")
 
 
 class FindingCreate(Request):
@@ -69,12 +71,12 @@ class FindingCreate(Request):
 
 
 class MaterialOut(Response):
-    id: int
-    filename: str
-    size: int
-    sha256: str
-    uploaded_by: str
-    created_at: datetime
+    id: int = Field(description="材料编号")
+    filename: str = Field(description="文件名")
+    size: int = Field(description="大小（字节）")
+    sha256: str = Field(description="文件SHA-256摘要")
+    uploaded_by: str = Field(description="上传人（用户名）")
+    created_at: datetime = Field(description="上传时间")
 
 
 class MaterialList(Response):

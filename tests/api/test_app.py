@@ -157,3 +157,15 @@ async def test_the_rubric_lists_the_23_items_with_points_and_category_names(api:
     assert (first["category"], first["category_name"]) == ("4.1", "领导")
     results = next(c for c in answer["categories"] if c["code"] == "4.7")
     assert (results["name"], results["points"]) == ("结果", 400)
+
+
+def test_every_field_of_every_schema_is_described(app: FastAPI) -> None:
+    schemas = app.openapi()["components"]["schemas"]
+    undescribed = [
+        f"{name}.{field}"
+        for name, schema in schemas.items()
+        for field, prop in schema.get("properties", {}).items()
+        if not CHINESE.search(prop.get("description", ""))
+    ]
+    # Ballot lives in domain/committee.py, which this change may not touch.
+    assert undescribed == ["Ballot.yes", "Ballot.no", "Ballot.abstain"]
