@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.client import Client
 
-from api import errors
+from api import docs, errors, openapi
 from api.context import AppContext, utc_now
 from api.middleware.audit import AuditMiddleware
 from api.middleware.body_limit import BodyLimitMiddleware
@@ -74,15 +74,20 @@ def create_app(
                 await ctx.engine.dispose()
 
     app = FastAPI(
-        title="庆元县人民政府质量奖评审服务",
+        title=docs.TITLE,
         description=DESCRIPTION,
         version="0.1.0",
         lifespan=lifespan,
+        openapi_url=docs.OPENAPI_URL,
+        docs_url=None,  # served from installed assets, not a CDN (`api.docs`)
+        redoc_url=None,
     )
     app.state.ctx = ctx
     errors.install(app)
+    docs.install(app)
     for router in ROUTERS:
         app.include_router(router)
+    openapi.install(app)
     # Outermost last: headers, size limit, then audit, then idempotency, then the routes.
     app.add_middleware(IdempotencyMiddleware, ctx=ctx)
     app.add_middleware(AuditMiddleware, ctx=ctx)
@@ -112,7 +117,10 @@ async def startup(app: FastAPI) -> None:
     try:
         async with transaction(ctx.sessions) as session:
             made = await accounts.ensure_bootstrap_office(
-                session, s.bootstrap_office_username, s.bootstrap_office_password.get_secret_value()
+                session,
+                s.bootstrap_office_username,
+                s.bootstrap_office_password.get_secret_value(),
+                must_change_password=s.bootstrap_must_change_password,
             )
     except IntegrityError:  # another replica made it at the same moment
         made = False

@@ -1,8 +1,11 @@
 """Bearer-token authentication and role checks (DESIGN §1, §7).
 
 `require(*roles)` is the one role gate: an unknown or expired token is 401
-(`not_authenticated`), a role that may not act is 403 (`forbidden`). Record-level
-confidentiality (404 for what a caller may not see) lives in `services.views`.
+(`not_authenticated`), a role that may not act is 403 (`forbidden`). An account that must
+change its password first (`Viewer.must_change_password`) is 403
+(`password_change_required`) everywhere but on the two routes that take
+`PendingPasswordChange`: password change and logout. Record-level confidentiality (404
+for what a caller may not see) lives in `services.views`.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ bearer = HTTPBearer(
 )
 
 
-async def current_viewer(
+async def signed_in(
     request: Request,
     ctx: Ctx,
     session: SessionDep,
@@ -41,15 +44,36 @@ async def current_viewer(
     return viewer
 
 
-def require(*roles: Role) -> Callable[..., Awaitable[Viewer]]:
-    allowed = frozenset(roles)
+async def current_viewer(viewer: Annotated[Viewer, Depends(signed_in)]) -> Viewer:
+    if viewer.must_change_password:
+        raise DomainError(ErrorCode.PASSWORD_CHANGE_REQUIRED)
+    return viewer
 
-    async def gate(viewer: Annotated[Viewer, Depends(current_viewer)]) -> Viewer:
-        if viewer.role not in allowed:
+
+ROLE_NAMES: dict[Role, str] = {
+    Role.OFFICE: "县评审办",
+    Role.REVIEWER: "评审员",
+    Role.COMMITTEE: "县评委会",
+    Role.GOVERNMENT: "县政府",
+    Role.SUPERVISOR: "监督组",
+    Role.APPLICANT: "申报组织",
+}
+
+
+class RoleGate:
+    """The dependency `require` makes; `roles` is also what the OpenAPI document lists."""
+
+    def __init__(self, roles: frozenset[Role]) -> None:
+        self.roles = roles
+
+    async def __call__(self, viewer: Annotated[Viewer, Depends(current_viewer)]) -> Viewer:
+        if viewer.role not in self.roles:
             raise DomainError(ErrorCode.FORBIDDEN)
         return viewer
 
-    return gate
+
+def require(*roles: Role) -> Callable[..., Awaitable[Viewer]]:
+    return RoleGate(frozenset(roles))
 
 
 R = Role
@@ -57,6 +81,8 @@ ALL_ROLES = tuple(Role)
 READERS = (R.OFFICE, R.SUPERVISOR, R.COMMITTEE, R.GOVERNMENT)
 
 AnyUser = Annotated[Viewer, Depends(current_viewer)]
+PendingPasswordChange = Annotated[Viewer, Depends(signed_in)]
+"""Any signed-in account, even one that must change its password first."""
 AsOffice = Annotated[Viewer, Depends(require(R.OFFICE))]
 AsReviewer = Annotated[Viewer, Depends(require(R.REVIEWER))]
 AsCommittee = Annotated[Viewer, Depends(require(R.COMMITTEE))]

@@ -71,7 +71,9 @@ class ErrorCode(StrEnum):
     INVALID_CREDENTIALS = "invalid_credentials"
     ACCOUNT_LOCKED = "account_locked"
     FORBIDDEN = "forbidden"
+    PASSWORD_CHANGE_REQUIRED = "password_change_required"
     INVALID_MATERIAL = "invalid_material"
+    MATERIALS_LOCKED = "materials_locked"
     MATERIAL_TOO_LARGE = "material_too_large"
     BODY_TOO_LARGE = "body_too_large"
     RATE_LIMITED = "rate_limited"
@@ -141,8 +143,10 @@ _TABLE: dict[ErrorCode, tuple[str, str, str]] = {
     E.INVALID_CREDENTIALS: ("7", "", "用户名或密码错误"),
     E.ACCOUNT_LOCKED: ("7", "", "账户已被锁定，请稍后再试"),
     E.FORBIDDEN: ("7", "", "无权执行此操作"),
+    E.PASSWORD_CHANGE_REQUIRED: ("7", "", "首次登录须先修改密码（POST /auth/password）"),
     E.INVALID_MATERIAL: ("7", "§3(2)2", "申报材料格式无效"),
     E.MATERIAL_TOO_LARGE: ("7", "§3(2)2", "申报材料超过大小限制"),
+    E.MATERIALS_LOCKED: ("3.1", "§3(2)2", "申报截止后申报材料不可删除或替换"),
     E.BODY_TOO_LARGE: ("7", "", "请求内容过大"),
     E.RATE_LIMITED: ("7", "", "请求过于频繁，请稍后再试"),
     E.IDEMPOTENCY_CONFLICT: ("7", "", "重复请求的内容与原请求不一致"),
@@ -155,7 +159,7 @@ MESSAGES: dict[ErrorCode, str] = {code: row[2] for code, row in _TABLE.items()}
 
 _STATUS: dict[int, frozenset[ErrorCode]] = {
     401: frozenset({E.NOT_AUTHENTICATED, E.INVALID_CREDENTIALS}),
-    403: frozenset({E.FORBIDDEN}),
+    403: frozenset({E.FORBIDDEN, E.PASSWORD_CHANGE_REQUIRED}),
     404: frozenset(
         {
             E.NOT_FOUND,
@@ -182,6 +186,7 @@ _STATUS: dict[int, frozenset[ErrorCode]] = {
             E.REVOCATION_NOT_PENDING,
             E.ALREADY_REVOKED,
             E.IDEMPOTENCY_CONFLICT,
+            E.MATERIALS_LOCKED,
         }
     ),
     413: frozenset({E.MATERIAL_TOO_LARGE, E.BODY_TOO_LARGE}),

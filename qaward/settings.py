@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     token_ttl_minutes: int = Field(default=480, ge=1)
     bootstrap_office_username: str = "office"
     bootstrap_office_password: SecretStr = SecretStr(PLACEHOLDER_SECRET)
+    bootstrap_password_change: bool | None = None
+    """Must the bootstrap office account change its password at first login? Empty means
+    yes in production, no in development and test."""
     login_max_failures: int = Field(default=10, ge=1)
     """Failed logins for one account (from any address) before it is locked."""
     login_lockout_minutes: int = Field(default=15, ge=1)
@@ -85,6 +88,12 @@ class Settings(BaseSettings):
                         f"QAWARD_{name.upper()} is still a placeholder; set it in production"
                     )
         return self
+
+    @property
+    def bootstrap_must_change_password(self) -> bool:
+        if self.bootstrap_password_change is not None:
+            return self.bootstrap_password_change
+        return self.environment == "production"
 
     @property
     def effective_database_url(self) -> str:

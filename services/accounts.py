@@ -57,6 +57,8 @@ class Viewer:
     reviewer_code: str | None = None
     organization_id: int | None = None
     credit_code: str | None = None
+    must_change_password: bool = False
+    """Until the password is changed, only password change and logout are allowed."""
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,7 @@ async def viewer_of(session: AsyncSession, user: User) -> Viewer:
         reviewer_code=reviewer_code,
         organization_id=user.organization_id,
         credit_code=credit_code,
+        must_change_password=user.must_change_password,
     )
 
 
@@ -122,7 +125,7 @@ async def create_user(
     """A new account; reviewers link to a pool member, applicants to a registered organization."""
     check_password_strength(password)
     if await session.run_sync(account_rows.username_taken, username):
-        raise DomainError(ErrorCode.INVALID_INPUT, f"用户名 {username} 已存在")
+        raise DomainError(ErrorCode.ALREADY_EXISTS, f"用户名 {username} 已存在")
     reviewer_id = organization_id = None
     if role == Role.REVIEWER:
         if not reviewer_code:
@@ -150,8 +153,13 @@ async def create_user(
     return user
 
 
-async def ensure_bootstrap_office(session: AsyncSession, username: str, password: str) -> bool:
-    """The first office account (from settings), made only when no office account exists."""
+async def ensure_bootstrap_office(
+    session: AsyncSession, username: str, password: str, *, must_change_password: bool = False
+) -> bool:
+    """The first office account (from settings), made only when no office account exists.
+
+    Its password is known to whoever deployed the service; outside development it must be
+    changed at first login (`must_change_password`)."""
     if await session.run_sync(account_rows.has_role, Role.OFFICE.value):
         return False
     office = User(
@@ -161,6 +169,7 @@ async def ensure_bootstrap_office(session: AsyncSession, username: str, password
         password_hash=await hash_password(password),
         active=True,
         failed_logins=0,
+        must_change_password=must_change_password,
     )
     await session.run_sync(account_rows.add, office)
     return True
@@ -344,6 +353,18 @@ async def reset_password(session: AsyncSession, username: str, new: str, now: da
 async def _set_password(session: AsyncSession, user: User, new: str, now: datetime) -> None:
     check_password_strength(new)
     await session.run_sync(account_rows.set_password, user, await hash_password(new), now)
+
+
+async def set_active(session: AsyncSession, viewer: Viewer, username: str, active: bool) -> User:
+    """The office deactivates (停用) or reactivates an account. A deactivated account cannot
+    log in and its tokens are dropped at once; the office cannot deactivate itself."""
+    user = await get_user(session, username)
+    if not active and user.id == viewer.user_id:
+        raise DomainError(ErrorCode.INVALID_INPUT, "不能停用本人账户")
+    await session.run_sync(account_rows.set_active, user, active)
+    if not active:
+        await session.run_sync(account_rows.drop_tokens, user.id)
+    return user
 
 
 async def get_user(session: AsyncSession, username: str) -> User:

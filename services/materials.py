@@ -6,6 +6,12 @@ digits>/<digest>.pdf``; the same file uploaded twice is stored once. An applicat
 at most `MaterialLimits.count` files of `MaterialLimits.total_bytes` together. Who may
 upload or read is the caller's business; the caller (the request) owns the transaction,
 and the SQL is in `db.repositories.materials`.
+
+Until the application deadline (24:00 Asia/Shanghai of the cycle's deadline, as extended)
+a material may be deleted or replaced; from then on what was submitted is what is
+reviewed, and both are refused as `materials_locked` (`locked_from`, `check_unlocked`).
+A deleted or replaced file stays on disk: another row may name the same digest, and the
+request's transaction may still roll back.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ import tempfile
 import unicodedata
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import quote
 
@@ -26,6 +33,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db.models import Material
 from db.repositories import materials as material_rows
 from db.repositories import throttles
+from domain.dates import SHANGHAI, end_of_day
 from domain.errors import DomainError, ErrorCode
 from services.pdf_check import check_pdf
 
@@ -87,12 +95,30 @@ async def _receive(
     return Path(name), digest.hexdigest(), size
 
 
+def locked_from(application_deadline: date) -> datetime:
+    """The instant materials become immutable: the end of the application deadline (§3(2)2)."""
+    return end_of_day(application_deadline)
+
+
+def check_unlocked(application_deadline: date, now: datetime) -> None:
+    until = locked_from(application_deadline)
+    if now >= until:
+        shown = until.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+        raise DomainError(ErrorCode.MATERIALS_LOCKED, f"申报已于{shown}截止")
+
+
 async def _check_room(
-    session: AsyncSession, application_id: int, size: int, limits: MaterialLimits
+    session: AsyncSession,
+    application_id: int,
+    size: int,
+    limits: MaterialLimits,
+    replacing: Material | None = None,
 ) -> None:
     """Under the application's lock, so that concurrent uploads cannot both squeeze in."""
     await session.run_sync(throttles.lock, [f"materials:{application_id}"])
     count, total = await session.run_sync(material_rows.count_and_size, application_id)
+    if replacing is not None:  # the new file takes the old one's place
+        count, total = count - 1, total - replacing.size
     if count >= limits.count:
         raise DomainError(ErrorCode.INVALID_MATERIAL, f"每份申报最多{limits.count}个材料文件")
     if total + size > limits.total_bytes:
@@ -110,17 +136,26 @@ async def store(
     read: Callable[[int], Awaitable[bytes]],
     limits: MaterialLimits,
     uploaded_by: str,
+    replacing: Material | None = None,
 ) -> Material:
-    """Check and keep one uploaded file; refused files leave nothing behind."""
+    """Check and keep one uploaded file; refused files leave nothing behind. With
+    `replacing`, that material (of this application) takes the new file, keeping its id."""
     temp, sha256, size = await _receive(read, root, limits.file_bytes)
     try:
         await asyncio.to_thread(check_pdf, temp)
-        await _check_room(session, application_id, size, limits)
+        await _check_room(session, application_id, size, limits, replacing)
         target = material_path(root, sha256)
         target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(temp, target)
     finally:
         temp.unlink(missing_ok=True)
+    if replacing is not None:
+        await session.run_sync(
+            material_rows.replace_file,
+            replacing,
+            material_rows.StoredFile(clean_filename(filename), size, sha256, uploaded_by),
+        )
+        return replacing
     material = Material(
         application_id=application_id,
         filename=clean_filename(filename),
@@ -134,6 +169,10 @@ async def store(
 
 async def list_for(session: AsyncSession, application_id: int) -> list[Material]:
     return await session.run_sync(material_rows.of_application, application_id)
+
+
+async def delete(session: AsyncSession, material: Material) -> None:
+    await session.run_sync(material_rows.delete, material)
 
 
 async def get(session: AsyncSession, application_id: int, material_id: int) -> Material:

@@ -46,50 +46,52 @@ class _Model(StrictDates):
 
 
 class RecordCreate(_Model):
-    on: date
-    kind: RecordKind
-    note: str = ""
+    on: date = Field(description="发生日期")
+    kind: RecordKind = Field(description="记录类型")
+    note: str = Field(default="", description="说明")
 
 
 class OrganizationCreate(_Model):
-    credit_code: Printable = Field(min_length=1, max_length=18)
-    name: Printable = Field(min_length=1, max_length=200)
-    county: Printable = Field(min_length=1, max_length=50)
-    registered_on: date
-    industry: Industry
-    industrial: bool = False
-    excellence_since: date | None = None
-    mu_efficiency: dict[GradeYear, MuGrade] = Field(default_factory=dict)
-    record: list[RecordCreate] = Field(default_factory=list)
+    credit_code: Printable = Field(min_length=1, max_length=18, description="统一社会信用代码")
+    name: Printable = Field(min_length=1, max_length=200, description="组织名称")
+    county: Printable = Field(min_length=1, max_length=50, description="注册地（县）")
+    registered_on: date = Field(description="注册登记日期")
+    industry: Industry = Field(description="所属行业")
+    industrial: bool = Field(default=False, description="是否工业企业（须有亩均效益评价）")
+    excellence_since: date | None = Field(default=None, description="开始实施卓越绩效管理的日期")
+    mu_efficiency: dict[GradeYear, MuGrade] = Field(
+        default_factory=dict, description="各年度亩均效益评价档次（A/B/C/D）"
+    )
+    record: list[RecordCreate] = Field(default_factory=list, description="质量安全、信用等记录")
 
 
 class ReviewerCreate(_Model):
-    code: Printable = Field(min_length=1, max_length=50)
-    name: Printable = Field(min_length=1, max_length=100)
-    industries: list[Industry] = Field(default_factory=list)
-    employer_credit_code: Printable | None = None
-    ties: list[Printable] = Field(default_factory=list)
+    code: Printable = Field(min_length=1, max_length=50, description="评审员编号")
+    name: Printable = Field(min_length=1, max_length=100, description="姓名")
+    industries: list[Industry] = Field(default_factory=list, description="擅长行业")
+    employer_credit_code: Printable | None = Field(default=None, description="工作单位信用代码")
+    ties: list[Printable] = Field(default_factory=list, description="有利害关系的组织（信用代码）")
     """Credit codes of organizations the reviewer is registered as tied to (回避)."""
 
 
 class CycleCreate(_Model):
-    year: int = Field(ge=2000, le=2100)
-    application_deadline: date
-    committee_members: int = Field(default=9, ge=1, le=100)
-    rules: dict[str, object] = Field(default_factory=dict)
+    year: int = Field(ge=2000, le=2100, description="评审年度")
+    application_deadline: date = Field(description="申报截止日期（当日24时截止）")
+    committee_members: int = Field(default=9, ge=1, le=100, description="评委会委员人数")
+    rules: dict[str, object] = Field(default_factory=dict, description="评审规则（留空用默认规则）")
 
 
 class HistoricalHonorCreate(_Model):
     credit_code: str
-    award: Award
+    award: Award = Field(description="奖项")
     year: int
-    awarded_on: date
+    awarded_on: date = Field(description="授奖日期")
 
 
 class IncidentReport(_Model):
     """An accident at a holder of an honor (§6(6))."""
 
     occurred_on: date
-    kind: str = "major_accident"
+    kind: str = Field(default="major_accident", description="事故类型")
     major_adverse_impact: bool = True
-    note: str = ""
+    note: str = Field(default="", description="说明")

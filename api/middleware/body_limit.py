@@ -20,6 +20,7 @@ from domain.errors import DomainError, ErrorCode
 MULTIPART_ALLOWANCE = 1024 * 1024
 """Room for multipart boundaries and form fields around the largest allowed file."""
 UPLOAD_PATH = re.compile(r"^/cycles/[^/]+/applications/[^/]+/materials/?$")
+REPLACE_PATH = re.compile(r"^/cycles/[^/]+/applications/[^/]+/materials/[^/]+/?$")
 
 
 def megabytes(size: int) -> str:
@@ -44,7 +45,10 @@ class BodyLimitMiddleware:
         self.material_limit = max_upload_bytes
 
     def _refusal(self, scope: Scope) -> tuple[int, DomainError]:
-        if scope["method"] == "POST" and UPLOAD_PATH.match(scope["path"]):
+        method, path = scope["method"], scope["path"]
+        if (method == "POST" and UPLOAD_PATH.match(path)) or (
+            method == "PUT" and REPLACE_PATH.match(path)
+        ):
             limit = self.upload_limit
             return limit, DomainError(
                 ErrorCode.MATERIAL_TOO_LARGE, f"每份材料不超过{megabytes(self.material_limit)}"

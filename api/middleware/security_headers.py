@@ -2,10 +2,10 @@
 origin and no framing, ``nosniff``, and no referrer.
 
 The public HTML pages carry one inline ``<style>``; it is allowed by its hash, so no
-``'unsafe-inline'`` is needed. FastAPI's ``/docs`` and ``/redoc`` load Swagger UI / ReDoc
-from a CDN (cdn.jsdelivr.net) and start them with an inline script: those pages get a
-policy that names the CDN and allows inline script — they are developer pages with no
-secrets in them (see SECURITY.md).
+``'unsafe-inline'`` is needed. ``/docs`` and ``/redoc`` load Swagger UI / ReDoc from this
+origin (`api.docs`, no CDN) and start them with inline scripts that are allowed by their
+hashes; only styles may be inline there, since both UIs set styles at run time, and ReDoc
+runs a worker from a ``blob:`` URL (see SECURITY.md).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import re
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import pages
+from api.docs import DOCS_PATHS, INLINE_SCRIPT_HASHES
 
 
 def _inline_style_hash() -> str:
@@ -34,14 +35,12 @@ CSP = (
 )
 DOCS_CSP = (
     "default-src 'self'; "
-    "script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://fonts.googleapis.com; "
-    "font-src 'self' https://fonts.gstatic.com; "
-    "img-src 'self' data: https://fastapi.tiangolo.com https://cdn.redoc.ly; "
+    f"script-src 'self' {' '.join(INLINE_SCRIPT_HASHES)}; "
+    "style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; "
     "worker-src 'self' blob:; "
     "object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
 )
-DOCS_PATHS = ("/docs", "/docs/oauth2-redirect", "/redoc")
 
 
 class SecurityHeadersMiddleware:

@@ -18,6 +18,7 @@ from api.routers import (
     public,
     publicity,
     reviewers,
+    rubric,
 )
 
 ROUTERS: list[APIRouter] = [
@@ -28,6 +29,7 @@ ROUTERS: list[APIRouter] = [
     materials.router,
     reviewers.router,
     panels.router,
+    rubric.router,
     committee.router,
     publicity.router,
     approvals.router,

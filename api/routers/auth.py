@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from fastapi import APIRouter, Request
 
-from api.auth import AnyUser, AsOffice, OfficeOrSupervisor
+from api.auth import AnyUser, AsOffice, OfficeOrSupervisor, PendingPasswordChange
 from api.context import AppContext, Ctx, SessionDep, Sessions
 from api.middleware.asgi import client_address
 from api.schemas.auth import (
@@ -34,6 +34,7 @@ def user_out(account: Account) -> UserOut:
         credit_code=v.credit_code,
         active=account.active,
         locked_until=account.locked_until,
+        must_change_password=v.must_change_password,
     )
 
 
@@ -72,11 +73,12 @@ async def login(body: LoginRequest, request: Request, ctx: Ctx, sessions: Sessio
         expires_at=issued.expires_at,
         username=issued.viewer.username,
         role=issued.viewer.role,
+        must_change_password=issued.viewer.must_change_password,
     )
 
 
 @router.post("/auth/logout", summary="退出登录（令牌作废）")
-async def logout(viewer: AnyUser, request: Request, session: SessionDep) -> Done:
+async def logout(viewer: PendingPasswordChange, request: Request, session: SessionDep) -> Done:
     await accounts.logout(session, request.state.token)
     return Done(message="已退出登录")
 
@@ -89,7 +91,11 @@ async def me(viewer: AnyUser, session: SessionDep) -> UserOut:
 
 @router.post("/auth/password", summary="修改本人密码")
 async def change_password(
-    body: PasswordChange, viewer: AnyUser, request: Request, ctx: Ctx, session: SessionDep
+    body: PasswordChange,
+    viewer: PendingPasswordChange,
+    request: Request,
+    ctx: Ctx,
+    session: SessionDep,
 ) -> Done:
     await accounts.change_password(
         session, viewer, body.current_password, body.new_password, request.state.token, ctx.clock()
@@ -122,3 +128,15 @@ async def reset_password(
 ) -> Done:
     await accounts.reset_password(session, username, body.new_password, ctx.clock())
     return Done(message=f"用户 {username} 的密码已重置")
+
+
+@router.post("/users/{username}/deactivate", summary="停用用户账户（不能再登录，令牌即时失效）")
+async def deactivate_user(username: str, viewer: AsOffice, session: SessionDep) -> UserOut:
+    user = await accounts.set_active(session, viewer, username, active=False)
+    return user_out(await accounts.describe(session, user))
+
+
+@router.post("/users/{username}/reactivate", summary="重新启用用户账户")
+async def reactivate_user(username: str, viewer: AsOffice, session: SessionDep) -> UserOut:
+    user = await accounts.set_active(session, viewer, username, active=True)
+    return user_out(await accounts.describe(session, user))

@@ -106,10 +106,12 @@ async def objection_submit(
     sessions: Sessions,
     session: SessionDep,
     service: Service,
-    credit_code: Annotated[str, Form(max_length=50)] = "",
-    name: Annotated[str, Form(max_length=100)] = "",
-    contact: Annotated[str, Form(max_length=200)] = "",
-    content: Annotated[str, Form(max_length=5000)] = "",
+    credit_code: Annotated[
+        str, Form(max_length=50, description="被异议组织的统一社会信用代码")
+    ] = "",
+    name: Annotated[str, Form(max_length=100, description="异议人真实姓名")] = "",
+    contact: Annotated[str, Form(max_length=200, description="联系方式")] = "",
+    content: Annotated[str, Form(max_length=5000, description="异议内容")] = "",
     year: YearForm = None,
 ) -> HTMLResponse:
     body = ObjectionCreate(

@@ -18,30 +18,32 @@ class ApplicationCreate(Request):
 
 
 class ReasonOut(Response):
-    reason: str
-    rule: str
+    reason: str = Field(description="原因代码")
+    rule: str = Field(description="规则编号")
     clause: str = ""
-    message: str
+    message: str = Field(description="中文说明")
 
 
 class ApplicationOut(Response):
-    year: int
-    credit_code: str
-    name: str
-    award: str
-    industry: str
-    submitted_at: Instant
+    year: int = Field(description="评审年度")
+    credit_code: str = Field(description="统一社会信用代码")
+    name: str = Field(description="组织名称")
+    award: str = Field(description="申报奖项：quality 质量奖 / innovation 创新奖")
+    industry: str = Field(description="所属行业")
+    submitted_at: Instant = Field(description="提交申报时间")
     outcome: str | None = Field(default=None, description="结论（评审员不可见）")
-    eligible: bool | None = None
+    eligible: bool | None = Field(default=None, description="是否符合申报条件（尚未审查时为空）")
     preliminary: bool | None = None
     """True while `reasons` are the rules failing on the declared facts and the honors
     register alone, before qualification closes (§4(1)); then the result decided."""
-    reasons: list[ReasonOut] = Field(default_factory=list)
-    shortlisted: bool | None = None
-    document_score: Score | None = None
-    site_score: Score | None = None
-    total_score: Score | None = None
-    site_report_confirmed_at: Instant | None = None
+    reasons: list[ReasonOut] = Field(default_factory=list, description="不符合条件的原因")
+    shortlisted: bool | None = Field(default=None, description="是否入围现场评审")
+    document_score: Score | None = Field(default=None, description="资料评审得分")
+    site_score: Score | None = Field(default=None, description="现场评审得分")
+    total_score: Score | None = Field(default=None, description="总得分")
+    site_report_confirmed_at: Instant | None = Field(
+        default=None, description="申报组织确认现场评审报告的时间"
+    )
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -62,18 +64,18 @@ class ApplicationOut(Response):
 class VerificationTaskOut(Response):
     """A department asked to verify the application (§4(1)), and whether it has reported."""
 
-    department: str
-    department_name: str
-    requested_at: Instant
-    done_at: Instant | None
+    department: str = Field(description="核查部门代码")
+    department_name: str = Field(description="核查部门名称")
+    requested_at: Instant = Field(description="发出核查时间")
+    done_at: Instant | None = Field(description="核查完成时间")
 
 
 class QualificationOut(Response):
-    credit_code: str
+    credit_code: str = Field(description="统一社会信用代码")
     eligible: bool | None = Field(description="尚未审查时为空")
     preliminary: bool
-    outcome: str
-    reasons: list[ReasonOut]
+    outcome: str = Field(description="结论")
+    reasons: list[ReasonOut] = Field(description="不符合条件的原因")
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -93,9 +95,17 @@ class FindingCreate(Request):
 
 
 class MaterialOut(Response):
-    id: int
-    filename: str
-    size: int
-    sha256: str
-    uploaded_by: str
-    created_at: Instant
+    id: int = Field(description="材料编号")
+    filename: str = Field(description="文件名")
+    size: int = Field(description="大小（字节）")
+    sha256: str = Field(description="文件SHA-256摘要")
+    uploaded_by: str = Field(description="上传人（用户名）")
+    created_at: Instant = Field(description="上传时间")
+
+
+class MaterialList(Response):
+    """An application's materials and whether they may still be deleted or replaced."""
+
+    locked: bool = Field(description="申报已截止：材料不可再删除或替换")
+    locked_from: Instant = Field(description="材料锁定时间（申报截止日24:00，北京时间）")
+    materials: list[MaterialOut] = Field(description="申报材料")

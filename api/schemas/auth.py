@@ -16,10 +16,14 @@ class LoginRequest(Request):
 
 class TokenOut(Response):
     access_token: str = Field(description="访问令牌，放在 Authorization: Bearer 头中")
-    token_type: str = "bearer"
+    token_type: str = Field(default="bearer", description="令牌类型（bearer）")
     expires_at: Instant = Field(description="令牌失效时间")
-    username: str
-    role: Role
+    username: str = Field(description="用户名")
+    role: Role = Field(description="角色")
+    must_change_password: bool = Field(
+        default=False,
+        description="须先修改密码：为真时除修改密码和退出登录外的接口均返回403",
+    )
 
 
 class PasswordChange(Request):
@@ -45,10 +49,11 @@ class UserCreate(Request):
 
 
 class UserOut(Response):
-    username: str
-    display_name: str
-    role: Role
-    reviewer_code: str | None = None
-    credit_code: str | None = None
-    active: bool = True
-    locked_until: Instant | None = None
+    username: str = Field(description="用户名")
+    display_name: str = Field(description="显示名称")
+    role: Role = Field(description="角色")
+    reviewer_code: str | None = Field(default=None, description="关联的评审员编号")
+    credit_code: str | None = Field(default=None, description="关联的申报组织信用代码")
+    active: bool = Field(default=True, description="是否启用（停用的账户不能登录）")
+    locked_until: Instant | None = Field(default=None, description="登录锁定至（未锁定时为空）")
+    must_change_password: bool = Field(default=False, description="首次登录须修改密码")

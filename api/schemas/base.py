@@ -24,7 +24,7 @@ class Response(BaseModel):
 class Done(Response):
     """A command was accepted."""
 
-    ok: bool = True
+    ok: bool = Field(default=True, description="是否成功")
     message: str = Field(description="结果说明")
 
 

@@ -14,7 +14,7 @@ from domain.types import Award
 
 
 class VoteCreate(Request):
-    award: Award
+    award: Award = Field(description="表决的奖项")
     present: int = Field(ge=0, le=1000, description="出席委员人数")
     ballots: dict[str, Ballot] = Field(description="各候选组织（信用代码）的赞成、反对、弃权票")
 
@@ -30,10 +30,10 @@ class VoteResultOut(Response):
 
 
 class VoteOut(Response):
-    award: str
-    round: int
-    present: int
-    ballots: dict[str, Any]
+    award: str = Field(description="奖项")
+    round: int = Field(description="表决轮次")
+    present: int = Field(description="出席委员人数")
+    ballots: dict[str, Any] = Field(description="各候选组织的赞成、反对、弃权票")
     series: int = Field(description="第几次表决结果（之后的结果替换之前的）")
     reason: str | None = Field(description="替换之前结果的原因")
 
@@ -44,11 +44,11 @@ class VoteOut(Response):
 
 
 class CandidateOut(Response):
-    credit_code: str
-    name: str
-    award: str
-    total_score: Score
-    outcome: str
+    credit_code: str = Field(description="候选组织信用代码")
+    name: str = Field(description="候选组织名称")
+    award: str = Field(description="奖项")
+    total_score: Score = Field(description="总得分")
+    outcome: str = Field(description="结论")
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -76,16 +76,16 @@ class ObjectionReceipt(Response):
 
 
 class ObjectionOut(Response):
-    number: int
-    credit_code: str
-    organization: str
-    name: str
-    contact: str
-    content: str
-    received_at: Instant
-    finding: str | None
-    report: str | None
-    decision: str | None
+    number: int = Field(description="异议受理编号")
+    credit_code: str = Field(description="被异议组织信用代码")
+    organization: str = Field(description="被异议组织名称")
+    name: str = Field(description="异议人姓名")
+    contact: str = Field(description="联系方式")
+    content: str = Field(description="异议内容")
+    received_at: Instant = Field(description="受理时间")
+    finding: str | None = Field(description="调查结论")
+    report: str | None = Field(description="调查报告")
+    decision: str | None = Field(description="评委会决定")
 
 
 class InvestigationCreate(Request):
@@ -103,13 +103,13 @@ class ApprovalCreate(Request):
 
 
 class ApprovalOut(Response):
-    awarded: list[str]
+    awarded: list[str] = Field(description="县政府批准授奖的组织（信用代码）")
 
 
 class ListedOut(Response):
-    credit_code: str
-    name: str
-    award: str
+    credit_code: str = Field(description="统一社会信用代码")
+    name: str = Field(description="组织名称")
+    award: str = Field(description="奖项")
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -118,12 +118,12 @@ class ListedOut(Response):
 
 
 class PublicityOut(Response):
-    year: int
-    phase: str
-    opens: Instant | None
-    closes: Instant | None
-    awarded_on: date | None
-    organizations: list[ListedOut]
+    year: int = Field(description="评审年度")
+    phase: str = Field(description="当前阶段")
+    opens: Instant | None = Field(description="公示开始时间")
+    closes: Instant | None = Field(description="公示结束时间")
+    awarded_on: date | None = Field(description="授奖日期")
+    organizations: list[ListedOut] = Field(description="公示的拟授奖组织")
 
     @computed_field  # type: ignore[prop-decorator]
     @property

@@ -14,16 +14,16 @@ from services.schemas import CycleCreate
 
 
 class CycleOut(Response):
-    year: int
+    year: int = Field(description="评审年度")
     phase: str = Field(description="当前阶段")
-    application_deadline: date
-    opened_at: Instant
-    committee_members: int
-    publicity_opens: Instant | None
-    publicity_closes: Instant | None
-    awarded_on: date | None
-    cancel_reason: str | None
-    document_closed_early_reason: str | None
+    application_deadline: date = Field(description="申报截止日期（当日24时截止）")
+    opened_at: Instant = Field(description="启动时间")
+    committee_members: int = Field(description="评委会委员人数")
+    publicity_opens: Instant | None = Field(description="公示开始时间")
+    publicity_closes: Instant | None = Field(description="公示结束时间")
+    awarded_on: date | None = Field(description="授奖日期")
+    cancel_reason: str | None = Field(description="取消原因")
+    document_closed_early_reason: str | None = Field(description="资料评审提前结束的原因")
     attention: str | None = Field(default=None, description="需要评审办处理的后台故障")
 
     @computed_field  # type: ignore[prop-decorator]
@@ -55,7 +55,7 @@ class ShortlistRequest(Request):
 
 
 class ShortlistOut(Response):
-    shortlist: list[str]
+    shortlist: list[str] = Field(description="入围现场评审的组织（信用代码）")
 
 
 class CycleIn(CycleCreate):

@@ -12,21 +12,21 @@ from services.schemas import HistoricalHonorCreate
 
 
 class HonorOut(Response):
-    credit_code: str
-    name: str
-    award: str
-    year: int
-    awarded_on: date
-    bonus_cny: int
-    takes_quota_place: bool
-    status: str
-    valid_until: date | None
-    revocation_window_closes: date
-    reapply_from: date
-    revoked_on: date | None
-    revocation_reason: str | None
-    bonus_recovered_cny: int
-    pending_revocation: str | None
+    credit_code: str = Field(description="统一社会信用代码")
+    name: str = Field(description="组织名称")
+    award: str = Field(description="奖项")
+    year: int = Field(description="获奖年度")
+    awarded_on: date = Field(description="授奖日期")
+    bonus_cny: int = Field(description="奖金（元）")
+    takes_quota_place: bool = Field(description="是否占用名额")
+    status: str = Field(description="称号状态")
+    valid_until: date | None = Field(description="有效期至")
+    revocation_window_closes: date = Field(description="可撤销期限（获奖后两年）")
+    reapply_from: date = Field(description="可再次申请的日期")
+    revoked_on: date | None = Field(description="撤销日期")
+    revocation_reason: str | None = Field(description="撤销原因")
+    bonus_recovered_cny: int = Field(description="追回奖金（元）")
+    pending_revocation: str | None = Field(description="待批准的撤销提请")
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -40,12 +40,12 @@ class HonorOut(Response):
 
 
 class PublicHonorOut(Response):
-    credit_code: str
-    name: str
-    award: str
+    credit_code: str = Field(description="统一社会信用代码")
+    name: str = Field(description="组织名称")
+    award: str = Field(description="奖项")
     year: int = Field(description="获奖年度")
-    awarded_on: date
-    valid_until: date | None
+    awarded_on: date = Field(description="授奖日期")
+    valid_until: date | None = Field(description="有效期至")
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -55,13 +55,13 @@ class PublicHonorOut(Response):
 
 class IncidentCreate(Request):
     occurred_on: date = Field(description="事故发生日期")
-    kind: str = Field(default="major_accident", min_length=1, max_length=50)
+    kind: str = Field(default="major_accident", min_length=1, max_length=50, description="事故类型")
     major_adverse_impact: bool = Field(default=True, description="是否造成重大不良社会影响")
-    note: str = Field(default="", max_length=2000)
+    note: str = Field(default="", max_length=2000, description="说明")
 
 
 class IncidentOut(Response):
-    revocation_proposed: bool
+    revocation_proposed: bool = Field(description="是否已提请撤销称号")
 
 
 class FraudCreate(Request):

@@ -13,13 +13,13 @@ from services.schemas import OrganizationCreate, Printable
 
 
 class OrganizationOut(Response):
-    credit_code: str
-    name: str
-    county: str
-    registered_on: date
-    industry: str
-    industrial: bool
-    excellence_since: date | None
+    credit_code: str = Field(description="统一社会信用代码")
+    name: str = Field(description="组织名称")
+    county: str = Field(description="注册地（县）")
+    registered_on: date = Field(description="注册登记日期")
+    industry: str = Field(description="所属行业")
+    industrial: bool = Field(description="是否工业企业")
+    excellence_since: date | None = Field(description="开始实施卓越绩效管理的日期")
     mu_efficiency: dict[str, Any] = Field(description="亩均效益评价档次（按年度）")
 
     @computed_field  # type: ignore[prop-decorator]
@@ -29,9 +29,9 @@ class OrganizationOut(Response):
 
 
 class RecordOut(Response):
-    on: date
-    kind: str
-    note: str
+    on: date = Field(description="发生日期")
+    kind: str = Field(description="记录类型")
+    note: str = Field(description="说明")
 
     @computed_field  # type: ignore[prop-decorator]
     @property

@@ -15,11 +15,11 @@ class PanelAssign(Request):
 
 
 class PanelSeatOut(Response):
-    reviewer: str
-    name: str
-    leader: bool
-    withdrawn: bool
-    scored: bool
+    reviewer: str = Field(description="评审员编号")
+    name: str = Field(description="评审员姓名")
+    leader: bool = Field(description="是否组长")
+    withdrawn: bool = Field(description="是否已回避")
+    scored: bool = Field(description="是否已评分")
 
 
 class ScoreCreate(Request):
@@ -41,19 +41,19 @@ class ConsensusCreate(Request):
 
 class ScoreLineOut(Response):
     reviewer: str = Field(description="评审员（对申报组织匿名显示）")
-    total: Score
-    items: dict[str, int] | None
-    mine: bool
+    total: Score = Field(description="该评审员的总分")
+    items: dict[str, int] | None = Field(description="各评分项得分（百分比）")
+    mine: bool = Field(description="是否本人的评分")
 
 
 class StageScoresOut(Response):
-    stage: Stage
-    members: int
+    stage: Stage = Field(description="评审环节")
+    members: int = Field(description="评审组人数")
     complete: bool = Field(description="评审组全部成员已评分")
     reported: bool = Field(description="评审组已形成结果")
-    consensus: Score | None
-    stage_score: Score | None
-    scores: list[ScoreLineOut]
+    consensus: Score | None = Field(description="合议分")
+    stage_score: Score | None = Field(description="本环节得分")
+    scores: list[ScoreLineOut] = Field(description="各评审员评分")
 
     @computed_field  # type: ignore[prop-decorator]
     @property

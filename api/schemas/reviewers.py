@@ -11,11 +11,11 @@ from domain.types import Industry
 
 
 class ReviewerOut(Response):
-    code: str
-    name: str
-    industries: list[str]
-    employer_credit_code: str | None
-    active: bool
+    code: str = Field(description="评审员编号")
+    name: str = Field(description="姓名")
+    industries: list[str] = Field(description="擅长行业")
+    employer_credit_code: str | None = Field(description="工作单位信用代码")
+    active: bool = Field(description="是否在库")
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -32,8 +32,8 @@ class TieCreate(Request):
 
 
 class TieOut(Response):
-    credit_code: str
-    name: str
+    credit_code: str = Field(description="有利害关系的组织信用代码")
+    name: str = Field(description="组织名称")
     source: str = Field(description="registered 评审办登记 / declared 本人申报")
 
 
@@ -45,14 +45,14 @@ class ConflictCreate(Request):
 
 
 class AssignmentOut(Response):
-    year: int
-    credit_code: str
-    name: str
-    award: str
-    stage: Stage
-    reviewer: str
-    leader: bool
-    scored: bool
+    year: int = Field(description="评审年度")
+    credit_code: str = Field(description="申报组织信用代码")
+    name: str = Field(description="申报组织名称")
+    award: str = Field(description="申报奖项")
+    stage: Stage = Field(description="评审环节：document 资料评审 / site 现场评审")
+    reviewer: str = Field(description="评审员编号")
+    leader: bool = Field(description="是否评审组组长")
+    scored: bool = Field(description="是否已评分")
 
     @computed_field  # type: ignore[prop-decorator]
     @property

@@ -11,36 +11,36 @@ from api.schemas.base import Instant, Response
 
 
 class NoticeOut(Response):
-    kind: str
-    audience: str
-    on: date
-    cycle_year: int | None
-    title: str
-    body: str
-    published_at: Instant
+    kind: str = Field(description="通告类型")
+    audience: str = Field(description="通告对象")
+    on: date = Field(description="通告日期")
+    cycle_year: int | None = Field(description="所属评审年度")
+    title: str = Field(description="标题")
+    body: str = Field(description="正文")
+    published_at: Instant = Field(description="发布时间")
 
 
 class AuditEntryOut(Response):
-    id: int
-    at: Instant
-    actor: str | None
-    role: str | None
-    client: str | None
-    method: str
-    path: str
-    action: str
-    status: int
-    code: str | None
-    prev_hash: str
-    hash: str
+    id: int = Field(description="记录序号")
+    at: Instant = Field(description="时间")
+    actor: str | None = Field(description="操作人（用户名）")
+    role: str | None = Field(description="操作人角色")
+    client: str | None = Field(description="客户端地址")
+    method: str = Field(description="HTTP方法")
+    path: str = Field(description="请求路径")
+    action: str = Field(description="操作（接口摘要）")
+    status: int = Field(description="HTTP状态码")
+    code: str | None = Field(description="错误代码（成功时为空）")
+    prev_hash: str = Field(description="上一条记录的哈希")
+    hash: str = Field(description="本条记录的哈希（SHA-256）")
 
 
 class VerificationOut(Response):
-    intact: bool
+    intact: bool = Field(description="审计链是否完整")
     entries: int = Field(description="校验通过的记录数")
     first_broken_id: int | None = Field(description="第一条断链记录的编号")
 
 
 class HealthOut(Response):
-    database: Literal["ok", "error"]
-    temporal: Literal["ok", "error"]
+    database: Literal["ok", "error"] = Field(description="数据库状态")
+    temporal: Literal["ok", "error"] = Field(description="流程引擎状态")

@@ -35,6 +35,12 @@ def add(session: Session, user: User) -> None:
 def set_password(session: Session, user: User, password_hash: str, at: datetime) -> None:
     user.password_hash = password_hash
     user.password_changed_at = at
+    user.must_change_password = False
+    session.flush()
+
+
+def set_active(session: Session, user: User, active: bool) -> None:
+    user.active = active
     session.flush()
 
 

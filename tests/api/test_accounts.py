@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from fastapi import FastAPI
@@ -42,6 +43,12 @@ async def test_account_locks_after_repeated_failures_until_the_lockout_ends(api:
         assert await login(api, "office", f"wrong-{n}", client) == (401, "invalid_credentials")
     assert await login(api, "office", "wrong-5", "198.51.100.2") == (423, "account_locked")
     assert await login(api, "office", "office-password", "198.51.100.9") == (423, "account_locked")
+    locked = await api.http.post(
+        "/auth/login", json={"username": "office", "password": "office-password"}
+    )
+    assert re.search(
+        r"锁定至\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}", locked.json()["error"]["message"]
+    )
 
     await api.clock.advance(timedelta(minutes=16))
     assert await login(api, "office", "office-password", "198.51.100.9") == (200, "")
@@ -115,7 +122,7 @@ async def test_office_creates_linked_accounts_and_refuses_bad_links(api: Api) ->
         (user(role="applicant", credit_code="12345"), 422, "invalid_credit_code"),
         (user(role="office", reviewer_code="R1"), 422, "invalid_input"),
         (user(role="emperor"), 422, "invalid_input"),
-        ({"username": "rev1", "password": PASSWORD, "role": "office"}, 422, "invalid_input"),
+        ({"username": "rev1", "password": PASSWORD, "role": "office"}, 409, "already_exists"),
         ({"username": "x y", "password": PASSWORD, "role": "office"}, 422, "invalid_input"),
         ({"username": "short", "password": "1234", "role": "office"}, 422, "invalid_input"),
     ]
@@ -153,3 +160,42 @@ async def test_office_reset_lifts_a_lockout(api: Api) -> None:
         "office", "/users/nobody/password-reset", json={"new_password": "fresh-password"}
     )
     assert (response.status_code, error_code(response)) == (404, "not_found")
+
+
+async def test_office_deactivates_and_reactivates_an_account(api: Api) -> None:
+    await populate(api)
+    old = await api.as_("rev1")
+    await api.get("rev1", "/auth/me", expect=200)
+
+    shown = (await api.post("office", "/users/rev1/deactivate", expect=200)).json()
+    assert shown["active"] is False
+    stale = await api.http.get("/auth/me", headers=old)  # the token ended with the account
+    assert (stale.status_code, error_code(stale)) == (401, "not_authenticated")
+    assert await login(api, "rev1", PASSWORD) == (401, "invalid_credentials")
+    listed = {u["username"]: u["active"] for u in (await api.get("office", "/users")).json()}
+    assert listed["rev1"] is False
+
+    assert (await api.post("office", "/users/rev1/reactivate", expect=200)).json()["active"]
+    assert await login(api, "rev1", PASSWORD) == (200, "")
+
+    refused = [
+        (await api.post("office", "/users/office/deactivate"), 422, "invalid_input"),
+        (await api.post("office", "/users/nobody/deactivate"), 404, "not_found"),
+        (await api.post("watch", "/users/rev1/deactivate"), 403, "forbidden"),
+    ]
+    for response, status, code in refused:
+        assert (response.status_code, error_code(response)) == (status, code)
+    audit = (await api.get("watch", "/audit?limit=50", expect=200)).json()
+    done = [(e["path"], e["status"]) for e in audit if e["actor"] == "office"]
+    assert ("/users/rev1/deactivate", 200) in done
+    assert ("/users/rev1/reactivate", 200) in done
+
+
+async def test_the_bootstrap_account_is_not_forced_to_change_its_password_in_test(
+    api: Api,
+) -> None:
+    answer = await api.http.post(
+        "/auth/login", json={"username": "office", "password": "office-password"}
+    )
+    assert answer.json()["must_change_password"] is False
+    await api.get("office", "/users", expect=200)

@@ -41,6 +41,8 @@ ALLOWED: dict[tuple[str, str], frozenset[str] | None] = {
     ("GET", "/users"): frozenset({OFFICE, SUPERVISOR}),
     ("POST", "/users"): frozenset({OFFICE}),
     ("POST", "/users/{username}/password-reset"): frozenset({OFFICE}),
+    ("POST", "/users/{username}/deactivate"): frozenset({OFFICE}),
+    ("POST", "/users/{username}/reactivate"): frozenset({OFFICE}),
     # organizations
     ("POST", "/organizations"): frozenset({OFFICE}),
     ("GET", "/organizations"): READERS,
@@ -69,6 +71,8 @@ ALLOWED: dict[tuple[str, str], frozenset[str] | None] = {
     ("POST", APP + "/materials"): frozenset({OFFICE, APPLICANT}),
     ("GET", APP + "/materials"): EVERYONE - {GOVERNMENT},
     ("GET", APP + "/materials/{material_id}"): EVERYONE - {GOVERNMENT},
+    ("PUT", APP + "/materials/{material_id}"): frozenset({OFFICE, APPLICANT}),
+    ("DELETE", APP + "/materials/{material_id}"): frozenset({OFFICE, APPLICANT}),
     # reviewers and conflicts
     ("POST", "/reviewers"): frozenset({OFFICE}),
     ("GET", "/reviewers"): frozenset({OFFICE, SUPERVISOR}),
@@ -79,6 +83,7 @@ ALLOWED: dict[tuple[str, str], frozenset[str] | None] = {
     ("POST", "/cycles/{year}/conflicts"): frozenset({OFFICE, REVIEWER}),
     ("GET", "/cycles/{year}/assignments"): frozenset({OFFICE, SUPERVISOR, REVIEWER}),
     # panels and scores
+    ("GET", "/rubric"): EVERYONE,
     ("PUT", APP + "/panels/{stage}"): frozenset({OFFICE}),
     ("GET", APP + "/panels/{stage}"): EVERYONE,  # applicants: 404 (test_confidentiality)
     ("POST", APP + "/scores/{stage}"): frozenset({REVIEWER}),

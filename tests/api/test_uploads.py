@@ -36,7 +36,7 @@ async def test_active_content_encryption_and_polyglots_are_refused(
     for name, content in REFUSED.items():
         response = await api.post("org_a", path, files=upload(f"{name}.pdf", content))
         assert (response.status_code, error_code(response)) == (422, "invalid_material"), name
-    assert (await api.get("org_a", path, expect=200)).json() == []
+    assert (await api.get("org_a", path, expect=200)).json()["materials"] == []
     assert not any(p.is_file() for p in (settings.data_dir / "materials").rglob("*"))
 
 
@@ -83,7 +83,7 @@ async def test_materials_per_application_are_capped_in_number_and_size(
         *(api.post("org_a", path, files=upload(f"{n}.pdf", c)) for n, c in enumerate(distinct))
     )
     assert Counter(r.status_code for r in answers) == {201: 3, 422: 7}
-    assert len((await api.get("org_a", path, expect=200)).json()) == 3
+    assert len((await api.get("org_a", path, expect=200)).json()["materials"]) == 3
 
     ctx.settings = settings.model_copy(
         update={"max_materials_per_application": 30, "max_material_total_bytes": 1}

@@ -89,6 +89,20 @@ def test_production_starts_with_real_secrets(monkeypatch: pytest.MonkeyPatch) ->
     assert _read().environment == "production"
 
 
+def test_the_bootstrap_password_change_is_forced_in_production_unless_turned_off(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("QAWARD_SECRET_KEY", "a-real-secret")
+    monkeypatch.setenv("QAWARD_BOOTSTRAP_OFFICE_PASSWORD", "a-real-password")
+    assert Settings(_env_file=None, environment="production").bootstrap_must_change_password
+    assert not Settings(_env_file=None, environment="development").bootstrap_must_change_password
+    assert not Settings(_env_file=None, environment="test").bootstrap_must_change_password
+    monkeypatch.setenv("QAWARD_BOOTSTRAP_PASSWORD_CHANGE", "true")
+    assert Settings(_env_file=None, environment="test").bootstrap_must_change_password
+    monkeypatch.setenv("QAWARD_BOOTSTRAP_PASSWORD_CHANGE", "false")
+    assert not Settings(_env_file=None, environment="production").bootstrap_must_change_password
+
+
 def test_a_malformed_value_is_named_without_echoing_it(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("QAWARD_TOKEN_TTL_MINUTES", "0")
     monkeypatch.setenv("QAWARD_ENVIRONMENT", "staging")
