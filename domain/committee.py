@@ -35,9 +35,9 @@ class Ballot(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    yes: int = Field(ge=0)
-    no: int = Field(ge=0)
-    abstain: int = Field(ge=0)
+    yes: int = Field(ge=0, description="赞成票")
+    no: int = Field(ge=0, description="反对票")
+    abstain: int = Field(ge=0, description="弃权票")
 
 
 class VoteResult(BaseModel):

@@ -20,7 +20,7 @@ class ApplicationCreate(Request):
 class ReasonOut(Response):
     reason: str = Field(description="原因代码")
     rule: str = Field(description="规则编号")
-    clause: str = ""
+    clause: str = Field(default="", description="《管理办法》条款")
     message: str = Field(description="中文说明")
 
 
@@ -33,7 +33,9 @@ class ApplicationOut(Response):
     submitted_at: Instant = Field(description="提交申报时间")
     outcome: str | None = Field(default=None, description="结论（评审员不可见）")
     eligible: bool | None = Field(default=None, description="是否符合申报条件（尚未审查时为空）")
-    preliminary: bool | None = None
+    preliminary: bool | None = Field(
+        default=None, description="初步结果：资格审查结束前，仅据申报信息和获奖记录判断"
+    )
     """True while `reasons` are the rules failing on the declared facts and the honors
     register alone, before qualification closes (§4(1)); then the result decided."""
     reasons: list[ReasonOut] = Field(default_factory=list, description="不符合条件的原因")
@@ -45,17 +47,17 @@ class ApplicationOut(Response):
         default=None, description="申报组织确认现场评审报告的时间"
     )
 
-    @computed_field  # type: ignore[prop-decorator]
+    @computed_field(description="奖项中文名称")  # type: ignore[prop-decorator]
     @property
     def award_name(self) -> str:
         return name_of(self.award, AWARD_NAMES) or self.award
 
-    @computed_field  # type: ignore[prop-decorator]
+    @computed_field(description="行业中文名称")  # type: ignore[prop-decorator]
     @property
     def industry_name(self) -> str:
         return name_of(self.industry, INDUSTRY_NAMES) or self.industry
 
-    @computed_field  # type: ignore[prop-decorator]
+    @computed_field(description="结论中文名称")  # type: ignore[prop-decorator]
     @property
     def outcome_name(self) -> str | None:
         return name_of(self.outcome, OUTCOME_NAMES)
@@ -73,11 +75,11 @@ class VerificationTaskOut(Response):
 class QualificationOut(Response):
     credit_code: str = Field(description="统一社会信用代码")
     eligible: bool | None = Field(description="尚未审查时为空")
-    preliminary: bool
+    preliminary: bool = Field(description="初步结果：资格审查结束前，仅据申报信息和获奖记录判断")
     outcome: str = Field(description="结论")
     reasons: list[ReasonOut] = Field(description="不符合条件的原因")
 
-    @computed_field  # type: ignore[prop-decorator]
+    @computed_field(description="结论中文名称")  # type: ignore[prop-decorator]
     @property
     def outcome_name(self) -> str:
         return name_of(self.outcome, OUTCOME_NAMES) or self.outcome

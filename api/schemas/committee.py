@@ -37,7 +37,7 @@ class VoteOut(Response):
     series: int = Field(description="第几次表决结果（之后的结果替换之前的）")
     reason: str | None = Field(description="替换之前结果的原因")
 
-    @computed_field  # type: ignore[prop-decorator]
+    @computed_field(description="奖项中文名称")  # type: ignore[prop-decorator]
     @property
     def award_name(self) -> str:
         return name_of(self.award, AWARD_NAMES) or self.award
@@ -50,12 +50,12 @@ class CandidateOut(Response):
     total_score: Score = Field(description="总得分")
     outcome: str = Field(description="结论")
 
-    @computed_field  # type: ignore[prop-decorator]
+    @computed_field(description="奖项中文名称")  # type: ignore[prop-decorator]
     @property
     def award_name(self) -> str:
         return name_of(self.award, AWARD_NAMES) or self.award
 
-    @computed_field  # type: ignore[prop-decorator]
+    @computed_field(description="结论中文名称")  # type: ignore[prop-decorator]
     @property
     def outcome_name(self) -> str:
         return name_of(self.outcome, OUTCOME_NAMES) or self.outcome
@@ -111,7 +111,7 @@ class ListedOut(Response):
     name: str = Field(description="组织名称")
     award: str = Field(description="奖项")
 
-    @computed_field  # type: ignore[prop-decorator]
+    @computed_field(description="奖项中文名称")  # type: ignore[prop-decorator]
     @property
     def award_name(self) -> str:
         return name_of(self.award, AWARD_NAMES) or self.award
@@ -125,7 +125,7 @@ class PublicityOut(Response):
     awarded_on: date | None = Field(description="授奖日期")
     organizations: list[ListedOut] = Field(description="公示的拟授奖组织")
 
-    @computed_field  # type: ignore[prop-decorator]
+    @computed_field(description="阶段中文名称")  # type: ignore[prop-decorator]
     @property
     def phase_name(self) -> str:
         return name_of(self.phase, PHASE_NAMES) or self.phase

@@ -26,7 +26,7 @@ class CycleOut(Response):
     document_closed_early_reason: str | None = Field(description="资料评审提前结束的原因")
     attention: str | None = Field(default=None, description="需要评审办处理的后台故障")
 
-    @computed_field  # type: ignore[prop-decorator]
+    @computed_field(description="阶段中文名称")  # type: ignore[prop-decorator]
     @property
     def phase_name(self) -> str:
         return name_of(self.phase, PHASE_NAMES) or self.phase

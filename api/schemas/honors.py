@@ -28,12 +28,12 @@ class HonorOut(Response):
     bonus_recovered_cny: int = Field(description="追回奖金（元）")
     pending_revocation: str | None = Field(description="待批准的撤销提请")
 
-    @computed_field  # type: ignore[prop-decorator]
+    @computed_field(description="奖项中文名称")  # type: ignore[prop-decorator]
     @property
     def award_name(self) -> str:
         return name_of(self.award, AWARD_NAMES) or self.award
 
-    @computed_field  # type: ignore[prop-decorator]
+    @computed_field(description="状态中文名称")  # type: ignore[prop-decorator]
     @property
     def status_name(self) -> str:
         return name_of(self.status, HONOR_STATUS_NAMES) or self.status
@@ -47,7 +47,7 @@ class PublicHonorOut(Response):
     awarded_on: date = Field(description="授奖日期")
     valid_until: date | None = Field(description="有效期至")
 
-    @computed_field  # type: ignore[prop-decorator]
+    @computed_field(description="奖项中文名称")  # type: ignore[prop-decorator]
     @property
     def award_name(self) -> str:
         return name_of(self.award, AWARD_NAMES) or self.award

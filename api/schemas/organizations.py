@@ -22,7 +22,7 @@ class OrganizationOut(Response):
     excellence_since: date | None = Field(description="开始实施卓越绩效管理的日期")
     mu_efficiency: dict[str, Any] = Field(description="亩均效益评价档次（按年度）")
 
-    @computed_field  # type: ignore[prop-decorator]
+    @computed_field(description="行业中文名称")  # type: ignore[prop-decorator]
     @property
     def industry_name(self) -> str:
         return name_of(self.industry, INDUSTRY_NAMES) or self.industry
@@ -33,7 +33,7 @@ class RecordOut(Response):
     kind: str = Field(description="记录类型")
     note: str = Field(description="说明")
 
-    @computed_field  # type: ignore[prop-decorator]
+    @computed_field(description="通知类别中文名称")  # type: ignore[prop-decorator]
     @property
     def kind_name(self) -> str:
         return name_of(self.kind, RECORD_KIND_NAMES) or self.kind

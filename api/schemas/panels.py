@@ -55,7 +55,7 @@ class StageScoresOut(Response):
     stage_score: Score | None = Field(description="本环节得分")
     scores: list[ScoreLineOut] = Field(description="各评审员评分")
 
-    @computed_field  # type: ignore[prop-decorator]
+    @computed_field(description="评审环节中文名称")  # type: ignore[prop-decorator]
     @property
     def stage_name(self) -> str:
         return name_of(self.stage, STAGE_NAMES) or self.stage

@@ -17,7 +17,7 @@ class ReviewerOut(Response):
     employer_credit_code: str | None = Field(description="工作单位信用代码")
     active: bool = Field(description="是否在库")
 
-    @computed_field  # type: ignore[prop-decorator]
+    @computed_field(description="各行业中文名称")  # type: ignore[prop-decorator]
     @property
     def industry_names(self) -> list[str]:
         return [name_of(i, INDUSTRY_NAMES) or i for i in self.industries]
@@ -54,12 +54,12 @@ class AssignmentOut(Response):
     leader: bool = Field(description="是否评审组组长")
     scored: bool = Field(description="是否已评分")
 
-    @computed_field  # type: ignore[prop-decorator]
+    @computed_field(description="奖项中文名称")  # type: ignore[prop-decorator]
     @property
     def award_name(self) -> str:
         return name_of(self.award, AWARD_NAMES) or self.award
 
-    @computed_field  # type: ignore[prop-decorator]
+    @computed_field(description="评审环节中文名称")  # type: ignore[prop-decorator]
     @property
     def stage_name(self) -> str:
         return name_of(self.stage, STAGE_NAMES) or self.stage

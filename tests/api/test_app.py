@@ -167,5 +167,4 @@ def test_every_field_of_every_schema_is_described(app: FastAPI) -> None:
         for field, prop in schema.get("properties", {}).items()
         if not CHINESE.search(prop.get("description", ""))
     ]
-    # Ballot lives in domain/committee.py, which this change may not touch.
-    assert undescribed == ["Ballot.yes", "Ballot.no", "Ballot.abstain"]
+    assert undescribed == []
