@@ -30,6 +30,7 @@ import asyncio
 import json
 import os
 import resource
+import signal
 import statistics
 import subprocess
 import sys
@@ -62,6 +63,7 @@ from domain.rules import load_rules
 from domain.types import Award, Industry
 from qaward.temporal import runtime, test_server_path
 from sim import runner
+from sim.bench_payloads import PayloadSize, largest_payload
 from sim.floor import ChildPlan, FloorChildWorkflow, FloorPlan, FloorWorkflow, noop
 from sim.scenario import Action, Scenario
 from worker.registry import workflow_runner
@@ -69,7 +71,16 @@ from worker.registry import workflow_runner
 WALL_TARGET_S = 120.0
 WALL_TARGET_SIZE = 1000
 HISTORY_TARGET = 10_240
-RATIO_TARGET = 2.0
+RATIO_TARGET = 1.5
+RATIO_TARGET_SIZE = 1000
+PAYLOAD_TARGET_BYTES = 256 * 1024
+HTTP_RATIO_TARGET = 1.3
+FLOOR_MAX_SIZE = 1_000_000
+COMMANDS = 200
+"""HTTP commands timed (and as many raw updates), after a warm-up."""
+SIZE_TIMEOUT_S = 3600.0
+"""A size still running after this long is stopped and reported as a miss
+(`QAWARD_BENCH_TIMEOUT`, seconds, overrides it)."""
 REVIEWERS_PER_INDUSTRY = 10
 PANEL = 3
 COMMITTEE = 9
@@ -275,10 +286,13 @@ class Counts:
     activities: int = 0
     timers: int = 0
     children: int = 0
+    payload: PayloadSize = field(default_factory=PayloadSize)
+    """The largest single payload in any of its histories."""
 
     def add(self, other: Counts) -> None:
         self.runs += other.runs
         self.largest = max(self.largest, other.largest)
+        self.payload = self.payload.larger(other.payload)
         for name in ("updates", "signals", "activities", "timers", "children"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
@@ -296,6 +310,7 @@ async def workflow_counts(client: Client, workflow_id: str) -> Counts:
         events = history.events
         counts.runs += 1
         counts.largest = max(counts.largest, len(events))
+        counts.payload = counts.payload.larger(largest_payload(events, workflow_id))
         for event in events:
             name = _COUNTED.get(event.event_type)
             if name is not None:
@@ -400,39 +415,59 @@ async def run_floor(env: WorkflowEnvironment, plan: FloorPlan) -> tuple[float, C
 
 @dataclass
 class SizeResult:
+    """One size's figures (zero where a failed run had none); the JSON a size's process prints."""
+
     size: int
-    wall_s: float
-    setup_s: float
-    peak_rss_mb: float
-    python_rss_mb: float
-    server_rss_mb: float
-    largest_history: int
-    runs: int
-    floor_s: float
-    starts: int
-    updates: int
-    signals: int
-    activities: int
-    timers: int
-    floor_updates: int
-    floor_activities: int
-    floor_timers: int
-    floor_largest_history: int
-    rejected: int
-    honors: int
-    load_avg: float
+    wall_s: float = 0.0
+    setup_s: float = 0.0
+    peak_rss_mb: float = 0.0
+    python_rss_mb: float = 0.0
+    server_rss_mb: float = 0.0
+    largest_history: int = 0
+    runs: int = 0
+    floor_s: float = 0.0
+    starts: int = 0
+    updates: int = 0
+    signals: int = 0
+    activities: int = 0
+    timers: int = 0
+    floor_updates: int = 0
+    floor_activities: int = 0
+    floor_timers: int = 0
+    floor_largest_history: int = 0
+    rejected: int = 0
+    honors: int = 0
+    load_avg: float = 0.0
     """1-minute load average at the end: other work on the machine slows every figure."""
     wall_runs: list[float] = field(default_factory=list)
     floor_runs: list[float] = field(default_factory=list)
     """Each repetition's wall time, ours and the floor's (`wall_s`, `floor_s`: their medians)."""
+    largest_payload_bytes: int = 0
+    largest_payload_kind: str = ""
+    largest_payload_workflow: str = ""
+    """The largest single payload in any history of the run (`sim.bench_payloads`)."""
+    error: str = ""
+    """Why the size failed (our run raised, the process died or ran out of time): the figures
+    are then what the histories showed up to that point, or zero when there were none."""
+
+    @classmethod
+    def failed(cls, size: int, error: str) -> SizeResult:
+        """A size whose process gave no result: every figure zero."""
+        return cls(size=size, error=error)
+
+    @property
+    def has_floor(self) -> bool:
+        return self.floor_s > 0
 
     @property
     def ratio(self) -> float:
-        return self.wall_s / self.floor_s if self.floor_s > 0 else float("inf")
+        return self.wall_s / self.floor_s if self.has_floor else float("inf")
 
     def misses(self) -> list[str]:
         found = []
-        if self.size >= WALL_TARGET_SIZE and self.wall_s >= WALL_TARGET_S:
+        if self.error:
+            found.append(f"{self.size}: 运行失败 / the run failed: {self.error}")
+        if not self.error and self.size == WALL_TARGET_SIZE and self.wall_s >= WALL_TARGET_S:
             found.append(
                 f"{self.size}: 用时 {self.wall_s:.1f} s ≥ {WALL_TARGET_S:.0f} s / wall time target"
             )
@@ -441,7 +476,13 @@ class SizeResult:
                 f"{self.size}: 最大历史 {self.largest_history} ≥ {HISTORY_TARGET} 事件"
                 " / largest history target"
             )
-        if self.ratio > RATIO_TARGET:
+        if self.largest_payload_bytes > PAYLOAD_TARGET_BYTES:
+            found.append(
+                f"{self.size}: 最大载荷 {self.largest_payload_bytes} 字节 > "
+                f"{PAYLOAD_TARGET_BYTES} ({self.largest_payload_kind}, "
+                f"{self.largest_payload_workflow}) / largest payload target"
+            )
+        if self.size == RATIO_TARGET_SIZE and not self.error and self.ratio > RATIO_TARGET:
             found.append(
                 f"{self.size}: 与引擎下限之比 {self.ratio:.2f} > {RATIO_TARGET}"
                 " / ratio to the engine floor target"
@@ -487,6 +528,11 @@ def floor_on_same_server() -> bool:
     return os.environ.get("QAWARD_BENCH_FLOOR", "fresh") == "same"
 
 
+def runs_floor(size: int) -> bool:
+    """Whether the floor runs at this size (see `FLOOR_MAX_SIZE`)."""
+    return size <= FLOOR_MAX_SIZE
+
+
 def repeats(size: int) -> int:
     """How many times a size runs, ours and the floor taking turns: a small run lasts about a
     second, where the machine's own swings (a third either way between two runs here) would
@@ -501,6 +547,13 @@ class _Run:
     honors: int
     load: Load
     server_kb: int
+    error: str = ""
+
+
+def _describe(err: BaseException) -> str:
+    """One line for a miss: the exception's type and the start of its message."""
+    text = " ".join(str(err).split())
+    return f"{type(err).__name__}: {text}"[:300]
 
 
 async def _our_run(
@@ -515,19 +568,28 @@ async def _our_run(
         engine = create_engine(url)
         sessions = session_factory(engine)
         env = await _time_skipping_server()
+        error = ""
+        rejected = honors = 0
         try:
             started = time.perf_counter()
-            outcome = await runner._run(env, sessions, scenario, rules, False)
+            try:
+                outcome = await runner._run(env, sessions, scenario, rules, False)
+                rejected, honors = len(outcome.rejected), len(outcome.honors)
+            except Exception as err:  # a miss of this size; its histories still tell
+                error = _describe(err)
             wall = time.perf_counter() - started
-            load = await measured_load(env.client, sessions)
+            try:
+                load = await measured_load(env.client, sessions)
+            except Exception as err:
+                load = Load()
+                error = error or f"histories: {_describe(err)}"
             server_kb = _server_hwm_kb()
-            if same_server:
+            if same_server and not error:
                 floor = await run_floor(env, load.plan("floor"))
         finally:
             await env.shutdown()
             await engine.dispose()
-    run = _Run(wall, len(outcome.rejected), len(outcome.honors), load, server_kb)
-    return run, floor
+    return _Run(wall, rejected, honors, load, server_kb, error), floor
 
 
 async def _floor_run(plan: FloorPlan) -> tuple[float, Counts]:
@@ -553,15 +615,21 @@ async def measure(size: int) -> SizeResult:
     floor = Counts()
     for _ in range(repeats(size)):
         run, on_our_server = await _our_run(scenario, rules, same_server)
-        floor_wall, floor = on_our_server or await _floor_run(run.load.plan("floor"))
         runs.append(run)
-        floor_walls.append(floor_wall)
+        if run.error:  # no floor for a failed run: there is no ratio to give
+            break
+        if runs_floor(size):
+            floor_wall, floor = on_our_server or await _floor_run(run.load.plan("floor"))
+            floor_walls.append(floor_wall)
     server_kb = max(r.server_kb for r in runs)
     if not server_kb:  # no /proc: the largest child that has exited (ours or the floor's)
         server_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     python_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     load = runs[0].load
     total = load.total
+    payload = PayloadSize()
+    for r in runs:
+        payload = payload.larger(r.load.total.payload)
     return SizeResult(
         size=size,
         wall_s=statistics.median(r.wall for r in runs),
@@ -571,7 +639,7 @@ async def measure(size: int) -> SizeResult:
         server_rss_mb=server_kb / 1024,
         largest_history=max(r.load.total.largest for r in runs),
         runs=total.runs,
-        floor_s=statistics.median(floor_walls),
+        floor_s=statistics.median(floor_walls) if floor_walls else 0.0,
         starts=load.starts,
         updates=total.updates,
         signals=total.signals,
@@ -586,38 +654,142 @@ async def measure(size: int) -> SizeResult:
         load_avg=os.getloadavg()[0],
         wall_runs=[round(r.wall, 3) for r in runs],
         floor_runs=[round(w, 3) for w in floor_walls],
+        largest_payload_bytes=payload.bytes,
+        largest_payload_kind=payload.kind,
+        largest_payload_workflow=payload.workflow_id,
+        error=next((r.error for r in runs if r.error), ""),
     )
+
+
+# --- command latency (`sim.bench_http`) ---------------------------------------------------
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """The q-th percentile (1 ≤ q ≤ 99), interpolated between the nearest ranks."""
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[round(q) - 1]
+
+
+@dataclass
+class Latency:
+    """An HTTP cycle command against a raw update round trip, measured side by side (ms)."""
+
+    count: int = 0
+    http_p50_ms: float = 0.0
+    http_p95_ms: float = 0.0
+    raw_p50_ms: float = 0.0
+    raw_p95_ms: float = 0.0
+    command: str = ""
+    error: str = ""
+
+    @classmethod
+    def of(cls, command: str, http_ms: Sequence[float], raw_ms: Sequence[float]) -> Latency:
+        return cls(
+            count=len(http_ms),
+            http_p50_ms=statistics.median(http_ms),
+            http_p95_ms=percentile(http_ms, 95),
+            raw_p50_ms=statistics.median(raw_ms),
+            raw_p95_ms=percentile(raw_ms, 95),
+            command=command,
+        )
+
+    @property
+    def ratio(self) -> float:
+        return self.http_p50_ms / self.raw_p50_ms if self.raw_p50_ms > 0 else float("inf")
+
+    def misses(self) -> list[str]:
+        if self.error:
+            return [f"HTTP 命令延迟测量失败 / the command latency run failed: {self.error}"]
+        if self.ratio > HTTP_RATIO_TARGET:
+            return [
+                f"HTTP 命令 p50 {self.http_p50_ms:.1f} ms 为原始更新 {self.raw_p50_ms:.1f} ms 的"
+                f" {self.ratio:.2f} 倍 > {HTTP_RATIO_TARGET} / HTTP command latency target"
+            ]
+        return []
+
+
+async def command_latency(commands: int) -> Latency:
+    """`commands` HTTP commands and raw updates on a fresh time-skipping server."""
+    from sim import bench_http  # uvicorn and the API: not loaded by the size processes
+
+    load_default_build_id()  # as in `measure`: no first request pays for it
+    env = await _time_skipping_server()
+    try:
+        warmup = min(bench_http.WARMUP, commands)
+        http_ms, raw_ms = await bench_http.measure_latency(env.client, commands, warmup)
+    finally:
+        await env.shutdown()
+    return Latency.of(bench_http.COMMAND, http_ms, raw_ms)
 
 
 # --- the command ----------------------------------------------------------------------------
 
 
-def _run_size(size: int) -> SizeResult:
-    """Run one size in a fresh interpreter; its JSON result is the last line of stdout."""
-    done = subprocess.run(
-        [sys.executable, "-m", "sim.bench", "--size", str(size)],
+def size_timeout() -> float:
+    """How long one size may run (`QAWARD_BENCH_TIMEOUT`, seconds; `SIZE_TIMEOUT_S`)."""
+    return float(os.environ.get("QAWARD_BENCH_TIMEOUT", SIZE_TIMEOUT_S))
+
+
+def _in_own_process(args: Sequence[str], timeout: float) -> tuple[dict[str, Any] | None, str]:
+    """`python -m sim.bench ARGS` in a fresh interpreter; its JSON result is the last line of
+    stdout. It gets a process group of its own, so that stopping it on a timeout (or when
+    this process is interrupted) stops its test server too. Returns the result, or None and
+    why there is none."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sim.bench", *args],
         stdout=subprocess.PIPE,
         text=True,
-        check=False,
+        start_new_session=True,
     )
-    if done.returncode != 0 or not done.stdout.strip():
-        raise RuntimeError(f"规模 {size} 的基准运行失败 / size {size} failed ({done.returncode})")
-    return SizeResult(**json.loads(done.stdout.strip().splitlines()[-1]))
+    try:
+        out, _ = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        return None, f"{timeout:g} s 内未完成 / still running after {timeout:g} s, stopped"
+    except BaseException:
+        os.killpg(process.pid, signal.SIGKILL)
+        raise
+    lines = out.strip().splitlines()
+    if process.returncode != 0 or not lines:
+        return None, f"进程退出码 {process.returncode} / the process exited ({process.returncode})"
+    return json.loads(lines[-1]), ""
 
 
-def render(results: Sequence[SizeResult]) -> str:
+def _run_size(size: int) -> SizeResult:
+    data, why = _in_own_process(["--size", str(size)], size_timeout())
+    return SizeResult(**data) if data is not None else SizeResult.failed(size, why)
+
+
+def _run_latency(commands: int) -> Latency:
+    data, why = _in_own_process(["--http", str(commands)], size_timeout())
+    return Latency(**data) if data is not None else Latency(error=why)
+
+
+def _cell(value: float, digits: int, present: bool = True) -> str:
+    return f"{value:.{digits}f}" if present else "—"
+
+
+def render(results: Sequence[SizeResult], latency: Latency | None = None) -> str:
     lines = [
         "## 性能基准 / qaward bench",
         "",
         "| 申报数 size | 用时 wall s | 峰值内存 peak RSS MB | 最大历史 largest history"
-        " events | 引擎下限 floor s | 比值 ratio |",
-        "|---:|---:|---:|---:|---:|---:|",
+        " events | 最大载荷 largest payload bytes | 引擎下限 floor s | 比值 ratio |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
+        ran = not r.error
         lines.append(
-            f"| {r.size} | {r.wall_s:.1f} | {r.peak_rss_mb:.0f} | {r.largest_history} "
-            f"| {r.floor_s:.1f} | {r.ratio:.2f} |"
+            f"| {r.size} | {_cell(r.wall_s, 1, ran)} | {_cell(r.peak_rss_mb, 0, ran)} "
+            f"| {r.largest_history} | {r.largest_payload_bytes} "
+            f"| {_cell(r.floor_s, 1, r.has_floor)} | {_cell(r.ratio, 2, r.has_floor)} |"
         )
+    lines += ["", "| 申报数 size | 最大载荷来源 largest payload: kind | 工作流 workflow |"]
+    lines.append("|---:|---|---|")
+    for r in results:
+        lines.append(f"| {r.size} | {r.largest_payload_kind} | {r.largest_payload_workflow} |")
     lines += [
         "",
         "| 申报数 size | 工作流启动 starts | 运行数 runs | 更新 updates | 信号 signals"
@@ -630,10 +802,18 @@ def render(results: Sequence[SizeResult]) -> str:
             f"| {r.size} | {r.starts} | {r.runs} | {r.updates} | {r.signals} | {r.activities} "
             f"| {r.timers} | {r.python_rss_mb:.0f} | {r.server_rss_mb:.0f} | {r.load_avg:.1f} |"
         )
+    failed = [r for r in results if r.error]
+    if failed:
+        lines += ["", "失败 / failed (figures are what its histories showed):"]
+        lines += [f"- {r.size}: {r.error}" for r in failed]
+    if latency is not None:
+        lines += ["", _render_latency(latency)]
     lines += [
         "",
-        f"目标 / targets: {WALL_TARGET_SIZE} 个申报 < {WALL_TARGET_S:.0f} s；"
-        f"最大历史 < {HISTORY_TARGET} 事件；比值 ≤ {RATIO_TARGET}",
+        f"目标 / targets: {WALL_TARGET_SIZE} 个申报 < {WALL_TARGET_S:.0f} s，"
+        f"与引擎下限之比 ≤ {RATIO_TARGET}；每个规模最大历史 < {HISTORY_TARGET} 事件，"
+        f"最大载荷 ≤ {PAYLOAD_TARGET_BYTES} 字节；"
+        f"HTTP 命令 p50 ≤ {HTTP_RATIO_TARGET} × 原始更新 p50",
         "引擎下限运行于"
         + (
             "同一测试服务器 / floor on our server"
@@ -641,23 +821,50 @@ def render(results: Sequence[SizeResult]) -> str:
             else "全新测试服务器 / floor on a fresh test server"
         )
         + "；用时不含服务器启动与建库 / wall time excludes server start and migrations",
-        "用时与引擎下限为交替运行的中位数（10 个申报 5 次，100 个 3 次）"
-        " / wall and floor: medians of alternating runs (5 at size 10, 3 at 100)",
+        "用时与引擎下限为交替运行的中位数（10 个申报 5 次，100 个 3 次，更大规模 1 次）"
+        " / wall and floor: medians of alternating runs (5 at size 10, 3 at 100, 1 above)",
     ]
     return "\n".join(lines)
 
 
-def bench_command(sizes: list[int]) -> int:
+def _render_latency(latency: Latency) -> str:
+    if latency.error:
+        return f"命令延迟 / command latency: 失败 / failed: {latency.error}"
+    return "\n".join(
+        [
+            f"命令延迟 / command latency ({latency.count} 次，交替 / alternating)：",
+            "",
+            "| 往返 round trip | p50 ms | p95 ms |",
+            "|---|---:|---:|",
+            f"| HTTP {latency.command} | {latency.http_p50_ms:.1f} | {latency.http_p95_ms:.1f} |",
+            f"| 原始更新 raw update | {latency.raw_p50_ms:.1f} | {latency.raw_p95_ms:.1f} |",
+            "",
+            f"p50 比值 / ratio: {latency.ratio:.2f}",
+        ]
+    )
+
+
+def bench_command(sizes: list[int], http_commands: int | None = None) -> int:
+    """Every size, then the command latency (`http_commands` requests; 0 skips it): the
+    tables on stdout, exit status 1 when a target is missed."""
+    commands = COMMANDS if http_commands is None else http_commands
     results = []
     for size in sizes:
         print(f"bench: {size} 个申报 / applications …", file=sys.stderr, flush=True)
-        try:
-            results.append(_run_size(size))
-        except RuntimeError as err:
-            print(f"错误 / error: {err}", file=sys.stderr)
-            return 1
-    print(render(results))
+        started = time.perf_counter()
+        results.append(_run_size(size))
+        took = time.perf_counter() - started
+        print(f"bench: {size} done in {took:.0f} s", file=sys.stderr, flush=True)
+    latency = None
+    if commands > 0:
+        print(f"bench: HTTP 命令 / commands ×{commands} …", file=sys.stderr, flush=True)
+        started = time.perf_counter()
+        latency = _run_latency(commands)
+        took = time.perf_counter() - started
+        print(f"bench: HTTP commands done in {took:.0f} s", file=sys.stderr, flush=True)
+    print(render(results, latency))
     misses = [miss for r in results for miss in r.misses()]
+    misses += latency.misses() if latency is not None else []
     if misses:
         print("\n未达标 / targets missed:")
         for miss in misses:
@@ -668,9 +875,15 @@ def bench_command(sizes: list[int]) -> int:
 
 def _main(argv: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m sim.bench")
-    parser.add_argument("--size", type=int, required=True)
+    which = parser.add_mutually_exclusive_group(required=True)
+    which.add_argument("--size", type=int)
+    which.add_argument("--http", type=int, metavar="COMMANDS")
     args = parser.parse_args(argv)
-    result = asyncio.run(measure(args.size))
+    result: SizeResult | Latency
+    if args.http is not None:
+        result = asyncio.run(command_latency(args.http))
+    else:
+        result = asyncio.run(measure(args.size))
     print(json.dumps(asdict(result)), flush=True)
     return 0
 
