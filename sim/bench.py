@@ -47,7 +47,7 @@ from pydantic import TypeAdapter
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.api.enums.v1 import EventType
-from temporalio.client import Client
+from temporalio.client import Client, Interceptor, WorkflowHandle
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
@@ -63,7 +63,7 @@ from domain.rules import load_rules
 from domain.types import Award, Industry
 from qaward.temporal import runtime, test_server_path
 from sim import runner
-from sim.bench_payloads import PayloadSize, largest_payload
+from sim.bench_payloads import PayloadSize, QueryResults, largest_payload
 from sim.floor import ChildPlan, FloorChildWorkflow, FloorPlan, FloorWorkflow, noop
 from sim.scenario import Action, Scenario
 from worker.registry import workflow_runner
@@ -556,6 +556,27 @@ def _describe(err: BaseException) -> str:
     return f"{type(err).__name__}: {text}"[:300]
 
 
+class _WithInterceptor(WorkflowEnvironment):
+    """`env` through a client with one more interceptor (the same connection and time
+    skipping: the SDK's own environments wrap their clients this way)."""
+
+    def __init__(self, env: WorkflowEnvironment, interceptor: Interceptor) -> None:
+        config = env.client.config()
+        config["interceptors"] = [*config["interceptors"], interceptor]
+        super().__init__(Client(**config))
+        self._env = env
+
+    async def sleep(self, duration: timedelta | float) -> None:
+        await self._env.sleep(duration)
+
+    async def get_current_time(self, handle: WorkflowHandle[Any, Any] | None = None) -> datetime:
+        return await self._env.get_current_time(handle)
+
+    @property
+    def supports_time_skipping(self) -> bool:
+        return self._env.supports_time_skipping
+
+
 async def _our_run(
     scenario: Scenario, rules: Any, same_server: bool
 ) -> tuple[_Run, tuple[float, Counts] | None]:
@@ -568,12 +589,14 @@ async def _our_run(
         engine = create_engine(url)
         sessions = session_factory(engine)
         env = await _time_skipping_server()
+        queries = QueryResults(env.client.data_converter.payload_converter)
         error = ""
         rejected = honors = 0
         try:
             started = time.perf_counter()
             try:
-                outcome = await runner._run(env, sessions, scenario, rules, False)
+                seen = _WithInterceptor(env, queries)
+                outcome = await runner._run(seen, sessions, scenario, rules, False)
                 rejected, honors = len(outcome.rejected), len(outcome.honors)
             except Exception as err:  # a miss of this size; its histories still tell
                 error = _describe(err)
@@ -583,6 +606,7 @@ async def _our_run(
             except Exception as err:
                 load = Load()
                 error = error or f"histories: {_describe(err)}"
+            load.root.payload = load.root.payload.larger(queries.largest)
             server_kb = _server_hwm_kb()
             if same_server and not error:
                 floor = await run_floor(env, load.plan("floor"))

@@ -5,7 +5,8 @@ inputs (a continued run's too), activity inputs and results, update inputs and r
 signal inputs, local-activity markers, child workflow inputs and results, workflow results,
 and also headers, memos and failure details. Rather than name each field, each event's
 attributes are walked for every `Payload` message, so a field added later is not missed.
-Query results are never recorded in a history; `sim.bench` measures those separately.
+Query results are never recorded in a history: `QueryResults`, a client interceptor, sees
+them as the client receives them.
 
 The size is `Payload.ByteSize()` of one payload (metadata and data), the unit that the
 256 KB target of STYLE habit 23 bounds; the kind says where it was, e.g.
@@ -22,6 +23,8 @@ from google.protobuf.descriptor import FieldDescriptor
 from google.protobuf.message import Message
 from temporalio.api.common.v1 import Payload
 from temporalio.api.history.v1 import HistoryEvent
+from temporalio.client import Interceptor, OutboundInterceptor, QueryWorkflowInput
+from temporalio.converter import PayloadConverter
 
 _PAYLOAD = Payload.DESCRIPTOR.full_name
 
@@ -133,3 +136,35 @@ def _name(event: HistoryEvent, which: str, attrs: Any, names: dict[int, str]) ->
         if ref in fields:
             return names.get(int(getattr(attrs, ref)), "")
     return ""
+
+
+class QueryResults(Interceptor):
+    """The largest query result a client received.
+
+    The interceptor sees the decoded result, so it is encoded again with the client's own
+    payload converter: for the pydantic converter, the same JSON the worker sent.
+    """
+
+    def __init__(self, converter: PayloadConverter) -> None:
+        self.largest = PayloadSize()
+        self._converter = converter
+
+    def intercept_client(self, next: OutboundInterceptor) -> OutboundInterceptor:
+        return _QueryOutbound(next, self)
+
+    def record(self, query: QueryWorkflowInput, result: object) -> None:
+        (payload,) = self._converter.to_payloads([result])
+        if payload.ByteSize() > self.largest.bytes:
+            kind = f"query result {query.query}"
+            self.largest = PayloadSize(payload.ByteSize(), kind, query.id)
+
+
+class _QueryOutbound(OutboundInterceptor):
+    def __init__(self, next: OutboundInterceptor, recorder: QueryResults) -> None:
+        super().__init__(next)
+        self._recorder = recorder
+
+    async def query_workflow(self, input: QueryWorkflowInput) -> Any:
+        result = await super().query_workflow(input)
+        self._recorder.record(input, result)
+        return result

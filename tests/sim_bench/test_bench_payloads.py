@@ -1,13 +1,20 @@
-"""The largest payload of a hand-built history: found wherever it is, and named."""
+"""The largest payload of a hand-built history, found wherever it is and named; the largest
+query result, which no history records, from a real one."""
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
+from temporalio import workflow
 from temporalio.api.common.v1 import Payload, Payloads
 from temporalio.api.enums.v1 import EventType
 from temporalio.api.history.v1 import HistoryEvent
+from temporalio.client import Client
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
 
-from sim.bench_payloads import largest_payload
+from sim.bench_payloads import QueryResults, largest_payload
 
 E = EventType
 
@@ -102,3 +109,35 @@ def test_a_history_without_payloads_has_none() -> None:
     event = HistoryEvent(event_id=1, event_type=E.EVENT_TYPE_TIMER_STARTED)
     event.timer_started_event_attributes.timer_id = "1"
     assert largest_payload([event]).bytes == 0
+
+
+@workflow.defn(name="bench-test-queried")
+class _Queried:
+    @workflow.run
+    async def run(self) -> None:
+        await workflow.wait_condition(lambda: False)
+
+    @workflow.query(name="big")
+    def big(self) -> str:
+        return "x" * 3_000
+
+
+async def test_query_results_are_measured_as_the_client_receives_them(
+    time_skipping_env: WorkflowEnvironment,
+) -> None:
+    converter = time_skipping_env.client.data_converter.payload_converter
+    queries = QueryResults(converter)
+    config = time_skipping_env.client.config()
+    config["interceptors"] = [*config["interceptors"], queries]
+    client = Client(**config)
+    task_queue = f"bench-test-{uuid.uuid4()}"
+    async with Worker(client, task_queue=task_queue, workflows=[_Queried]):
+        handle = await client.start_workflow(
+            _Queried.run, id=f"queried-{uuid.uuid4()}", task_queue=task_queue
+        )
+        assert await handle.query(_Queried.big) == "x" * 3_000
+        await handle.terminate()
+    (expected,) = converter.to_payloads(["x" * 3_000])
+    assert queries.largest.bytes == expected.ByteSize()
+    assert queries.largest.kind == "query result big"
+    assert queries.largest.workflow_id == handle.id
