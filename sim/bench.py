@@ -38,334 +38,34 @@ import tempfile
 import time
 import uuid
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, timedelta
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from pydantic import TypeAdapter
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client, Interceptor, WorkflowHandle
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 from temporalio.worker._worker import load_default_build_id
 
-from contracts.cycle import CycleInput
 from db.migrate import upgrade
-from db.models import Cycle, Honor
 from db.session import create_engine, session_factory
-from domain.credit_code import check_character
-from domain.dates import SHANGHAI
 from domain.rules import load_rules
-from domain.types import Award, Industry
 from qaward.temporal import runtime, test_server_path
 from sim import runner
-from sim.bench_payloads import PayloadSize, QueryResults, largest_payload
-from sim.floor import ChildPlan, FloorChildWorkflow, FloorPlan, FloorWorkflow, noop
-from sim.scenario import Action, Scenario
+from sim.bench_histories import Counts, Load, measured_load, workflow_counts
+from sim.bench_payloads import PayloadSize, QueryResults
+from sim.bench_report import COMMANDS, Latency, SizeResult, render
+from sim.bench_scenario import generate_scenario
+from sim.floor import FloorChildWorkflow, FloorPlan, FloorWorkflow, noop
+from sim.scenario import Scenario
 from worker.registry import workflow_runner
 
-WALL_TARGET_S = 120.0
-WALL_TARGET_SIZE = 1000
-HISTORY_TARGET = 10_240
-RATIO_TARGET = 1.5
-RATIO_TARGET_SIZE = 1000
-PAYLOAD_TARGET_BYTES = 256 * 1024
-HTTP_RATIO_TARGET = 1.3
 FLOOR_MAX_SIZE = 1_000_000
-COMMANDS = 200
-"""HTTP commands timed (and as many raw updates), after a warm-up."""
 SIZE_TIMEOUT_S = 3600.0
 """A size still running after this long is stopped and reported as a miss
 (`QAWARD_BENCH_TIMEOUT`, seconds, overrides it)."""
-REVIEWERS_PER_INDUSTRY = 10
-PANEL = 3
-COMMITTEE = 9
-WINNERS_PER_AWARD = 3
-
-_ACTION: TypeAdapter[Any] = TypeAdapter(Action)
-
-
-def history_limit() -> int:
-    """The real workflows' continue-as-new threshold, which the floor applies too."""
-    found = CycleInput.model_fields.get("history_limit")
-    return int(found.default) if found is not None and found.default is not None else 7_000
-
-
-# --- the generated scenario ---------------------------------------------------------------
-
-
-def credit_code(prefix: str, serial: int) -> str:
-    """A valid 统一社会信用代码: 10-character prefix, 7-digit serial, GB 32100 check character."""
-    first17 = f"{prefix}{serial:07d}"
-    return first17 + check_character(first17)
-
-
-def _at(day: date, hour: int = 9, minute: int = 0) -> str:
-    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=SHANGHAI).isoformat()
-
-
-def _points(serial: int, salt: int) -> int:
-    """A reviewer-independent base score in 500..899, spread over the applications."""
-    return 500 + (serial * salt) % 400
-
-
-def scenario_data(size: int, year: int = 2025) -> dict[str, Any]:
-    """The scenario of one generated cycle with `size` applications, as a YAML-able mapping.
-
-    Every organization is eligible (registered long ago, excellence since 2015, industrial
-    ones graded A), applications alternate between the awards and run over all industries,
-    each industry has `REVIEWERS_PER_INDUSTRY` expert reviewers, and panels rotate among
-    them. The committee passes the best `WINNERS_PER_AWARD` of each award by total score.
-    """
-    industries = list(Industry)
-    keys = [f"O{i:04d}" for i in range(size)]
-    organizations: dict[str, Any] = {}
-    for i, key in enumerate(keys):
-        industrial = i % 3 == 0
-        organizations[key] = {
-            "name": f"庆元县基准测试{i:04d}号有限公司",
-            "credit_code": credit_code("91331126MA", i + 1),
-            "county": "庆元县",
-            "registered_on": "2010-01-01",
-            "industry": industries[i % len(industries)].value,
-            "industrial": industrial,
-            "excellence_since": "2015-01-01",
-            "mu_efficiency": {year - 1: "A"} if industrial else {},
-        }
-    reviewers: dict[str, Any] = {}
-    for k, industry in enumerate(industries):
-        for j in range(REVIEWERS_PER_INDUSTRY):
-            reviewers[f"R{k}{j}"] = {
-                "name": f"评审员{k}{j}",
-                "industries": [industry.value],
-                "employer": credit_code("91331126MB", k * 100 + j + 1),
-            }
-
-    def award(i: int) -> str:
-        return (Award.QUALITY if i % 2 == 0 else Award.INNOVATION).value
-
-    def panel(i: int) -> list[str]:
-        k = i % len(industries)
-        start = (i // len(industries)) % REVIEWERS_PER_INDUSTRY
-        return [f"R{k}{(start + n) % REVIEWERS_PER_INDUSTRY}" for n in range(PANEL)]
-
-    opened = date(year, 3, 3)
-    deadline = date(year, 5, 15)
-    timeline: list[dict[str, Any]] = [
-        {
-            "at": _at(opened),
-            "do": "open_cycle",
-            "year": year,
-            "application_deadline": deadline.isoformat(),
-        }
-    ]
-    intake_days = 60
-    for i, key in enumerate(keys):
-        day = date(year, 3, 10) + timedelta(days=i * intake_days // max(size, 1))
-        timeline.append({"at": _at(day), "do": "apply", "organization": key, "award": award(i)})
-    timeline.append({"at": _at(date(year, 5, 16)), "do": "close_qualification"})
-
-    totals: dict[str, float] = {}
-    for stage, assign_day, score_day, salt in (
-        ("document", date(year, 5, 19), date(year, 6, 1), 7919),
-        ("site", date(year, 6, 3), date(year, 6, 20), 104729),
-    ):
-        if stage == "site":
-            timeline.append({"at": _at(date(year, 6, 2)), "do": "shortlist", "auto": True})
-        timeline.append({"at": _at(assign_day), "do": "_mark"})
-        for i, key in enumerate(keys):
-            members = panel(i)
-            timeline.append(
-                {
-                    "do": "assign_panel",
-                    "stage": stage,
-                    "organization": key,
-                    "reviewers": members,
-                    "leader": members[0],
-                }
-            )
-        timeline.append({"at": _at(score_day), "do": "_mark"})
-        for i, key in enumerate(keys):
-            base = _points(i + 1, salt)
-            weight = 0.4 if stage == "document" else 0.6
-            totals[key] = totals.get(key, 0.0) + weight * (base + 10)
-            for n, reviewer in enumerate(panel(i)):
-                timeline.append(
-                    {
-                        "do": "score",
-                        "stage": stage,
-                        "organization": key,
-                        "reviewer": reviewer,
-                        "points": base + 10 * n,
-                    }
-                )
-    timeline.append({"at": _at(date(year, 6, 25)), "do": "_mark"})
-    timeline.extend({"do": "confirm_site_report", "organization": key} for key in keys)
-
-    for n, which in enumerate(Award):
-        entrants = sorted(
-            (k for i, k in enumerate(keys) if award(i) == which.value),
-            key=lambda k: (-totals[k], k),
-        )
-        if not entrants:
-            continue
-        winners = set(entrants[:WINNERS_PER_AWARD])
-        ballots = {
-            k: {"yes": COMMITTEE, "no": 0, "abstain": 0}
-            if k in winners
-            else {"yes": COMMITTEE // 2, "no": COMMITTEE - COMMITTEE // 2, "abstain": 0}
-            for k in entrants
-        }
-        timeline.append(
-            {
-                "at": _at(date(year, 7, 10), 15, 30 * n),
-                "do": "vote",
-                "award": which.value,
-                "present": COMMITTEE,
-                "ballots": ballots,
-            }
-        )
-    timeline.append({"at": _at(date(year, 7, 20)), "do": "approve", "strike": []})
-    timeline.append({"at": _at(date(year + 5, 7, 21)), "do": "snapshot"})
-    return {
-        "rules": {"shortlist": {"max_per_award": max(size, 1)}},
-        "committee": {"members": COMMITTEE},
-        "organizations": organizations,
-        "honors": [],
-        "reviewers": reviewers,
-        "timeline": _fold_marks(timeline),
-    }
-
-
-def _fold_marks(timeline: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """`_mark` entries only carry a time: move it onto the next real action."""
-    folded: list[dict[str, Any]] = []
-    pending: str | None = None
-    for entry in timeline:
-        if entry["do"] == "_mark":
-            pending = entry["at"]
-            continue
-        if pending is not None:
-            entry = {"at": pending, **entry}
-            pending = None
-        folded.append(entry)
-    return folded
-
-
-def generate_scenario(size: int) -> Scenario:
-    """The parsed scenario (validated action by action, without a YAML round trip)."""
-    data = scenario_data(size)
-    scenario = Scenario.model_validate(data)
-    scenario.actions = [_ACTION.validate_python(entry) for entry in data["timeline"]]
-    return scenario
-
-
-# --- histories ----------------------------------------------------------------------------
-
-_COUNTED = {
-    EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED: "updates",
-    EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED: "signals",
-    EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED: "activities",
-    EventType.EVENT_TYPE_TIMER_STARTED: "timers",
-    EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED: "children",
-}
-
-
-@dataclass
-class Counts:
-    """Operations of one workflow (all its runs), read from its histories."""
-
-    runs: int = 0
-    largest: int = 0
-    updates: int = 0
-    signals: int = 0
-    activities: int = 0
-    timers: int = 0
-    children: int = 0
-    payload: PayloadSize = field(default_factory=PayloadSize)
-    """The largest single payload in any of its histories."""
-
-    def add(self, other: Counts) -> None:
-        self.runs += other.runs
-        self.largest = max(self.largest, other.largest)
-        self.payload = self.payload.larger(other.payload)
-        for name in ("updates", "signals", "activities", "timers", "children"):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-
-
-async def workflow_counts(client: Client, workflow_id: str) -> Counts:
-    """Every run of `workflow_id`, latest first, back along the continue-as-new chain.
-
-    The time-skipping server has no visibility queries, so the chain is followed through
-    each run's first event (`continued_execution_run_id` names the run before it).
-    """
-    counts = Counts()
-    run_id: str | None = None
-    while True:
-        history = await client.get_workflow_handle(workflow_id, run_id=run_id).fetch_history()
-        events = history.events
-        counts.runs += 1
-        counts.largest = max(counts.largest, len(events))
-        counts.payload = counts.payload.larger(largest_payload(events, workflow_id))
-        for event in events:
-            name = _COUNTED.get(event.event_type)
-            if name is not None:
-                setattr(counts, name, getattr(counts, name) + 1)
-        started = events[0].workflow_execution_started_event_attributes
-        if not started.continued_execution_run_id:
-            return counts
-        run_id = started.continued_execution_run_id
-
-
-@dataclass
-class Load:
-    """The measured load: the cycle(s) as the floor's root, each honor as one child."""
-
-    root: Counts = field(default_factory=Counts)
-    children: dict[str, Counts] = field(default_factory=dict)
-
-    @property
-    def total(self) -> Counts:
-        total = Counts()
-        total.add(self.root)
-        for child in self.children.values():
-            total.add(child)
-        return total
-
-    @property
-    def starts(self) -> int:
-        return 1 + len(self.children)
-
-    def plan(self, prefix: str) -> FloorPlan:
-        return FloorPlan(
-            history_limit=history_limit(),
-            updates=self.total.updates,
-            signals=self.total.signals,
-            activities=self.root.activities,
-            timers=self.root.timers,
-            children=[
-                ChildPlan(workflow_id=f"{prefix}-{n}", activities=c.activities, timers=c.timers)
-                for n, c in enumerate(self.children.values())
-            ],
-        )
-
-
-async def measured_load(
-    client: Client, sessions: async_sessionmaker[AsyncSession], root_ids: Sequence[str] = ()
-) -> Load:
-    load = Load()
-    async with sessions() as session:
-        cycles = list(await session.scalars(select(Cycle.workflow_id)))
-        honors = [h for h in await session.scalars(select(Honor.workflow_id)) if h]
-    for workflow_id in [*cycles, *root_ids]:
-        load.root.add(await workflow_counts(client, workflow_id))
-    for workflow_id in honors:
-        load.children[workflow_id] = await workflow_counts(client, workflow_id)
-    return load
 
 
 # --- the engine floor ---------------------------------------------------------------------
@@ -413,83 +113,7 @@ async def run_floor(env: WorkflowEnvironment, plan: FloorPlan) -> tuple[float, C
 # --- one size, in its own process -----------------------------------------------------------
 
 
-@dataclass
-class SizeResult:
-    """One size's figures (zero where a failed run had none); the JSON a size's process prints."""
-
-    size: int
-    wall_s: float = 0.0
-    setup_s: float = 0.0
-    peak_rss_mb: float = 0.0
-    python_rss_mb: float = 0.0
-    server_rss_mb: float = 0.0
-    largest_history: int = 0
-    runs: int = 0
-    floor_s: float = 0.0
-    starts: int = 0
-    updates: int = 0
-    signals: int = 0
-    activities: int = 0
-    timers: int = 0
-    floor_updates: int = 0
-    floor_activities: int = 0
-    floor_timers: int = 0
-    floor_largest_history: int = 0
-    rejected: int = 0
-    honors: int = 0
-    load_avg: float = 0.0
-    """1-minute load average at the end: other work on the machine slows every figure."""
-    wall_runs: list[float] = field(default_factory=list)
-    floor_runs: list[float] = field(default_factory=list)
-    """Each repetition's wall time, ours and the floor's (`wall_s`, `floor_s`: their medians)."""
-    largest_payload_bytes: int = 0
-    largest_payload_kind: str = ""
-    largest_payload_workflow: str = ""
-    """The largest single payload in any history of the run (`sim.bench_payloads`)."""
-    error: str = ""
-    """Why the size failed (our run raised, the process died or ran out of time): the figures
-    are then what the histories showed up to that point, or zero when there were none."""
-
-    @classmethod
-    def failed(cls, size: int, error: str) -> SizeResult:
-        """A size whose process gave no result: every figure zero."""
-        return cls(size=size, error=error)
-
-    @property
-    def has_floor(self) -> bool:
-        return self.floor_s > 0
-
-    @property
-    def ratio(self) -> float:
-        return self.wall_s / self.floor_s if self.has_floor else float("inf")
-
-    def misses(self) -> list[str]:
-        found = []
-        if self.error:
-            found.append(f"{self.size}: 运行失败 / the run failed: {self.error}")
-        if not self.error and self.size == WALL_TARGET_SIZE and self.wall_s >= WALL_TARGET_S:
-            found.append(
-                f"{self.size}: 用时 {self.wall_s:.1f} s ≥ {WALL_TARGET_S:.0f} s / wall time target"
-            )
-        if self.largest_history >= HISTORY_TARGET:
-            found.append(
-                f"{self.size}: 最大历史 {self.largest_history} ≥ {HISTORY_TARGET} 事件"
-                " / largest history target"
-            )
-        if self.largest_payload_bytes > PAYLOAD_TARGET_BYTES:
-            found.append(
-                f"{self.size}: 最大载荷 {self.largest_payload_bytes} 字节 > "
-                f"{PAYLOAD_TARGET_BYTES} ({self.largest_payload_kind}, "
-                f"{self.largest_payload_workflow}) / largest payload target"
-            )
-        if self.size == RATIO_TARGET_SIZE and not self.error and self.ratio > RATIO_TARGET:
-            found.append(
-                f"{self.size}: 与引擎下限之比 {self.ratio:.2f} > {RATIO_TARGET}"
-                " / ratio to the engine floor target"
-            )
-        if self.rejected:
-            found.append(f"{self.size}: {self.rejected} 个动作被拒绝 / actions refused")
-        return found
+# --- one size, in its own process -----------------------------------------------------------
 
 
 def _server_hwm_kb() -> int:
@@ -688,51 +312,6 @@ async def measure(size: int) -> SizeResult:
 # --- command latency (`sim.bench_http`) ---------------------------------------------------
 
 
-def percentile(values: Sequence[float], q: float) -> float:
-    """The q-th percentile (1 ≤ q ≤ 99), interpolated between the nearest ranks."""
-    if len(values) == 1:
-        return values[0]
-    return statistics.quantiles(values, n=100, method="inclusive")[round(q) - 1]
-
-
-@dataclass
-class Latency:
-    """An HTTP cycle command against a raw update round trip, measured side by side (ms)."""
-
-    count: int = 0
-    http_p50_ms: float = 0.0
-    http_p95_ms: float = 0.0
-    raw_p50_ms: float = 0.0
-    raw_p95_ms: float = 0.0
-    command: str = ""
-    error: str = ""
-
-    @classmethod
-    def of(cls, command: str, http_ms: Sequence[float], raw_ms: Sequence[float]) -> Latency:
-        return cls(
-            count=len(http_ms),
-            http_p50_ms=statistics.median(http_ms),
-            http_p95_ms=percentile(http_ms, 95),
-            raw_p50_ms=statistics.median(raw_ms),
-            raw_p95_ms=percentile(raw_ms, 95),
-            command=command,
-        )
-
-    @property
-    def ratio(self) -> float:
-        return self.http_p50_ms / self.raw_p50_ms if self.raw_p50_ms > 0 else float("inf")
-
-    def misses(self) -> list[str]:
-        if self.error:
-            return [f"HTTP 命令延迟测量失败 / the command latency run failed: {self.error}"]
-        if self.ratio > HTTP_RATIO_TARGET:
-            return [
-                f"HTTP 命令 p50 {self.http_p50_ms:.1f} ms 为原始更新 {self.raw_p50_ms:.1f} ms 的"
-                f" {self.ratio:.2f} 倍 > {HTTP_RATIO_TARGET} / HTTP command latency target"
-            ]
-        return []
-
-
 async def command_latency(commands: int) -> Latency:
     """`commands` HTTP commands and raw updates on a fresh time-skipping server."""
     from sim import bench_http  # uvicorn and the API: not loaded by the size processes
@@ -791,83 +370,6 @@ def _run_latency(commands: int) -> Latency:
     return Latency(**data) if data is not None else Latency(error=why)
 
 
-def _cell(value: float, digits: int, present: bool = True) -> str:
-    return f"{value:.{digits}f}" if present else "—"
-
-
-def render(results: Sequence[SizeResult], latency: Latency | None = None) -> str:
-    lines = [
-        "## 性能基准 / qaward bench",
-        "",
-        "| 申报数 size | 用时 wall s | 峰值内存 peak RSS MB | 最大历史 largest history"
-        " events | 最大载荷 largest payload bytes | 引擎下限 floor s | 比值 ratio |",
-        "|---:|---:|---:|---:|---:|---:|---:|",
-    ]
-    for r in results:
-        ran = not r.error
-        lines.append(
-            f"| {r.size} | {_cell(r.wall_s, 1, ran)} | {_cell(r.peak_rss_mb, 0, ran)} "
-            f"| {r.largest_history} | {r.largest_payload_bytes} "
-            f"| {_cell(r.floor_s, 1, r.has_floor)} | {_cell(r.ratio, 2, r.has_floor)} |"
-        )
-    lines += ["", "| 申报数 size | 最大载荷来源 largest payload: kind | 工作流 workflow |"]
-    lines.append("|---:|---|---|")
-    for r in results:
-        lines.append(f"| {r.size} | {r.largest_payload_kind} | {r.largest_payload_workflow} |")
-    lines += [
-        "",
-        "| 申报数 size | 工作流启动 starts | 运行数 runs | 更新 updates | 信号 signals"
-        " | 活动 activities | 计时器 timers | Python RSS MB | 测试服务器 server RSS MB"
-        " | 负载 load avg |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
-    ]
-    for r in results:
-        lines.append(
-            f"| {r.size} | {r.starts} | {r.runs} | {r.updates} | {r.signals} | {r.activities} "
-            f"| {r.timers} | {r.python_rss_mb:.0f} | {r.server_rss_mb:.0f} | {r.load_avg:.1f} |"
-        )
-    failed = [r for r in results if r.error]
-    if failed:
-        lines += ["", "失败 / failed (figures are what its histories showed):"]
-        lines += [f"- {r.size}: {r.error}" for r in failed]
-    if latency is not None:
-        lines += ["", _render_latency(latency)]
-    lines += [
-        "",
-        f"目标 / targets: {WALL_TARGET_SIZE} 个申报 < {WALL_TARGET_S:.0f} s，"
-        f"与引擎下限之比 ≤ {RATIO_TARGET}；每个规模最大历史 < {HISTORY_TARGET} 事件，"
-        f"最大载荷 ≤ {PAYLOAD_TARGET_BYTES} 字节；"
-        f"HTTP 命令 p50 ≤ {HTTP_RATIO_TARGET} × 原始更新 p50",
-        "引擎下限运行于"
-        + (
-            "同一测试服务器 / floor on our server"
-            if floor_on_same_server()
-            else "全新测试服务器 / floor on a fresh test server"
-        )
-        + "；用时不含服务器启动与建库 / wall time excludes server start and migrations",
-        "用时与引擎下限为交替运行的中位数（10 个申报 5 次，100 个 3 次，更大规模 1 次）"
-        " / wall and floor: medians of alternating runs (5 at size 10, 3 at 100, 1 above)",
-    ]
-    return "\n".join(lines)
-
-
-def _render_latency(latency: Latency) -> str:
-    if latency.error:
-        return f"命令延迟 / command latency: 失败 / failed: {latency.error}"
-    return "\n".join(
-        [
-            f"命令延迟 / command latency ({latency.count} 次，交替 / alternating)：",
-            "",
-            "| 往返 round trip | p50 ms | p95 ms |",
-            "|---|---:|---:|",
-            f"| HTTP {latency.command} | {latency.http_p50_ms:.1f} | {latency.http_p95_ms:.1f} |",
-            f"| 原始更新 raw update | {latency.raw_p50_ms:.1f} | {latency.raw_p95_ms:.1f} |",
-            "",
-            f"p50 比值 / ratio: {latency.ratio:.2f}",
-        ]
-    )
-
-
 def bench_command(sizes: list[int], http_commands: int | None = None) -> int:
     """Every size, then the command latency (`http_commands` requests; 0 skips it): the
     tables on stdout, exit status 1 when a target is missed."""
@@ -886,7 +388,7 @@ def bench_command(sizes: list[int], http_commands: int | None = None) -> int:
         latency = _run_latency(commands)
         took = time.perf_counter() - started
         print(f"bench: HTTP commands done in {took:.0f} s", file=sys.stderr, flush=True)
-    print(render(results, latency))
+    print(render(results, latency, floor_same=floor_on_same_server()))
     misses = [miss for r in results for miss in r.misses()]
     misses += latency.misses() if latency is not None else []
     if misses:

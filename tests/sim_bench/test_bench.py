@@ -8,7 +8,9 @@ import pytest
 import yaml
 
 from domain.credit_code import is_valid_credit_code
-from sim.bench import Latency, SizeResult, bench_command, render, scenario_data
+from sim.bench import bench_command
+from sim.bench_report import Latency, SizeResult, render
+from sim.bench_scenario import scenario_data
 from sim.scenario import parse_scenario
 
 pytestmark = pytest.mark.sqlite_only
