@@ -1,13 +1,23 @@
-"""`qaward bench` (`make bench`): generated cycles of 10, 100 and 1,000 applications.
+"""`qaward bench` (`make bench`): generated cycles of 10, 100 and 1,000 applications (by
+default) and the latency of one HTTP command.
 
 Each size runs in its own process (so peak RSS is that size's), on its own time-skipping
-server and throwaway SQLite database: the generated scenario goes through the simulator's
-runner end to end — intake, qualification, 3-member panels scoring both review stages,
-automatic shortlist (everyone, so the load grows with the size), site-report confirmations,
-votes, 7 days of publicity, approval, then five years of honor timers. The histories of every
-run of every workflow give the largest history and the operation counts (updates, signals,
+server and throwaway SQLite database: the generated scenario (`sim.bench_scenario`) goes
+through the simulator's runner end to end — intake, qualification, 3-member panels scoring
+both review stages, automatic shortlist (everyone, so the load grows with the size),
+site-report confirmations, votes, 7 days of publicity, approval, then five years of honor
+timers. The histories of every run of every workflow (`sim.bench_histories`) give the
+largest history, the largest payload (`sim.bench_payloads`; query results, which no
+history records, through a client interceptor) and the operation counts (updates, signals,
 activities, timers, workflow starts); then the engine floor (`sim.floor`) repeats those
 operations on a minimal workflow, in the same process, with the same server binary.
+
+Size 5,000 (`qaward bench --sizes 5000`) is not among the defaults: measured 2026-12-01, the
+run was still in document review after more than ten minutes on this 2-core machine, where
+1,000 takes one to three. Above 1,000 applications the floor is skipped (`FLOOR_MAX_SIZE`),
+so there is no ratio there. A size that raises, dies or runs past `QAWARD_BENCH_TIMEOUT`
+(seconds, default `SIZE_TIMEOUT_S`) is reported as a miss with what its histories showed;
+the other sizes still run.
 
 The floor gets a fresh server of its own by default. The time-skipping server keeps every
 history in memory and slows down as they pile up: on the server our 1,000-application run
@@ -18,9 +28,16 @@ Small sizes repeat (`repeats`): ours and the floor take turns, each time on fres
 and the table gives the medians, so one slow second on a shared machine does not decide
 the ratio.
 
-Printed: a Markdown table per size — wall time, peak RSS (our process + the test server),
-largest history, floor wall time and the ratio — and the operation counts. Exit status 1
-when a target is missed (each miss is named), 0 otherwise.
+After the sizes, one more process measures the command latency (`sim.bench_http`): a
+department finding posted 200 times through the real API served by uvicorn, alternating
+with a no-op update of the floor's workflow on the same server and worker process.
+
+Printed (`sim.bench_report`): a Markdown table per size — wall time, peak RSS (our process +
+the test server), largest history, largest payload in bytes, floor wall time and the ratio —
+the largest payload's kind and workflow, the operation counts, and the p50/p95 of the HTTP
+command and of the raw update with the ratio of their p50s. Exit status 1 when a target is
+missed (each miss is named: ratio ≤ 1.5 and wall < 120 s at 1,000; largest history < 10,240
+events and largest payload ≤ 256 KB at every size; HTTP p50 ≤ 1.3 × raw p50), 0 otherwise.
 """
 
 from __future__ import annotations

@@ -149,6 +149,8 @@ async def measure_latency(
                 httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=60) as http,
             ):
                 while not server.started:
+                    if serving.done():  # uvicorn gave up (it has logged why)
+                        raise RuntimeError("uvicorn did not start")
                     await asyncio.sleep(0.01)
                 # The service's clock is the wall clock; the server's has not skipped yet.
                 today = datetime.now(SHANGHAI).date()
