@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import resource
@@ -54,11 +55,11 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from temporalio.client import Client, Interceptor, WorkflowHandle
 from temporalio.contrib.pydantic import pydantic_data_converter
@@ -83,8 +84,11 @@ FLOOR_MAX_SIZE = 1000
 """Above this size the floor is skipped: a 5,000-application run alone takes well over ten
 minutes here, the floor would add several more, and the ratio target is set at 1,000."""
 SIZE_TIMEOUT_S = 3600.0
-"""A size still running after this long is stopped and reported as a miss
-(`QAWARD_BENCH_TIMEOUT`, seconds, overrides it)."""
+"""Our run of a size still going after this long is stopped, and reported as a miss with
+what its histories show so far (`QAWARD_BENCH_TIMEOUT`, seconds, overrides it)."""
+BACKSTOP_S = 600.0
+
+T = TypeVar("T")
 
 
 # --- the engine floor ---------------------------------------------------------------------
@@ -195,8 +199,30 @@ class _Run:
 
 def _describe(err: BaseException) -> str:
     """One line for a miss: the exception's type and the start of its message."""
+    if isinstance(err, _OutOfTime):
+        return str(err)
     text = " ".join(str(err).split())
     return f"{type(err).__name__}: {text}"[:300]
+
+
+class _OutOfTime(Exception):
+    def __str__(self) -> str:
+        limit = self.args[0]
+        return f"{limit:g} s 内未完成 / still running after {limit:g} s, stopped"
+
+
+async def _within(limit: float, work: Coroutine[Any, Any, T]) -> T:
+    """`work`'s result, or `_OutOfTime` once it has run `limit` seconds (it is cancelled
+    then: the SDK turns the cancellation of an update call into an error of its own, which
+    `asyncio.wait_for` would raise instead of its timeout)."""
+    task = asyncio.ensure_future(work)
+    done, _ = await asyncio.wait({task}, timeout=limit)
+    if task in done:
+        return task.result()
+    task.cancel()
+    with contextlib.suppress(Exception, asyncio.CancelledError):
+        await task
+    raise _OutOfTime(limit)
 
 
 class _WithInterceptor(WorkflowEnvironment):
@@ -239,7 +265,9 @@ async def _our_run(
             started = time.perf_counter()
             try:
                 seen = _WithInterceptor(env, queries)
-                outcome = await runner._run(seen, sessions, scenario, rules, False)
+                outcome = await _within(
+                    size_timeout(), runner._run(seen, sessions, scenario, rules, False)
+                )
                 rejected, honors = len(outcome.rejected), len(outcome.honors)
             except Exception as err:  # a miss of this size; its histories still tell
                 error = _describe(err)
@@ -349,8 +377,15 @@ async def command_latency(commands: int) -> Latency:
 
 
 def size_timeout() -> float:
-    """How long one size may run (`QAWARD_BENCH_TIMEOUT`, seconds; `SIZE_TIMEOUT_S`)."""
+    """How long our run of one size may take (`QAWARD_BENCH_TIMEOUT`, seconds, or
+    `SIZE_TIMEOUT_S`): then it is stopped and its histories so far are read."""
     return float(os.environ.get("QAWARD_BENCH_TIMEOUT", SIZE_TIMEOUT_S))
+
+
+def _backstop(timeout: float) -> float:
+    """How long a size's process may take in all before it is killed without a result: its
+    own deadline, the floor's time and a stop that hangs."""
+    return 2 * timeout + BACKSTOP_S
 
 
 def _in_own_process(args: Sequence[str], timeout: float) -> tuple[dict[str, Any] | None, str]:
@@ -369,7 +404,7 @@ def _in_own_process(args: Sequence[str], timeout: float) -> tuple[dict[str, Any]
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         process.communicate()
-        return None, f"{timeout:g} s 内未完成 / still running after {timeout:g} s, stopped"
+        return None, f"{timeout:g} s 后仍无结果 / no result after {timeout:g} s, killed"
     except BaseException:
         os.killpg(process.pid, signal.SIGKILL)
         raise
@@ -380,12 +415,12 @@ def _in_own_process(args: Sequence[str], timeout: float) -> tuple[dict[str, Any]
 
 
 def _run_size(size: int) -> SizeResult:
-    data, why = _in_own_process(["--size", str(size)], size_timeout())
+    data, why = _in_own_process(["--size", str(size)], _backstop(size_timeout()))
     return SizeResult(**data) if data is not None else SizeResult.failed(size, why)
 
 
 def _run_latency(commands: int) -> Latency:
-    data, why = _in_own_process(["--http", str(commands)], size_timeout())
+    data, why = _in_own_process(["--http", str(commands)], _backstop(size_timeout()))
     return Latency(**data) if data is not None else Latency(error=why)
 
 

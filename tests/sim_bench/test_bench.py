@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from domain.credit_code import is_valid_credit_code
-from sim.bench import bench_command
+from sim.bench import _in_own_process, bench_command
 from sim.bench_report import Latency, SizeResult, render
 from sim.bench_scenario import scenario_data
 from sim.scenario import parse_scenario
@@ -85,6 +85,13 @@ def test_a_size_that_runs_out_of_time_is_a_named_miss_and_the_others_still_print
     assert "- 3: 运行失败 / the run failed: 0.5 s 内未完成 / still running after 0.5 s" in out
     assert out.count("the run failed") == 2
     assert "命令延迟" not in out
+
+
+def test_a_size_process_that_outlives_its_backstop_is_killed_with_its_server() -> None:
+    assert _in_own_process(["--size", "3"], 0.5) == (
+        None,
+        "0.5 s 后仍无结果 / no result after 0.5 s, killed",
+    )
 
 
 def test_every_target_is_checked_where_it_applies() -> None:
