@@ -262,9 +262,9 @@ async def _our_run(
         error = ""
         rejected = honors = 0
         try:
+            seen = _WithInterceptor(env, queries)
             started = time.perf_counter()
             try:
-                seen = _WithInterceptor(env, queries)
                 outcome = await _within(
                     size_timeout(), runner._run(seen, sessions, scenario, rules, False)
                 )
