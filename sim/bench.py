@@ -1,13 +1,23 @@
-"""`qaward bench` (`make bench`): generated cycles of 10, 100 and 1,000 applications.
+"""`qaward bench` (`make bench`): generated cycles of 10, 100 and 1,000 applications (by
+default) and the latency of one HTTP command.
 
 Each size runs in its own process (so peak RSS is that size's), on its own time-skipping
-server and throwaway SQLite database: the generated scenario goes through the simulator's
-runner end to end — intake, qualification, 3-member panels scoring both review stages,
-automatic shortlist (everyone, so the load grows with the size), site-report confirmations,
-votes, 7 days of publicity, approval, then five years of honor timers. The histories of every
-run of every workflow give the largest history and the operation counts (updates, signals,
+server and throwaway SQLite database: the generated scenario (`sim.bench_scenario`) goes
+through the simulator's runner end to end — intake, qualification, 3-member panels scoring
+both review stages, automatic shortlist (everyone, so the load grows with the size),
+site-report confirmations, votes, 7 days of publicity, approval, then five years of honor
+timers. The histories of every run of every workflow (`sim.bench_histories`) give the
+largest history, the largest payload (`sim.bench_payloads`; query results, which no
+history records, through a client interceptor) and the operation counts (updates, signals,
 activities, timers, workflow starts); then the engine floor (`sim.floor`) repeats those
 operations on a minimal workflow, in the same process, with the same server binary.
+
+Size 5,000 (`qaward bench --sizes 5000`) is not among the defaults: measured 2026-12-01 on
+this 2-core machine, its run had not finished after ten minutes (1,000 took about a minute
+on 2026-11-27's code and over half an hour on that day's). Above 1,000 applications the
+floor is skipped (`FLOOR_MAX_SIZE`), so there is no ratio there. A size whose run raises or
+outlasts `QAWARD_BENCH_TIMEOUT` (seconds, default `SIZE_TIMEOUT_S`) is stopped and reported
+as a miss with what its histories held by then; the other sizes still run.
 
 The floor gets a fresh server of its own by default. The time-skipping server keeps every
 history in memory and slows down as they pile up: on the server our 1,000-application run
@@ -18,339 +28,67 @@ Small sizes repeat (`repeats`): ours and the floor take turns, each time on fres
 and the table gives the medians, so one slow second on a shared machine does not decide
 the ratio.
 
-Printed: a Markdown table per size — wall time, peak RSS (our process + the test server),
-largest history, floor wall time and the ratio — and the operation counts. Exit status 1
-when a target is missed (each miss is named), 0 otherwise.
+After the sizes, one more process measures the command latency (`sim.bench_http`): a
+department finding posted 200 times through the real API served by uvicorn, alternating
+with a no-op update of the floor's workflow on the same server and worker process.
+
+Printed (`sim.bench_report`): a Markdown table per size — wall time, peak RSS (our process +
+the test server), largest history, largest payload in bytes, floor wall time and the ratio —
+the largest payload's kind and workflow, the operation counts, and the p50/p95 of the HTTP
+command and of the raw update with the ratio of their p50s. Exit status 1 when a target is
+missed (each miss is named: ratio ≤ 1.5 and wall < 120 s at 1,000; largest history < 10,240
+events and largest payload ≤ 256 KB at every size; HTTP p50 ≤ 1.3 × raw p50), 0 otherwise.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import resource
+import signal
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, timedelta
+from collections.abc import Coroutine, Sequence
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from pydantic import TypeAdapter
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from temporalio.api.enums.v1 import EventType
-from temporalio.client import Client
+from temporalio.client import Client, Interceptor, WorkflowHandle
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 from temporalio.worker._worker import load_default_build_id
 
-from contracts.cycle import CycleInput
 from db.migrate import upgrade
-from db.models import Cycle, Honor
 from db.session import create_engine, session_factory
-from domain.credit_code import check_character
-from domain.dates import SHANGHAI
 from domain.rules import load_rules
-from domain.types import Award, Industry
 from qaward.temporal import runtime, test_server_path
 from sim import runner
-from sim.floor import ChildPlan, FloorChildWorkflow, FloorPlan, FloorWorkflow, noop
-from sim.scenario import Action, Scenario
+from sim.bench_histories import Counts, Load, measured_load, workflow_counts
+from sim.bench_payloads import PayloadSize, QueryResults
+from sim.bench_report import COMMANDS, Latency, SizeResult, render
+from sim.bench_scenario import generate_scenario
+from sim.floor import FloorChildWorkflow, FloorPlan, FloorWorkflow, noop
+from sim.scenario import Scenario
 from worker.registry import workflow_runner
 
-WALL_TARGET_S = 120.0
-WALL_TARGET_SIZE = 1000
-HISTORY_TARGET = 10_240
-RATIO_TARGET = 2.0
-REVIEWERS_PER_INDUSTRY = 10
-PANEL = 3
-COMMITTEE = 9
-WINNERS_PER_AWARD = 3
+FLOOR_MAX_SIZE = 1000
+"""Above this size the floor is skipped: a 5,000-application run alone takes well over ten
+minutes here, the floor would add several more, and the ratio target is set at 1,000."""
+SIZE_TIMEOUT_S = 3600.0
+"""Our run of a size still going after this long is stopped, and reported as a miss with
+what its histories show so far (`QAWARD_BENCH_TIMEOUT`, seconds, overrides it)."""
+BACKSTOP_S = 600.0
 
-_ACTION: TypeAdapter[Any] = TypeAdapter(Action)
-
-
-def history_limit() -> int:
-    """The real workflows' continue-as-new threshold, which the floor applies too."""
-    found = CycleInput.model_fields.get("history_limit")
-    return int(found.default) if found is not None and found.default is not None else 7_000
-
-
-# --- the generated scenario ---------------------------------------------------------------
-
-
-def credit_code(prefix: str, serial: int) -> str:
-    """A valid 统一社会信用代码: 10-character prefix, 7-digit serial, GB 32100 check character."""
-    first17 = f"{prefix}{serial:07d}"
-    return first17 + check_character(first17)
-
-
-def _at(day: date, hour: int = 9, minute: int = 0) -> str:
-    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=SHANGHAI).isoformat()
-
-
-def _points(serial: int, salt: int) -> int:
-    """A reviewer-independent base score in 500..899, spread over the applications."""
-    return 500 + (serial * salt) % 400
-
-
-def scenario_data(size: int, year: int = 2025) -> dict[str, Any]:
-    """The scenario of one generated cycle with `size` applications, as a YAML-able mapping.
-
-    Every organization is eligible (registered long ago, excellence since 2015, industrial
-    ones graded A), applications alternate between the awards and run over all industries,
-    each industry has `REVIEWERS_PER_INDUSTRY` expert reviewers, and panels rotate among
-    them. The committee passes the best `WINNERS_PER_AWARD` of each award by total score.
-    """
-    industries = list(Industry)
-    keys = [f"O{i:04d}" for i in range(size)]
-    organizations: dict[str, Any] = {}
-    for i, key in enumerate(keys):
-        industrial = i % 3 == 0
-        organizations[key] = {
-            "name": f"庆元县基准测试{i:04d}号有限公司",
-            "credit_code": credit_code("91331126MA", i + 1),
-            "county": "庆元县",
-            "registered_on": "2010-01-01",
-            "industry": industries[i % len(industries)].value,
-            "industrial": industrial,
-            "excellence_since": "2015-01-01",
-            "mu_efficiency": {year - 1: "A"} if industrial else {},
-        }
-    reviewers: dict[str, Any] = {}
-    for k, industry in enumerate(industries):
-        for j in range(REVIEWERS_PER_INDUSTRY):
-            reviewers[f"R{k}{j}"] = {
-                "name": f"评审员{k}{j}",
-                "industries": [industry.value],
-                "employer": credit_code("91331126MB", k * 100 + j + 1),
-            }
-
-    def award(i: int) -> str:
-        return (Award.QUALITY if i % 2 == 0 else Award.INNOVATION).value
-
-    def panel(i: int) -> list[str]:
-        k = i % len(industries)
-        start = (i // len(industries)) % REVIEWERS_PER_INDUSTRY
-        return [f"R{k}{(start + n) % REVIEWERS_PER_INDUSTRY}" for n in range(PANEL)]
-
-    opened = date(year, 3, 3)
-    deadline = date(year, 5, 15)
-    timeline: list[dict[str, Any]] = [
-        {
-            "at": _at(opened),
-            "do": "open_cycle",
-            "year": year,
-            "application_deadline": deadline.isoformat(),
-        }
-    ]
-    intake_days = 60
-    for i, key in enumerate(keys):
-        day = date(year, 3, 10) + timedelta(days=i * intake_days // max(size, 1))
-        timeline.append({"at": _at(day), "do": "apply", "organization": key, "award": award(i)})
-    timeline.append({"at": _at(date(year, 5, 16)), "do": "close_qualification"})
-
-    totals: dict[str, float] = {}
-    for stage, assign_day, score_day, salt in (
-        ("document", date(year, 5, 19), date(year, 6, 1), 7919),
-        ("site", date(year, 6, 3), date(year, 6, 20), 104729),
-    ):
-        if stage == "site":
-            timeline.append({"at": _at(date(year, 6, 2)), "do": "shortlist", "auto": True})
-        timeline.append({"at": _at(assign_day), "do": "_mark"})
-        for i, key in enumerate(keys):
-            members = panel(i)
-            timeline.append(
-                {
-                    "do": "assign_panel",
-                    "stage": stage,
-                    "organization": key,
-                    "reviewers": members,
-                    "leader": members[0],
-                }
-            )
-        timeline.append({"at": _at(score_day), "do": "_mark"})
-        for i, key in enumerate(keys):
-            base = _points(i + 1, salt)
-            weight = 0.4 if stage == "document" else 0.6
-            totals[key] = totals.get(key, 0.0) + weight * (base + 10)
-            for n, reviewer in enumerate(panel(i)):
-                timeline.append(
-                    {
-                        "do": "score",
-                        "stage": stage,
-                        "organization": key,
-                        "reviewer": reviewer,
-                        "points": base + 10 * n,
-                    }
-                )
-    timeline.append({"at": _at(date(year, 6, 25)), "do": "_mark"})
-    timeline.extend({"do": "confirm_site_report", "organization": key} for key in keys)
-
-    for n, which in enumerate(Award):
-        entrants = sorted(
-            (k for i, k in enumerate(keys) if award(i) == which.value),
-            key=lambda k: (-totals[k], k),
-        )
-        if not entrants:
-            continue
-        winners = set(entrants[:WINNERS_PER_AWARD])
-        ballots = {
-            k: {"yes": COMMITTEE, "no": 0, "abstain": 0}
-            if k in winners
-            else {"yes": COMMITTEE // 2, "no": COMMITTEE - COMMITTEE // 2, "abstain": 0}
-            for k in entrants
-        }
-        timeline.append(
-            {
-                "at": _at(date(year, 7, 10), 15, 30 * n),
-                "do": "vote",
-                "award": which.value,
-                "present": COMMITTEE,
-                "ballots": ballots,
-            }
-        )
-    timeline.append({"at": _at(date(year, 7, 20)), "do": "approve", "strike": []})
-    timeline.append({"at": _at(date(year + 5, 7, 21)), "do": "snapshot"})
-    return {
-        "rules": {"shortlist": {"max_per_award": max(size, 1)}},
-        "committee": {"members": COMMITTEE},
-        "organizations": organizations,
-        "honors": [],
-        "reviewers": reviewers,
-        "timeline": _fold_marks(timeline),
-    }
-
-
-def _fold_marks(timeline: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """`_mark` entries only carry a time: move it onto the next real action."""
-    folded: list[dict[str, Any]] = []
-    pending: str | None = None
-    for entry in timeline:
-        if entry["do"] == "_mark":
-            pending = entry["at"]
-            continue
-        if pending is not None:
-            entry = {"at": pending, **entry}
-            pending = None
-        folded.append(entry)
-    return folded
-
-
-def generate_scenario(size: int) -> Scenario:
-    """The parsed scenario (validated action by action, without a YAML round trip)."""
-    data = scenario_data(size)
-    scenario = Scenario.model_validate(data)
-    scenario.actions = [_ACTION.validate_python(entry) for entry in data["timeline"]]
-    return scenario
-
-
-# --- histories ----------------------------------------------------------------------------
-
-_COUNTED = {
-    EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED: "updates",
-    EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED: "signals",
-    EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED: "activities",
-    EventType.EVENT_TYPE_TIMER_STARTED: "timers",
-    EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED: "children",
-}
-
-
-@dataclass
-class Counts:
-    """Operations of one workflow (all its runs), read from its histories."""
-
-    runs: int = 0
-    largest: int = 0
-    updates: int = 0
-    signals: int = 0
-    activities: int = 0
-    timers: int = 0
-    children: int = 0
-
-    def add(self, other: Counts) -> None:
-        self.runs += other.runs
-        self.largest = max(self.largest, other.largest)
-        for name in ("updates", "signals", "activities", "timers", "children"):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-
-
-async def workflow_counts(client: Client, workflow_id: str) -> Counts:
-    """Every run of `workflow_id`, latest first, back along the continue-as-new chain.
-
-    The time-skipping server has no visibility queries, so the chain is followed through
-    each run's first event (`continued_execution_run_id` names the run before it).
-    """
-    counts = Counts()
-    run_id: str | None = None
-    while True:
-        history = await client.get_workflow_handle(workflow_id, run_id=run_id).fetch_history()
-        events = history.events
-        counts.runs += 1
-        counts.largest = max(counts.largest, len(events))
-        for event in events:
-            name = _COUNTED.get(event.event_type)
-            if name is not None:
-                setattr(counts, name, getattr(counts, name) + 1)
-        started = events[0].workflow_execution_started_event_attributes
-        if not started.continued_execution_run_id:
-            return counts
-        run_id = started.continued_execution_run_id
-
-
-@dataclass
-class Load:
-    """The measured load: the cycle(s) as the floor's root, each honor as one child."""
-
-    root: Counts = field(default_factory=Counts)
-    children: dict[str, Counts] = field(default_factory=dict)
-
-    @property
-    def total(self) -> Counts:
-        total = Counts()
-        total.add(self.root)
-        for child in self.children.values():
-            total.add(child)
-        return total
-
-    @property
-    def starts(self) -> int:
-        return 1 + len(self.children)
-
-    def plan(self, prefix: str) -> FloorPlan:
-        return FloorPlan(
-            history_limit=history_limit(),
-            updates=self.total.updates,
-            signals=self.total.signals,
-            activities=self.root.activities,
-            timers=self.root.timers,
-            children=[
-                ChildPlan(workflow_id=f"{prefix}-{n}", activities=c.activities, timers=c.timers)
-                for n, c in enumerate(self.children.values())
-            ],
-        )
-
-
-async def measured_load(
-    client: Client, sessions: async_sessionmaker[AsyncSession], root_ids: Sequence[str] = ()
-) -> Load:
-    load = Load()
-    async with sessions() as session:
-        cycles = list(await session.scalars(select(Cycle.workflow_id)))
-        honors = [h for h in await session.scalars(select(Honor.workflow_id)) if h]
-    for workflow_id in [*cycles, *root_ids]:
-        load.root.add(await workflow_counts(client, workflow_id))
-    for workflow_id in honors:
-        load.children[workflow_id] = await workflow_counts(client, workflow_id)
-    return load
+T = TypeVar("T")
 
 
 # --- the engine floor ---------------------------------------------------------------------
@@ -398,57 +136,7 @@ async def run_floor(env: WorkflowEnvironment, plan: FloorPlan) -> tuple[float, C
 # --- one size, in its own process -----------------------------------------------------------
 
 
-@dataclass
-class SizeResult:
-    size: int
-    wall_s: float
-    setup_s: float
-    peak_rss_mb: float
-    python_rss_mb: float
-    server_rss_mb: float
-    largest_history: int
-    runs: int
-    floor_s: float
-    starts: int
-    updates: int
-    signals: int
-    activities: int
-    timers: int
-    floor_updates: int
-    floor_activities: int
-    floor_timers: int
-    floor_largest_history: int
-    rejected: int
-    honors: int
-    load_avg: float
-    """1-minute load average at the end: other work on the machine slows every figure."""
-    wall_runs: list[float] = field(default_factory=list)
-    floor_runs: list[float] = field(default_factory=list)
-    """Each repetition's wall time, ours and the floor's (`wall_s`, `floor_s`: their medians)."""
-
-    @property
-    def ratio(self) -> float:
-        return self.wall_s / self.floor_s if self.floor_s > 0 else float("inf")
-
-    def misses(self) -> list[str]:
-        found = []
-        if self.size >= WALL_TARGET_SIZE and self.wall_s >= WALL_TARGET_S:
-            found.append(
-                f"{self.size}: 用时 {self.wall_s:.1f} s ≥ {WALL_TARGET_S:.0f} s / wall time target"
-            )
-        if self.largest_history >= HISTORY_TARGET:
-            found.append(
-                f"{self.size}: 最大历史 {self.largest_history} ≥ {HISTORY_TARGET} 事件"
-                " / largest history target"
-            )
-        if self.ratio > RATIO_TARGET:
-            found.append(
-                f"{self.size}: 与引擎下限之比 {self.ratio:.2f} > {RATIO_TARGET}"
-                " / ratio to the engine floor target"
-            )
-        if self.rejected:
-            found.append(f"{self.size}: {self.rejected} 个动作被拒绝 / actions refused")
-        return found
+# --- one size, in its own process -----------------------------------------------------------
 
 
 def _server_hwm_kb() -> int:
@@ -487,6 +175,11 @@ def floor_on_same_server() -> bool:
     return os.environ.get("QAWARD_BENCH_FLOOR", "fresh") == "same"
 
 
+def runs_floor(size: int) -> bool:
+    """Whether the floor runs at this size (see `FLOOR_MAX_SIZE`)."""
+    return size <= FLOOR_MAX_SIZE
+
+
 def repeats(size: int) -> int:
     """How many times a size runs, ours and the floor taking turns: a small run lasts about a
     second, where the machine's own swings (a third either way between two runs here) would
@@ -501,6 +194,56 @@ class _Run:
     honors: int
     load: Load
     server_kb: int
+    error: str = ""
+
+
+def _describe(err: BaseException) -> str:
+    """One line for a miss: the exception's type and the start of its message."""
+    if isinstance(err, _OutOfTime):
+        return str(err)
+    text = " ".join(str(err).split())
+    return f"{type(err).__name__}: {text}"[:300]
+
+
+class _OutOfTime(Exception):
+    def __str__(self) -> str:
+        limit = self.args[0]
+        return f"{limit:g} s 内未完成 / still running after {limit:g} s, stopped"
+
+
+async def _within(limit: float, work: Coroutine[Any, Any, T]) -> T:
+    """`work`'s result, or `_OutOfTime` once it has run `limit` seconds (it is cancelled
+    then: the SDK turns the cancellation of an update call into an error of its own, which
+    `asyncio.wait_for` would raise instead of its timeout)."""
+    task = asyncio.ensure_future(work)
+    done, _ = await asyncio.wait({task}, timeout=limit)
+    if task in done:
+        return task.result()
+    task.cancel()
+    with contextlib.suppress(Exception, asyncio.CancelledError):
+        await task
+    raise _OutOfTime(limit)
+
+
+class _WithInterceptor(WorkflowEnvironment):
+    """`env` through a client with one more interceptor (the same connection and time
+    skipping: the SDK's own environments wrap their clients this way)."""
+
+    def __init__(self, env: WorkflowEnvironment, interceptor: Interceptor) -> None:
+        config = env.client.config()
+        config["interceptors"] = [*config["interceptors"], interceptor]
+        super().__init__(Client(**config))
+        self._env = env
+
+    async def sleep(self, duration: timedelta | float) -> None:
+        await self._env.sleep(duration)
+
+    async def get_current_time(self, handle: WorkflowHandle[Any, Any] | None = None) -> datetime:
+        return await self._env.get_current_time(handle)
+
+    @property
+    def supports_time_skipping(self) -> bool:
+        return self._env.supports_time_skipping
 
 
 async def _our_run(
@@ -515,19 +258,33 @@ async def _our_run(
         engine = create_engine(url)
         sessions = session_factory(engine)
         env = await _time_skipping_server()
+        queries = QueryResults(env.client.data_converter.payload_converter)
+        error = ""
+        rejected = honors = 0
         try:
+            seen = _WithInterceptor(env, queries)
             started = time.perf_counter()
-            outcome = await runner._run(env, sessions, scenario, rules, False)
+            try:
+                outcome = await _within(
+                    size_timeout(), runner._run(seen, sessions, scenario, rules, False)
+                )
+                rejected, honors = len(outcome.rejected), len(outcome.honors)
+            except Exception as err:  # a miss of this size; its histories still tell
+                error = _describe(err)
             wall = time.perf_counter() - started
-            load = await measured_load(env.client, sessions)
+            try:
+                load = await measured_load(env.client, sessions)
+            except Exception as err:
+                load = Load()
+                error = error or f"histories: {_describe(err)}"
+            load.root.payload = load.root.payload.larger(queries.largest)
             server_kb = _server_hwm_kb()
-            if same_server:
+            if same_server and not error:
                 floor = await run_floor(env, load.plan("floor"))
         finally:
             await env.shutdown()
             await engine.dispose()
-    run = _Run(wall, len(outcome.rejected), len(outcome.honors), load, server_kb)
-    return run, floor
+    return _Run(wall, rejected, honors, load, server_kb, error), floor
 
 
 async def _floor_run(plan: FloorPlan) -> tuple[float, Counts]:
@@ -553,15 +310,21 @@ async def measure(size: int) -> SizeResult:
     floor = Counts()
     for _ in range(repeats(size)):
         run, on_our_server = await _our_run(scenario, rules, same_server)
-        floor_wall, floor = on_our_server or await _floor_run(run.load.plan("floor"))
         runs.append(run)
-        floor_walls.append(floor_wall)
+        if run.error:  # no floor for a failed run: there is no ratio to give
+            break
+        if runs_floor(size):
+            floor_wall, floor = on_our_server or await _floor_run(run.load.plan("floor"))
+            floor_walls.append(floor_wall)
     server_kb = max(r.server_kb for r in runs)
     if not server_kb:  # no /proc: the largest child that has exited (ours or the floor's)
         server_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     python_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     load = runs[0].load
     total = load.total
+    payload = PayloadSize()
+    for r in runs:
+        payload = payload.larger(r.load.total.payload)
     return SizeResult(
         size=size,
         wall_s=statistics.median(r.wall for r in runs),
@@ -571,7 +334,7 @@ async def measure(size: int) -> SizeResult:
         server_rss_mb=server_kb / 1024,
         largest_history=max(r.load.total.largest for r in runs),
         runs=total.runs,
-        floor_s=statistics.median(floor_walls),
+        floor_s=statistics.median(floor_walls) if floor_walls else 0.0,
         starts=load.starts,
         updates=total.updates,
         signals=total.signals,
@@ -586,78 +349,102 @@ async def measure(size: int) -> SizeResult:
         load_avg=os.getloadavg()[0],
         wall_runs=[round(r.wall, 3) for r in runs],
         floor_runs=[round(w, 3) for w in floor_walls],
+        largest_payload_bytes=payload.bytes,
+        largest_payload_kind=payload.kind,
+        largest_payload_workflow=payload.workflow_id,
+        error=next((r.error for r in runs if r.error), ""),
     )
+
+
+# --- command latency (`sim.bench_http`) ---------------------------------------------------
+
+
+async def command_latency(commands: int) -> Latency:
+    """`commands` HTTP commands and raw updates on a fresh time-skipping server."""
+    from sim import bench_http  # uvicorn and the API: not loaded by the size processes
+
+    load_default_build_id()  # as in `measure`: no first request pays for it
+    env = await _time_skipping_server()
+    try:
+        warmup = min(bench_http.WARMUP, commands)
+        http_ms, raw_ms = await bench_http.measure_latency(env.client, commands, warmup)
+    finally:
+        await env.shutdown()
+    return Latency.of(bench_http.COMMAND, http_ms, raw_ms)
 
 
 # --- the command ----------------------------------------------------------------------------
 
 
-def _run_size(size: int) -> SizeResult:
-    """Run one size in a fresh interpreter; its JSON result is the last line of stdout."""
-    done = subprocess.run(
-        [sys.executable, "-m", "sim.bench", "--size", str(size)],
+def size_timeout() -> float:
+    """How long our run of one size may take (`QAWARD_BENCH_TIMEOUT`, seconds, or
+    `SIZE_TIMEOUT_S`): then it is stopped and its histories so far are read."""
+    return float(os.environ.get("QAWARD_BENCH_TIMEOUT", SIZE_TIMEOUT_S))
+
+
+def _backstop(timeout: float) -> float:
+    """How long a size's process may take in all before it is killed without a result: its
+    own deadline, the floor's time and a stop that hangs."""
+    return 2 * timeout + BACKSTOP_S
+
+
+def _in_own_process(args: Sequence[str], timeout: float) -> tuple[dict[str, Any] | None, str]:
+    """`python -m sim.bench ARGS` in a fresh interpreter; its JSON result is the last line of
+    stdout. It gets a process group of its own, so that stopping it on a timeout (or when
+    this process is interrupted) stops its test server too. Returns the result, or None and
+    why there is none."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sim.bench", *args],
         stdout=subprocess.PIPE,
         text=True,
-        check=False,
+        start_new_session=True,
     )
-    if done.returncode != 0 or not done.stdout.strip():
-        raise RuntimeError(f"规模 {size} 的基准运行失败 / size {size} failed ({done.returncode})")
-    return SizeResult(**json.loads(done.stdout.strip().splitlines()[-1]))
+    try:
+        out, _ = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        return None, f"{timeout:g} s 后仍无结果 / no result after {timeout:g} s, killed"
+    except BaseException:
+        os.killpg(process.pid, signal.SIGKILL)
+        raise
+    lines = out.strip().splitlines()
+    if process.returncode != 0 or not lines:
+        return None, f"进程退出码 {process.returncode} / the process exited ({process.returncode})"
+    return json.loads(lines[-1]), ""
 
 
-def render(results: Sequence[SizeResult]) -> str:
-    lines = [
-        "## 性能基准 / qaward bench",
-        "",
-        "| 申报数 size | 用时 wall s | 峰值内存 peak RSS MB | 最大历史 largest history"
-        " events | 引擎下限 floor s | 比值 ratio |",
-        "|---:|---:|---:|---:|---:|---:|",
-    ]
-    for r in results:
-        lines.append(
-            f"| {r.size} | {r.wall_s:.1f} | {r.peak_rss_mb:.0f} | {r.largest_history} "
-            f"| {r.floor_s:.1f} | {r.ratio:.2f} |"
-        )
-    lines += [
-        "",
-        "| 申报数 size | 工作流启动 starts | 运行数 runs | 更新 updates | 信号 signals"
-        " | 活动 activities | 计时器 timers | Python RSS MB | 测试服务器 server RSS MB"
-        " | 负载 load avg |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
-    ]
-    for r in results:
-        lines.append(
-            f"| {r.size} | {r.starts} | {r.runs} | {r.updates} | {r.signals} | {r.activities} "
-            f"| {r.timers} | {r.python_rss_mb:.0f} | {r.server_rss_mb:.0f} | {r.load_avg:.1f} |"
-        )
-    lines += [
-        "",
-        f"目标 / targets: {WALL_TARGET_SIZE} 个申报 < {WALL_TARGET_S:.0f} s；"
-        f"最大历史 < {HISTORY_TARGET} 事件；比值 ≤ {RATIO_TARGET}",
-        "引擎下限运行于"
-        + (
-            "同一测试服务器 / floor on our server"
-            if floor_on_same_server()
-            else "全新测试服务器 / floor on a fresh test server"
-        )
-        + "；用时不含服务器启动与建库 / wall time excludes server start and migrations",
-        "用时与引擎下限为交替运行的中位数（10 个申报 5 次，100 个 3 次）"
-        " / wall and floor: medians of alternating runs (5 at size 10, 3 at 100)",
-    ]
-    return "\n".join(lines)
+def _run_size(size: int) -> SizeResult:
+    data, why = _in_own_process(["--size", str(size)], _backstop(size_timeout()))
+    return SizeResult(**data) if data is not None else SizeResult.failed(size, why)
 
 
-def bench_command(sizes: list[int]) -> int:
+def _run_latency(commands: int) -> Latency:
+    data, why = _in_own_process(["--http", str(commands)], _backstop(size_timeout()))
+    return Latency(**data) if data is not None else Latency(error=why)
+
+
+def bench_command(sizes: list[int], http_commands: int | None = None) -> int:
+    """Every size, then the command latency (`http_commands` requests; 0 skips it): the
+    tables on stdout, exit status 1 when a target is missed."""
+    commands = COMMANDS if http_commands is None else http_commands
     results = []
     for size in sizes:
         print(f"bench: {size} 个申报 / applications …", file=sys.stderr, flush=True)
-        try:
-            results.append(_run_size(size))
-        except RuntimeError as err:
-            print(f"错误 / error: {err}", file=sys.stderr)
-            return 1
-    print(render(results))
+        started = time.perf_counter()
+        results.append(_run_size(size))
+        took = time.perf_counter() - started
+        print(f"bench: {size} done in {took:.0f} s", file=sys.stderr, flush=True)
+    latency = None
+    if commands > 0:
+        print(f"bench: HTTP 命令 / commands ×{commands} …", file=sys.stderr, flush=True)
+        started = time.perf_counter()
+        latency = _run_latency(commands)
+        took = time.perf_counter() - started
+        print(f"bench: HTTP commands done in {took:.0f} s", file=sys.stderr, flush=True)
+    print(render(results, latency, floor_same=floor_on_same_server()))
     misses = [miss for r in results for miss in r.misses()]
+    misses += latency.misses() if latency is not None else []
     if misses:
         print("\n未达标 / targets missed:")
         for miss in misses:
@@ -668,9 +455,15 @@ def bench_command(sizes: list[int]) -> int:
 
 def _main(argv: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m sim.bench")
-    parser.add_argument("--size", type=int, required=True)
+    which = parser.add_mutually_exclusive_group(required=True)
+    which.add_argument("--size", type=int)
+    which.add_argument("--http", type=int, metavar="COMMANDS")
     args = parser.parse_args(argv)
-    result = asyncio.run(measure(args.size))
+    result: SizeResult | Latency
+    if args.http is not None:
+        result = asyncio.run(command_latency(args.http))
+    else:
+        result = asyncio.run(measure(args.size))
     print(json.dumps(asdict(result)), flush=True)
     return 0
 
