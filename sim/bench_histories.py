@@ -28,6 +28,9 @@ _COUNTED = {
     EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED: "updates",
     EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED: "signals",
     EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED: "activities",
+    # The workflows' database work runs as local activities: one marker each (there are no
+    # version markers since the v1 baseline).
+    EventType.EVENT_TYPE_MARKER_RECORDED: "activities",
     EventType.EVENT_TYPE_TIMER_STARTED: "timers",
     EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED: "children",
 }

@@ -64,8 +64,9 @@ async def noop() -> None:
 
 
 async def _noops(count: int) -> None:
+    """Local activities, as the workflows' own database work is."""
     for _ in range(count):
-        await workflow.execute_activity(
+        await workflow.execute_local_activity(
             noop, start_to_close_timeout=FLOOR_TIMEOUT, retry_policy=FLOOR_RETRY
         )
 
