@@ -286,11 +286,25 @@ class AwardCycleWorkflow(TimedWorkflow):
 
     @workflow.update(name="close-qualification")
     async def close_qualification(self) -> None:
-        await self._command_with_facts(
-            self._cycle.check_close_qualification,
-            self._cycle.qualification_pending,
-            lambda facts, now: self._effects(self._cycle.close_qualification(facts, now)),
-        )
+        """A page of facts, then that page's decisions, and so on: each page is its own
+        workflow task however many applications there are (the SDK fails a task that runs
+        for seconds without yielding). Commands wait for the lock meanwhile."""
+        await workflow.wait_condition(lambda: self._loaded)
+        async with self._lock:
+            check_or_refuse(self._cycle.check_close_qualification)
+            codes = self._cycle.qualification_pending()
+            for i in range(0, len(codes), FACTS_PER_REQUEST):
+                page = codes[i : i + FACTS_PER_REQUEST]
+                facts = await self._facts(page)
+                self._decide(
+                    lambda now, page=page, facts=facts: self._effects(  # type: ignore[misc]
+                        self._cycle.qualify(page, facts, now)
+                    )
+                )
+            _, write, _ = self._decide(
+                lambda now: self._effects(self._cycle.end_qualification(now))
+            )
+        await self._writer.wait_written(write)
 
     @close_qualification.validator
     def _validate_close_qualification(self) -> None:

@@ -163,13 +163,19 @@ class CycleTransitions:
         ]
 
     def close_qualification(self, facts: FactsResponse, now: datetime) -> Effects:
-        """E1–E8 at the reference date (the deadline), plus the department findings."""
+        """E1–E8 at the reference date (the deadline), plus the department findings; then
+        document review begins (§4(1))."""
         self.check_close_qualification()
-        s = self.state
-        pending = self.qualification_pending()
-        effects = Effects().touch(*pending)
-        for code in pending:
-            app = s.applications[code]
+        effects = self.qualify(self.qualification_pending(), facts, now)
+        return effects.merge(self.end_qualification(now))
+
+    def qualify(self, codes: list[str], facts: FactsResponse, now: datetime) -> Effects:
+        """Decide the eligibility of these pending applications (the shell goes a page at a
+        time, so that thousands of them never make one long workflow task)."""
+        self.check_close_qualification()
+        effects = Effects().touch(*codes)
+        for code in codes:
+            app = self.state.applications[code]
             org = facts.organizations[code]
             findings = [
                 DepartmentFinding(
@@ -200,10 +206,15 @@ class CycleTransitions:
                         self._wf, self._year, app, [f.message for f in failures], now
                     )
                 )
-        s.phase = Phase.DOCUMENT_REVIEW
+        return effects
+
+    def end_qualification(self, now: datetime) -> Effects:
+        """Every application decided: document review begins, due in `review.document_days`."""
+        self.check_close_qualification()
+        self.state.phase = Phase.DOCUMENT_REVIEW
         self._schedule_stage(Stage.DOCUMENT, self.rules.review.document_days, now)
         self._maybe_document_done()
-        return effects
+        return Effects()
 
     def _schedule_stage(self, stage: Stage, days: int, now: datetime) -> None:
         self._arm_stage(stage, now.date() + timedelta(days=days), now)

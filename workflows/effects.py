@@ -7,6 +7,7 @@ workflows to start. Plain data, no Temporal.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from contracts.honor import HonorGrant
@@ -34,14 +35,14 @@ class Effects:
     """New honors: written to the register, then their workflows started (§5(1))."""
 
     def touch(self, *codes: str, panels: bool = False) -> Effects:
-        self.codes.extend(c for c in codes if c not in self.codes)
+        _extend_once(self.codes, codes)
         if panels:
-            self.panel_codes.extend(c for c in codes if c not in self.panel_codes)
+            _extend_once(self.panel_codes, codes)
         return self
 
     def merge(self, other: Effects) -> Effects:
-        self.touch(*other.codes)
-        self.panel_codes.extend(c for c in other.panel_codes if c not in self.panel_codes)
+        _extend_once(self.codes, other.codes)
+        _extend_once(self.panel_codes, other.panel_codes)
         self.score_items.extend(other.score_items)
         self.notices.extend(other.notices)
         self.verification.extend(other.verification)
@@ -81,3 +82,12 @@ class Effects:
             parts.append(Effects())  # the cycle's own row
         parts[-1].grants.extend(self.grants)
         return parts
+
+
+def _extend_once(codes: list[str], more: Iterable[str]) -> None:
+    """Append the codes not yet listed, in order (linear: a phase change names thousands)."""
+    seen = set(codes)
+    for code in more:
+        if code not in seen:
+            seen.add(code)
+            codes.append(code)
