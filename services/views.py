@@ -11,6 +11,7 @@ The SQL is in `db.repositories` (cycles, applications, panels, reviewers).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -207,6 +208,8 @@ class Assignment:
     reviewer: str
     leader: bool
     scored: bool
+    due: date | None
+    """The stage's due date (its end, 24:00 Asia/Shanghai), as it stands after extensions."""
 
 
 async def assignments(session: AsyncSession, viewer: Viewer, year: int) -> list[Assignment]:
@@ -231,9 +234,15 @@ async def assignments(session: AsyncSession, viewer: Viewer, year: int) -> list[
                 reviewer=reviewer.code,
                 leader=seat.leader,
                 scored=(app.id, seat.stage, reviewer.id) in scored,
+                due=_due(cycle.stage_due, seat.stage),
             )
         )
     return found
+
+
+def _due(stage_due: dict[str, str] | None, stage: str) -> date | None:
+    day = (stage_due or {}).get(stage)
+    return date.fromisoformat(day) if day else None
 
 
 async def verification_tasks(session: AsyncSession, application_id: int) -> list[VerificationTask]:

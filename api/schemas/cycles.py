@@ -5,12 +5,22 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import Field, computed_field, model_validator
+from pydantic import Field, computed_field, field_validator, model_validator
 
 from api.schemas.base import Instant, Request, Response
 from domain.names import PHASE_NAMES, name_of
 from domain.phases import Stage
 from services.schemas import CycleCreate
+
+
+class ExtensionOut(Response):
+    what: str = Field(
+        description="延长的截止日期：application 申报、document 资料评审、site 现场评审"
+    )
+    previous: date = Field(description="原截止日期")
+    until: date = Field(description="新截止日期")
+    reason: str = Field(description="延期原因")
+    at: Instant = Field(description="决定时间")
 
 
 class CycleOut(Response):
@@ -25,6 +35,21 @@ class CycleOut(Response):
     cancel_reason: str | None = Field(description="取消原因")
     document_closed_early_reason: str | None = Field(description="资料评审提前结束的原因")
     attention: str | None = Field(default=None, description="需要评审办处理的后台故障")
+    stage_due: dict[str, date] = Field(
+        default_factory=dict,
+        description="各评审环节的截止日期（document 资料评审、site 现场评审；当日24时，含延期）",
+    )
+    extensions: list[ExtensionOut] = Field(default_factory=list, description="截止日期延期记录")
+
+    @field_validator("stage_due", mode="before")
+    @classmethod
+    def _no_stage_yet(cls, value: object) -> object:
+        return {} if value is None else value
+
+    @field_validator("extensions", mode="before")
+    @classmethod
+    def _no_extension_yet(cls, value: object) -> object:
+        return [] if value is None else value
 
     @computed_field(description="阶段中文名称")  # type: ignore[prop-decorator]
     @property

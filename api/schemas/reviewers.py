@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from pydantic import Field, computed_field
 
 from api.schemas.base import CreditCode, Request, Response
@@ -53,6 +55,7 @@ class AssignmentOut(Response):
     reviewer: str = Field(description="评审员编号")
     leader: bool = Field(description="是否评审组组长")
     scored: bool = Field(description="是否已评分")
+    due: date | None = Field(default=None, description="评分截止日期（当日24时，含延期）")
 
     @computed_field(description="奖项中文名称")  # type: ignore[prop-decorator]
     @property

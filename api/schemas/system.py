@@ -12,7 +12,10 @@ from api.schemas.base import Instant, Response
 
 class NoticeOut(Response):
     kind: str = Field(description="通告类型")
-    audience: str = Field(description="通告对象")
+    audience: str = Field(
+        description="通告对象：public 社会公众、office 县评审办、applicant 申报组织、"
+        "reviewer 评审员、committee 县评委会、government 县政府、objector 异议人"
+    )
     on: date = Field(description="通告日期")
     cycle_year: int | None = Field(description="所属评审年度")
     title: str = Field(description="标题")

@@ -108,3 +108,39 @@ async def test_the_secretary_replaces_a_mistyped_vote_before_publicity(api: Api)
     # B passed in the replacing result: it is on the published list, not "not elected".
     b = (await api.get("office", f"/cycles/{year}/applications/{B}", expect=200)).json()
     assert b["outcome"] == "pending"
+
+
+async def test_every_due_date_is_visible(api: Api) -> None:
+    """#13 item 10: the cycle shows its deadline, each stage's due date and the extensions;
+    a reviewer's assignments show their due dates."""
+    year = await to_document_review(api)
+    cycle = (await api.get("office", f"/cycles/{year}", expect=200)).json()
+    due = cycle["stage_due"]["document"]
+    assert cycle["application_deadline"] < due
+    mine = (await api.get("rev1", f"/cycles/{year}/assignments", expect=200)).json()
+    assert {a["due"] for a in mine} == {due}
+    until = (api.clock.today() + timedelta(days=45)).isoformat()
+    body = {"what": "document", "until": until, "reason": "集中培训"}
+    await api.post("office", EXTENSIONS.format(year=year), json=body, expect=200)
+    cycle = (await api.get("office", f"/cycles/{year}", expect=200)).json()
+    assert cycle["stage_due"]["document"] == until
+    [extension] = cycle["extensions"]
+    assert (extension["what"], extension["previous"], extension["until"]) == (
+        "document",
+        due,
+        until,
+    )
+    mine = (await api.get("rev1", f"/cycles/{year}/assignments", expect=200)).json()
+    assert {a["due"] for a in mine} == {until}
+
+
+async def test_the_office_reads_its_own_notices_apart_from_the_applicants_copies(api: Api) -> None:
+    """#13 item 14: the office's feed separates its own notices."""
+    year = await to_document_review(api)
+    own = (await api.get("office", "/notices?audience=office", expect=200)).json()
+    assert own
+    assert {n["audience"] for n in own} == {"office"}
+    assert any(n["kind"] == "intake_closed" for n in own)
+    copies = (await api.get("office", "/notices?audience=reviewer", expect=200)).json()
+    assert {n["audience"] for n in copies} == {"reviewer"}
+    assert (await api.get("office", f"/cycles/{year}", expect=200)).json()["phase"]
