@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import Field, computed_field
 
 from api.schemas.base import Instant, Request, Response, Score
+from api.schemas.enums import AWARD_ENUM, DEPARTMENT_ENUM, INDUSTRY_ENUM, REASON_ENUM
 from domain.departments import Department
 from domain.names import AWARD_NAMES, INDUSTRY_NAMES, OUTCOME_NAMES, name_of
 from domain.types import Award
@@ -18,7 +19,7 @@ class ApplicationCreate(Request):
 
 
 class ReasonOut(Response):
-    reason: str = Field(description="原因代码")
+    reason: str = Field(json_schema_extra=REASON_ENUM, description="原因代码")
     rule: str = Field(description="规则编号")
     clause: str = Field(default="", description="《管理办法》条款")
     message: str = Field(description="中文说明")
@@ -28,8 +29,10 @@ class ApplicationOut(Response):
     year: int = Field(description="评审年度")
     credit_code: str = Field(description="统一社会信用代码")
     name: str = Field(description="组织名称")
-    award: str = Field(description="申报奖项：quality 质量奖 / innovation 创新奖")
-    industry: str = Field(description="所属行业")
+    award: str = Field(
+        json_schema_extra=AWARD_ENUM, description="申报奖项：quality 质量奖 / innovation 创新奖"
+    )
+    industry: str = Field(json_schema_extra=INDUSTRY_ENUM, description="所属行业")
     submitted_at: Instant = Field(description="提交申报时间")
     outcome: str | None = Field(default=None, description="结论（评审员不可见）")
     eligible: bool | None = Field(default=None, description="是否符合申报条件（尚未审查时为空）")
@@ -66,7 +69,7 @@ class ApplicationOut(Response):
 class VerificationTaskOut(Response):
     """A department asked to verify the application (§4(1)), and whether it has reported."""
 
-    department: str = Field(description="核查部门代码")
+    department: str = Field(json_schema_extra=DEPARTMENT_ENUM, description="核查部门代码")
     department_name: str = Field(description="核查部门名称")
     requested_at: Instant = Field(description="发出核查时间")
     done_at: Instant | None = Field(description="核查完成时间")

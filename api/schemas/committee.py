@@ -8,6 +8,7 @@ from typing import Any, Literal
 from pydantic import Field, computed_field
 
 from api.schemas.base import CreditCode, Instant, Request, Response, Score
+from api.schemas.enums import AWARD_ENUM
 from domain.committee import Ballot
 from domain.names import AWARD_NAMES, OUTCOME_NAMES, PHASE_NAMES, name_of
 from domain.types import Award
@@ -30,7 +31,7 @@ class VoteResultOut(Response):
 
 
 class VoteOut(Response):
-    award: str = Field(description="奖项")
+    award: str = Field(json_schema_extra=AWARD_ENUM, description="奖项")
     round: int = Field(description="表决轮次")
     present: int = Field(description="出席委员人数")
     ballots: dict[str, Any] = Field(description="各候选组织的赞成、反对、弃权票")
@@ -46,7 +47,7 @@ class VoteOut(Response):
 class CandidateOut(Response):
     credit_code: str = Field(description="候选组织信用代码")
     name: str = Field(description="候选组织名称")
-    award: str = Field(description="奖项")
+    award: str = Field(json_schema_extra=AWARD_ENUM, description="奖项")
     total_score: Score = Field(description="总得分")
     outcome: str = Field(description="结论")
 
@@ -109,7 +110,7 @@ class ApprovalOut(Response):
 class ListedOut(Response):
     credit_code: str = Field(description="统一社会信用代码")
     name: str = Field(description="组织名称")
-    award: str = Field(description="奖项")
+    award: str = Field(json_schema_extra=AWARD_ENUM, description="奖项")
 
     @computed_field(description="奖项中文名称")  # type: ignore[prop-decorator]
     @property

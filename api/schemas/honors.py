@@ -7,6 +7,7 @@ from datetime import date
 from pydantic import Field, computed_field, field_validator
 
 from api.schemas.base import Request, Response
+from api.schemas.enums import AWARD_ENUM
 from domain.names import AWARD_NAMES, HONOR_STATUS_NAMES, name_of
 from services.schemas import HistoricalHonorCreate
 
@@ -14,7 +15,7 @@ from services.schemas import HistoricalHonorCreate
 class HonorOut(Response):
     credit_code: str = Field(description="统一社会信用代码")
     name: str = Field(description="组织名称")
-    award: str = Field(description="奖项")
+    award: str = Field(json_schema_extra=AWARD_ENUM, description="奖项")
     year: int = Field(description="获奖年度")
     awarded_on: date = Field(description="授奖日期")
     bonus_cny: int = Field(description="奖金（元）")
@@ -42,7 +43,7 @@ class HonorOut(Response):
 class PublicHonorOut(Response):
     credit_code: str = Field(description="统一社会信用代码")
     name: str = Field(description="组织名称")
-    award: str = Field(description="奖项")
+    award: str = Field(json_schema_extra=AWARD_ENUM, description="奖项")
     year: int = Field(description="获奖年度")
     awarded_on: date = Field(description="授奖日期")
     valid_until: date | None = Field(description="有效期至")

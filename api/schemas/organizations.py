@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import Field, computed_field
 
 from api.schemas.base import Response
+from api.schemas.enums import INDUSTRY_ENUM
 from domain.names import INDUSTRY_NAMES, RECORD_KIND_NAMES, name_of
 from services.schemas import OrganizationCreate, Printable
 
@@ -17,7 +18,7 @@ class OrganizationOut(Response):
     name: str = Field(description="组织名称")
     county: str = Field(description="注册地（县）")
     registered_on: date = Field(description="注册登记日期")
-    industry: str = Field(description="所属行业")
+    industry: str = Field(json_schema_extra=INDUSTRY_ENUM, description="所属行业")
     industrial: bool = Field(description="是否工业企业")
     excellence_since: date | None = Field(description="开始实施卓越绩效管理的日期")
     mu_efficiency: dict[str, Any] = Field(description="亩均效益评价档次（按年度）")

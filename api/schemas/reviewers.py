@@ -7,6 +7,7 @@ from datetime import date
 from pydantic import Field, computed_field
 
 from api.schemas.base import CreditCode, Request, Response
+from api.schemas.enums import AWARD_ENUM
 from domain.names import AWARD_NAMES, INDUSTRY_NAMES, STAGE_NAMES, name_of
 from domain.phases import Stage
 from domain.types import Industry
@@ -50,7 +51,7 @@ class AssignmentOut(Response):
     year: int = Field(description="评审年度")
     credit_code: str = Field(description="申报组织信用代码")
     name: str = Field(description="申报组织名称")
-    award: str = Field(description="申报奖项")
+    award: str = Field(json_schema_extra=AWARD_ENUM, description="申报奖项")
     stage: Stage = Field(description="评审环节：document 资料评审 / site 现场评审")
     reviewer: str = Field(description="评审员编号")
     leader: bool = Field(description="是否评审组组长")
