@@ -32,6 +32,10 @@ class Settings(BaseSettings):
     api_port: int = 8000
 
     secret_key: SecretStr = SecretStr(PLACEHOLDER_SECRET)
+    audit_key: SecretStr = SecretStr(PLACEHOLDER_SECRET)
+    """HMAC key of the audit chain and its checkpoints (SECURITY.md); never stored with them."""
+    audit_checkpoint_every: int = Field(default=100, ge=1)
+    """A signed checkpoint of the audit chain's head every this many entries."""
     token_ttl_minutes: int = Field(default=480, ge=1)
     bootstrap_office_username: str = "office"
     bootstrap_office_password: SecretStr = SecretStr(PLACEHOLDER_SECRET)
@@ -80,7 +84,7 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> Settings:
         if self.environment == "production":
-            for name in ("secret_key", "bootstrap_office_password"):
+            for name in ("secret_key", "bootstrap_office_password", "audit_key"):
                 value: SecretStr = getattr(self, name)
                 if value.get_secret_value() in ("", PLACEHOLDER_SECRET):
                     raise ValueError(

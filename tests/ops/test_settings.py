@@ -66,12 +66,16 @@ def test_placeholder_secrets_are_accepted_in_development() -> None:
     assert _read().secret_key.get_secret_value() == PLACEHOLDER_SECRET
 
 
-@pytest.mark.parametrize("missing", ["secret_key", "bootstrap_office_password"])
+@pytest.mark.parametrize("missing", ["secret_key", "bootstrap_office_password", "audit_key"])
 @pytest.mark.parametrize("value", [None, "", PLACEHOLDER_SECRET])
 def test_production_refuses_a_placeholder_or_empty_secret(
     monkeypatch: pytest.MonkeyPatch, missing: str, value: str | None
 ) -> None:
-    others = {"secret_key": "k" * 32, "bootstrap_office_password": "a-long-password"}
+    others = {
+        "secret_key": "k" * 32,
+        "bootstrap_office_password": "a-long-password",
+        "audit_key": "a" * 32,
+    }
     others.pop(missing)
     _production(monkeypatch, **others)
     if value is not None:
@@ -84,7 +88,12 @@ def test_production_refuses_a_placeholder_or_empty_secret(
 
 
 def test_production_starts_with_real_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
-    _production(monkeypatch, secret_key="k" * 32, bootstrap_office_password="a-long-password")
+    _production(
+        monkeypatch,
+        secret_key="k" * 32,
+        bootstrap_office_password="a-long-password",
+        audit_key="a" * 32,
+    )
 
     assert _read().environment == "production"
 
@@ -94,6 +103,7 @@ def test_the_bootstrap_password_change_is_forced_in_production_unless_turned_off
 ) -> None:
     monkeypatch.setenv("QAWARD_SECRET_KEY", "a-real-secret")
     monkeypatch.setenv("QAWARD_BOOTSTRAP_OFFICE_PASSWORD", "a-real-password")
+    monkeypatch.setenv("QAWARD_AUDIT_KEY", "a-real-audit-key")
     assert Settings(_env_file=None, environment="production").bootstrap_must_change_password
     assert not Settings(_env_file=None, environment="development").bootstrap_must_change_password
     assert not Settings(_env_file=None, environment="test").bootstrap_must_change_password
