@@ -20,6 +20,9 @@ from db.base import Base
 from db.migrate import upgrade
 from db.session import create_engine, session_factory
 from qaward.temporal import dev_server_path, runtime, test_server_path
+from tests.support.append_only import triggers_dropped
+
+APPEND_ONLY = ("audit_entries", "audit_checkpoints")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -52,7 +55,8 @@ async def sessions(engine: AsyncEngine) -> AsyncIterator[async_sessionmaker[Asyn
 
 
 async def _empty(engine: AsyncEngine) -> None:
-    async with engine.begin() as conn:
+    """The audit tables refuse DELETE: their triggers are lifted for this transaction."""
+    async with engine.begin() as conn, triggers_dropped(conn, *APPEND_ONLY):
         for table in reversed(Base.metadata.sorted_tables):
             await conn.execute(delete(table))
 
