@@ -56,6 +56,6 @@ class AuditMiddleware:
             code="internal_error" if failed else captured.error_code(),
         )
         try:
-            await audit.append(self.ctx.sessions, draft)
+            await audit.append(self.ctx.sessions, draft, audit.Seal.of(self.ctx.settings))
         except Exception:  # the command has happened; say so loudly, but answer the caller
             log.exception("audit entry could not be written: %s", draft)

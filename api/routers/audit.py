@@ -1,4 +1,4 @@
-"""The audit trail for the supervisor (监督组): entries and the hash-chain check."""
+"""The audit trail for the supervisor (监督组): entries, checkpoints and the chain check."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from api.auth import AsSupervisor
-from api.context import SessionDep
-from api.schemas.system import AuditEntryOut, VerificationOut
+from api.context import Ctx, SessionDep, Sessions
+from api.schemas.system import AuditEntryOut, SignedCheckpointOut, VerificationOut
 from services import audit
 
 router = APIRouter(tags=["审计"])
@@ -27,7 +27,13 @@ async def audit_entries(
     return [AuditEntryOut.model_validate(e) for e in found]
 
 
-@router.get("/audit/verify", summary="校验审计日志哈希链")
-async def verify(viewer: AsSupervisor, session: SessionDep) -> VerificationOut:
-    result = await audit.verify(session)
+@router.get("/audit/verify", summary="校验审计日志HMAC链与签名检查点")
+async def verify(viewer: AsSupervisor, ctx: Ctx, session: SessionDep) -> VerificationOut:
+    result = await audit.verify(session, audit.Seal.of(ctx.settings))
     return VerificationOut.model_validate(result)
+
+
+@router.post("/audit/checkpoints", status_code=201, summary="立即为审计日志写入签名检查点")
+async def checkpoint(viewer: AsSupervisor, ctx: Ctx, sessions: Sessions) -> SignedCheckpointOut:
+    made = await audit.checkpoint(sessions, audit.Seal.of(ctx.settings), ctx.clock())
+    return SignedCheckpointOut.model_validate(made)

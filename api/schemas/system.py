@@ -34,14 +34,28 @@ class AuditEntryOut(Response):
     action: str = Field(description="操作（接口摘要）")
     status: int = Field(description="HTTP状态码")
     code: str | None = Field(description="错误代码（成功时为空）")
-    prev_hash: str = Field(description="上一条记录的哈希")
-    hash: str = Field(description="本条记录的哈希（SHA-256）")
+    prev_hash: str = Field(description="上一条记录的HMAC")
+    hash: str = Field(description="本条记录的HMAC（HMAC-SHA-256，审计密钥）")
+
+
+class CheckpointOut(Response):
+    head_id: int = Field(description="检查点记录的最后一条审计记录编号")
+    at: Instant = Field(description="检查点时间")
+
+
+class SignedCheckpointOut(CheckpointOut):
+    head_mac: str = Field(description="该条记录的HMAC")
+    signature: str = Field(description="检查点签名（HMAC-SHA-256，审计密钥）")
 
 
 class VerificationOut(Response):
-    intact: bool = Field(description="审计链是否完整")
+    intact: bool = Field(description="审计链是否完整（含检查点之前无删除）")
     entries: int = Field(description="校验通过的记录数")
-    first_broken_id: int | None = Field(description="第一条断链记录的编号")
+    first_broken_id: int | None = Field(description="第一条断链或缺失记录的编号")
+    keyed: bool = Field(description="审计链是否以密钥（HMAC）校验")
+    checkpoint: CheckpointOut | None = Field(description="最近一次有效的签名检查点")
+    truncated: bool = Field(description="是否发现检查点之前的记录被删除（截断）")
+    statement: str = Field(description="校验结论：证明了什么，不能证明什么")
 
 
 class HealthOut(Response):

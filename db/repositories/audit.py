@@ -1,4 +1,7 @@
-"""The audit trail's rows: appended at the end, read in pages (never changed or deleted)."""
+"""The audit trail's rows: appended at the end, read in pages (never changed or deleted).
+
+Checkpoints of the chain's head are appended beside them, likewise never changed.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +9,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import AuditEntry
+from db.models.audit import AuditCheckpoint
 
 
 def last_link(session: Session) -> tuple[int, str] | None:
-    """The id and hash of the newest entry (None for an empty trail)."""
+    """The id and mac of the newest entry (None for an empty trail)."""
     found = session.execute(
         select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)
     ).first()
@@ -34,4 +38,18 @@ def newest(session: Session, *, before_id: int | None, limit: int) -> list[Audit
     query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
     if before_id is not None:
         query = query.where(AuditEntry.id < before_id)
+    return list(session.scalars(query))
+
+
+def add_checkpoint(session: Session, checkpoint: AuditCheckpoint) -> None:
+    session.add(checkpoint)
+
+
+def latest_checkpoints(session: Session, limit: int) -> list[AuditCheckpoint]:
+    """The checkpoints of the highest heads first."""
+    query = (
+        select(AuditCheckpoint)
+        .order_by(AuditCheckpoint.head_id.desc(), AuditCheckpoint.id.desc())
+        .limit(limit)
+    )
     return list(session.scalars(query))
