@@ -108,6 +108,7 @@ ALLOWED: dict[tuple[str, str], frozenset[str] | None] = {
     ("GET", "/notices"): EVERYONE,
     ("GET", "/audit"): frozenset({SUPERVISOR}),
     ("GET", "/audit/verify"): frozenset({SUPERVISOR}),
+    ("POST", "/audit/checkpoints"): frozenset({SUPERVISOR}),
     ("GET", "/health"): PUBLIC,
     # public
     ("GET", "/public/notices"): PUBLIC,
