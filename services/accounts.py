@@ -342,8 +342,14 @@ async def change_password(
     await session.run_sync(account_rows.drop_tokens, user.id, keep=_digest(token))
 
 
-async def reset_password(session: AsyncSession, username: str, new: str, now: datetime) -> None:
-    """The office sets a new password and lifts a lockout; the account's tokens end."""
+async def reset_password(
+    session: AsyncSession, viewer: Viewer, username: str, new: str, now: datetime
+) -> None:
+    """The office sets a new password and lifts a lockout; the account's tokens end. Not its
+    own: that is a password change, which asks for the current one (a stolen token alone
+    must not be enough to take the account over)."""
+    if username == viewer.username:
+        raise DomainError(ErrorCode.FORBIDDEN, "重置本人密码请使用修改密码，并提供当前密码")
     await session.run_sync(throttles.clear, _account_key(username))  # throttle rows lock first
     user = await get_user(session, username)
     await _set_password(session, user, new, now)

@@ -42,6 +42,11 @@ MAX_NAME = 120
 _SEPARATORS = re.compile(r"[/\\:*?\"<>|]")
 
 
+def megabytes(size: int) -> str:
+    """A size as a clerk reads it: in MB (1 MB = 1024 × 1024 bytes), e.g. ``20MB``."""
+    return f"{round(size / (1024 * 1024), 2):g}MB"
+
+
 @dataclass(frozen=True)
 class MaterialLimits:
     file_bytes: int
@@ -86,7 +91,7 @@ async def _receive(
             while chunk := await read(CHUNK):
                 size += len(chunk)
                 if size > max_bytes:
-                    raise DomainError(ErrorCode.MATERIAL_TOO_LARGE, f"上限为{max_bytes}字节")
+                    raise DomainError(ErrorCode.MATERIAL_TOO_LARGE, f"上限为{megabytes(max_bytes)}")
                 digest.update(chunk)
                 await asyncio.to_thread(out.write, chunk)
     except BaseException:
@@ -123,7 +128,7 @@ async def _check_room(
         raise DomainError(ErrorCode.INVALID_MATERIAL, f"每份申报最多{limits.count}个材料文件")
     if total + size > limits.total_bytes:
         raise DomainError(
-            ErrorCode.MATERIAL_TOO_LARGE, f"每份申报的材料合计不超过{limits.total_bytes}字节"
+            ErrorCode.MATERIAL_TOO_LARGE, f"每份申报的材料合计不超过{megabytes(limits.total_bytes)}"
         )
 
 

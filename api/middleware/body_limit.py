@@ -16,16 +16,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.middleware.asgi import header, send_error
 from domain.errors import DomainError, ErrorCode
+from services.materials import megabytes
 
 MULTIPART_ALLOWANCE = 1024 * 1024
 """Room for multipart boundaries and form fields around the largest allowed file."""
 UPLOAD_PATH = re.compile(r"^/cycles/[^/]+/applications/[^/]+/materials/?$")
 REPLACE_PATH = re.compile(r"^/cycles/[^/]+/applications/[^/]+/materials/[^/]+/?$")
-
-
-def megabytes(size: int) -> str:
-    """A size as a clerk reads it: in MB (1 MB = 1024 × 1024 bytes), e.g. ``20MB``."""
-    return f"{round(size / (1024 * 1024), 2):g}MB"
 
 
 class TooLarge(HTTPException):

@@ -126,7 +126,7 @@ async def create_user(body: UserCreate, viewer: AsOffice, session: SessionDep) -
 async def reset_password(
     username: str, body: PasswordReset, viewer: AsOffice, ctx: Ctx, session: SessionDep
 ) -> Done:
-    await accounts.reset_password(session, username, body.new_password, ctx.clock())
+    await accounts.reset_password(session, viewer, username, body.new_password, ctx.clock())
     return Done(message=f"用户 {username} 的密码已重置")
 
 

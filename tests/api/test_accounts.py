@@ -162,6 +162,13 @@ async def test_office_reset_lifts_a_lockout(api: Api) -> None:
     assert (response.status_code, error_code(response)) == (404, "not_found")
 
 
+async def test_the_office_cannot_reset_its_own_password_without_the_current_one(api: Api) -> None:
+    """#12 item 9: a stolen office token alone does not take the account over."""
+    await populate(api)
+    own = await api.post("office", "/users/office/password-reset", json={"new_password": "x" * 12})
+    assert (own.status_code, error_code(own)) == (403, "forbidden")
+
+
 async def test_office_deactivates_and_reactivates_an_account(api: Api) -> None:
     await populate(api)
     old = await api.as_("rev1")
