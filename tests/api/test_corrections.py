@@ -9,17 +9,14 @@ from datetime import timedelta
 
 from tests.api.support import Api, error_code
 from tests.api.world import (
-    APPLICANTS,
-    PANEL,
     A,
     B,
     C,
     apply_all,
-    assign,
     open_cycle,
     phase,
     populate,
-    score,
+    to_committee,
     to_document_review,
 )
 
@@ -72,16 +69,7 @@ async def test_a_stage_due_date_moves_and_the_reviewers_still_to_score_are_told(
 async def test_the_secretary_replaces_a_mistyped_vote_before_publicity(api: Api) -> None:
     """§4(4): until the list is published, an award's result may be replaced with a reason;
     the earlier result stays on record. A result must name every candidate."""
-    year = await to_document_review(api)
-    for org in APPLICANTS:
-        for n, reviewer in enumerate(PANEL):
-            await score(api, year, org, "document", reviewer, 700 + 10 * n)
-    await api.post("office", f"/cycles/{year}/shortlist", json={"auto": True}, expect=200)
-    for org, user in APPLICANTS.items():
-        await assign(api, year, org, "site", PANEL)
-        for reviewer in PANEL:
-            await score(api, year, org, "site", reviewer, 720)
-        await api.post(user, f"/cycles/{year}/applications/{org}/site-report/confirm", expect=200)
+    year = await to_committee(api)
     yes, no = {"yes": 8, "no": 1, "abstain": 0}, {"yes": 1, "no": 8, "abstain": 0}
     votes = f"/cycles/{year}/votes"
     partial = await api.post(

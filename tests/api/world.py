@@ -94,8 +94,8 @@ async def to_document_review(api: Api) -> int:
     return year
 
 
-async def to_publicity(api: Api) -> int:
-    """The whole way to publicity: every stage scored by totals, all three on the list."""
+async def to_committee(api: Api) -> int:
+    """Every stage scored by totals, all three candidates before the committee."""
     year = await to_document_review(api)
     for org in APPLICANTS:
         for n, reviewer in enumerate(PANEL):
@@ -106,6 +106,12 @@ async def to_publicity(api: Api) -> int:
         for reviewer in PANEL:
             await score(api, year, org, "site", reviewer, 720)
         await api.post(user, f"/cycles/{year}/applications/{org}/site-report/confirm", expect=200)
+    return year
+
+
+async def to_publicity(api: Api) -> int:
+    """The whole way to publicity: all three on the list."""
+    year = await to_committee(api)
     yes = {"yes": 8, "no": 1, "abstain": 0}
     for award, orgs in (("quality", [A, B]), ("innovation", [C])):
         body = {"award": award, "present": 9, "ballots": dict.fromkeys(orgs, yes)}
