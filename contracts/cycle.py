@@ -132,7 +132,6 @@ class CycleState(Contract):
     declared_conflicts: dict[str, list[str]] = Field(default_factory=dict)
     timers: dict[str, datetime] = Field(default_factory=dict)
     stage_due: dict[str, date] = Field(default_factory=dict)
-    shortlist: list[str] = Field(default_factory=list)
     results: dict[str, AwardResult] = Field(default_factory=dict)
     publicity_opens: datetime | None = None
     publicity_closes: datetime | None = None

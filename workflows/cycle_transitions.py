@@ -450,7 +450,6 @@ class CycleTransitions:
                         self._wf, self._year, app.credit_code, app.name, app.award, now
                     )
                 )
-        s.shortlist = chosen
         s.phase = Phase.SITE_REVIEW
         for name in ("document_reminder", "document_overdue"):
             s.timers.pop(name, None)

@@ -11,13 +11,14 @@ from datetime import date, datetime
 from contracts.cycle import ApplicationState
 from contracts.notices import NoticeDraft
 from domain.dates import to_business_date
+from domain.names import STAGE_NAMES
+from domain.phases import Stage
 from domain.types import Award
 
 AWARD_NAMES = {
     Award.QUALITY: "庆元县人民政府质量奖",
     Award.INNOVATION: "庆元县人民政府质量奖创新奖",
 }
-STAGE_NAMES = {"document": "资料评审", "site": "现场评审"}
 
 
 def _draft(
@@ -44,6 +45,10 @@ def _draft(
         reviewer=reviewer,
         cycle_year=cycle_year,
     )
+
+
+def _stage(stage: str) -> str:
+    return STAGE_NAMES[Stage(stage)]
 
 
 def _day(d: date) -> str:
@@ -88,8 +93,8 @@ def due_date_extended(
         "review_reminder",
         "reviewer",
         at,
-        f"{STAGE_NAMES[stage]}截止日期延长",
-        f"因{reason}，{STAGE_NAMES[stage]}评分截止日期延长至{_day(due)}，请在此之前提交评分。",
+        f"{_stage(stage)}截止日期延长",
+        f"因{reason}，{_stage(stage)}评分截止日期延长至{_day(due)}，请在此之前提交评分。",
         reviewer=reviewer,
         cycle_year=year,
     )
@@ -121,8 +126,8 @@ def review_assignment(
         "review_assignment",
         "reviewer",
         at,
-        f"{STAGE_NAMES[stage]}任务通知",
-        f"您已被安排参加{year}年度质量奖{STAGE_NAMES[stage]}，请登录系统查看任务并按期评分。",
+        f"{_stage(stage)}任务通知",
+        f"您已被安排参加{year}年度质量奖{_stage(stage)}，请登录系统查看任务并按期评分。",
         credit_code=credit_code,
         reviewer=reviewer,
         cycle_year=year,
@@ -154,8 +159,8 @@ def review_reminder(
         "review_reminder",
         "reviewer",
         at,
-        f"{STAGE_NAMES[stage]}评分提醒",
-        f"您尚有{STAGE_NAMES[stage]}评分未提交，截止日期为{_day(due)}，请及时完成。",
+        f"{_stage(stage)}评分提醒",
+        f"您尚有{_stage(stage)}评分未提交，截止日期为{_day(due)}，请及时完成。",
         reviewer=reviewer,
         cycle_year=year,
     )
@@ -167,8 +172,8 @@ def review_overdue(wf: str, year: int, stage: str, pending: int, at: datetime) -
         "review_overdue",
         "office",
         at,
-        f"{STAGE_NAMES[stage]}逾期提醒",
-        f"{year}年度{STAGE_NAMES[stage]}已超过期限，仍有{pending}个申报组织的评分未完成，请督办。",
+        f"{_stage(stage)}逾期提醒",
+        f"{year}年度{_stage(stage)}已超过期限，仍有{pending}个申报组织的评分未完成，请督办。",
         cycle_year=year,
     )
 
