@@ -65,14 +65,15 @@ async def test_cycle_continues_as_new_and_keeps_applications_and_deadline(
             await service._update_on(handle, AwardCycleWorkflow.apply, (cmd,))
 
         await asyncio.gather(*(apply(n, code) for n, code in enumerate(codes)))
-        # The projection trails the commands; the run continues as new once it is idle.
+        # The run continues as new at its next workflow task past the limit: at the latest
+        # when the deadline fires (the history's length is read as each task starts).
+        await env.sleep(timedelta(days=11))
         for _ in range(500):
             description = await handle.describe()
             if description.run_id != first_run:
                 break
             await asyncio.sleep(0.02)
         assert description.run_id != first_run, "the cycle should have continued as new"
-        await env.sleep(timedelta(days=11))
         status = await handle.query(AwardCycleWorkflow.status)
         assert isinstance(status, CycleStatus)
         assert status.phase == "qualification"
