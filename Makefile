@@ -7,7 +7,8 @@ STAMP := $(VENV)/.installed
 
 .PHONY: install run test lint typecheck pytest pytest-sqlite pytest-postgres bench lock clean
 
-$(STAMP): pyproject.toml constraints.txt
+$(STAMP): pyproject.toml constraints.txt scripts/system-deps.sh
+	@scripts/system-deps.sh
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
 	@touch $(STAMP)
