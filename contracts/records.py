@@ -60,6 +60,7 @@ class CycleProjection(Contract):
     winners: dict[str, list[str]]
     stage_due: dict[str, date] = Field(default_factory=dict)
     extensions: list[DeadlineExtension] = Field(default_factory=list)
+    entered: dict[str, datetime] = Field(default_factory=dict)
     applications: list[ApplicationState]
     objections: list[ObjectionState]
     votes: dict[str, list[VoteRecord]]

@@ -21,6 +21,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("migrate", help="执行数据库迁移到最新版本")
     simulate = sub.add_parser("simulate", help="运行情景文件，输出 JSON 结果")
     simulate.add_argument("scenario", help="情景 YAML 文件")
+    simulate.add_argument("--timeline", metavar="DIR", help="把周期和称号的时间线（SVG）写入该目录")
     bench = sub.add_parser("bench", help="性能基准：10/100/1000 个申报")
     bench.add_argument("--sizes", default="10,100,1000")
     return parser
@@ -61,7 +62,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "simulate":
         from sim.cli import simulate_command
 
-        return simulate_command(args.scenario)
+        return simulate_command(args.scenario, args.timeline)
     from sim.bench import bench_command
 
     return bench_command([int(s) for s in args.sizes.split(",") if s])

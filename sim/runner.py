@@ -41,6 +41,7 @@ from services.schemas import HistoricalHonorCreate, OrganizationCreate, RecordCr
 from sim import actions
 from sim.output import Outcome, collect, collect_notices
 from sim.scenario import Scenario, ScenarioError
+from sim.timelines import write_timelines
 from worker.registry import build_worker
 
 SETTLE_TIMEOUT = 60.0
@@ -84,9 +85,14 @@ Inspector = Callable[[Client], Awaitable[None]]
 
 
 async def run_scenario(
-    scenario: Scenario, *, progress: bool = True, inspect: Inspector | None = None
+    scenario: Scenario,
+    *,
+    progress: bool = True,
+    inspect: Inspector | None = None,
+    timeline: Path | None = None,
 ) -> Outcome:
-    """Run `scenario`; `inspect` (tests, tools) sees the client before the server stops."""
+    """Run `scenario`; `inspect` (tests, tools) sees the client before the server stops;
+    `timeline`: a directory to draw the cycles' and honors' timelines in."""
     try:
         rules = load_rules(scenario.rules)
     except RulesError as err:
@@ -99,6 +105,8 @@ async def run_scenario(
         try:
             async with _environment() as env:
                 outcome = await _run(env, sessions, scenario, rules, progress)
+                if timeline is not None:
+                    await write_timelines(sessions, timeline, outcome.now.date())
                 if inspect is not None:
                     await inspect(env.client)
                 return outcome

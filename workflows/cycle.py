@@ -98,7 +98,10 @@ class AwardCycleWorkflow(TimedWorkflow):
             await self.sleep_until_due_or_woken()
             async with self._lock:
                 for name in self.pop_due():
-                    self._writer.queue(self._cycle.fire(name, self.now()))
+                    before, now = self._state.phase, self.now()
+                    effects = self._cycle.fire(name, now)
+                    self._cycle.note_phase(before, now)
+                    self._writer.queue(effects)
         await self._quiesce()
         writing.cancel()
         return CycleResult(phase=self._state.phase, revision=self._state.revision)
@@ -141,11 +144,12 @@ class AwardCycleWorkflow(TimedWorkflow):
     def _decide(self, decide: Callable[[datetime], tuple[R, Effects]]) -> tuple[R, int, bool]:
         """Apply a transition (which checks its command first) and queue its effects; the
         write that will carry them, and whether they create honors."""
-        due = self.next_due()
+        due, before, now = self.next_due(), self._state.phase, self.now()
         try:
-            result, effects = decide(self.now())
+            result, effects = decide(now)
         except DomainError as err:
             raise refuse(err) from None
+        self._cycle.note_phase(before, now)
         write = self._writer.queue(effects)
         if self.next_due() != due:
             self.wake()
@@ -217,6 +221,7 @@ class AwardCycleWorkflow(TimedWorkflow):
             winners={award: r.winners for award, r in s.results.items()},
             stage_due=s.stage_due,
             extensions=s.extensions,
+            entered=s.entered,
             applications=apps,
             objections=s.objections,
             votes={award: r.votes for award, r in s.results.items()},

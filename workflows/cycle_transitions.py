@@ -100,8 +100,14 @@ class CycleTransitions:
         """§3(2): the call for applications; intake closes at the end of the deadline's day."""
         deadline = self.deadline
         self.state.timers["deadline"] = end_of_day(deadline)
+        self.state.entered[Phase.OPEN.value] = self.state.opened_at
         notice = texts.call_for_applications(self._wf, self._year, deadline, self.state.opened_at)
         return Effects(notices=[notice])
+
+    def note_phase(self, before: Phase, now: datetime) -> None:
+        """After a transition: when it moved the cycle on, the new phase began `now`."""
+        if self.state.phase != before:
+            self.state.entered[self.state.phase.value] = now
 
     def fire(self, name: str, now: datetime) -> Effects:
         """A named timer of the state has come due."""

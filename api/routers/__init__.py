@@ -19,6 +19,7 @@ from api.routers import (
     publicity,
     reviewers,
     rubric,
+    timelines,
 )
 
 ROUTERS: list[APIRouter] = [
@@ -34,6 +35,7 @@ ROUTERS: list[APIRouter] = [
     publicity.router,
     approvals.router,
     honors.router,
+    timelines.router,
     notices.router,
     audit.router,
     health.router,
