@@ -22,6 +22,10 @@ def _parser() -> argparse.ArgumentParser:
     simulate = sub.add_parser("simulate", help="运行情景文件，输出 JSON 结果")
     simulate.add_argument("scenario", help="情景 YAML 文件")
     simulate.add_argument("--timeline", metavar="DIR", help="把周期和称号的时间线（SVG）写入该目录")
+    simulate.add_argument(
+        "--compare", metavar="RULES.yaml", help="再按这些规则覆盖项运行一次，并列输出两次结果的差异"
+    )
+    simulate.add_argument("--json", action="store_true", help="与 --compare 合用：差异输出为 JSON")
     bench = sub.add_parser("bench", help="性能基准：10/100/1000 个申报")
     bench.add_argument("--sizes", default="10,100,1000")
     return parser
@@ -59,6 +63,10 @@ def _run(args: argparse.Namespace) -> int:
         from qaward.stack import run_migrate_command
 
         return run_migrate_command()
+    if args.command == "simulate" and args.compare:
+        from sim.compare import compare_command
+
+        return compare_command(args.compare, args.scenario, args.json)
     if args.command == "simulate":
         from sim.cli import simulate_command
 
