@@ -81,7 +81,17 @@ async def _environment() -> AsyncIterator[WorkflowEnvironment]:
         await env.shutdown()
 
 
-Inspector = Callable[[Client], Awaitable[None]]
+@dataclass(frozen=True)
+class Finished:
+    """What an inspector sees once the run is done, before the server stops."""
+
+    client: Client
+    sessions: async_sessionmaker[AsyncSession]
+    now: datetime
+    """The run's business time at its end (its last action's)."""
+
+
+Inspector = Callable[[Finished], Awaitable[None]]
 
 
 async def run_scenario(
@@ -108,7 +118,7 @@ async def run_scenario(
                 if timeline is not None:
                     await write_timelines(sessions, timeline, outcome.now.date())
                 if inspect is not None:
-                    await inspect(env.client)
+                    await inspect(Finished(env.client, sessions, outcome.now))
                 return outcome
         finally:
             await engine.dispose()

@@ -19,6 +19,7 @@ from api.routers import (
     publicity,
     reviewers,
     rubric,
+    scenarios,
     timelines,
 )
 
@@ -36,6 +37,7 @@ ROUTERS: list[APIRouter] = [
     approvals.router,
     honors.router,
     timelines.router,
+    scenarios.router,
     notices.router,
     audit.router,
     health.router,

@@ -58,6 +58,9 @@ ALLOWED: dict[tuple[str, str], frozenset[str] | None] = {
     ("POST", "/cycles/{year}/close-stage"): frozenset({OFFICE}),
     ("POST", "/cycles/{year}/deadline-extensions"): frozenset({OFFICE}),
     ("POST", "/cycles/{year}/shortlist"): frozenset({OFFICE}),
+    ("GET", "/cycles/{year}/timeline.svg"): EVERYONE,
+    ("GET", "/cycles/{year}/scenario.yaml"): frozenset({OFFICE, SUPERVISOR}),
+    ("GET", HONOR + "/timeline.svg"): READERS | {APPLICANT},
     ("POST", "/cycles/{year}/resume"): frozenset({OFFICE}),
     # applications
     ("POST", "/cycles/{year}/applications"): frozenset({OFFICE, APPLICANT}),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from datetime import timedelta
 
+from sim.scenario import parse_scenario
 from tests.api.support import Api, error_code
 from tests.api.world import A, B, open_cycle, pass_deadline, populate, wait_phase
 
@@ -52,3 +53,17 @@ async def test_an_honor_timeline_is_its_holders_and_the_officials(api: Api) -> N
     assert (other.status_code, error_code(other)) == (403, "forbidden")
     missing = await api.get("office", f"/honors/{B}/quality/{awarded_on.year}/timeline.svg")
     assert (missing.status_code, error_code(missing)) == (404, "honor_not_found")
+
+
+async def test_a_live_cycle_exports_as_a_scenario_for_office_and_supervisor(api: Api) -> None:
+    await populate(api)
+    year = await open_cycle(api)
+    await api.post("org_a", f"/cycles/{year}/applications", json={"award": "quality"}, expect=201)
+    answer = await api.get("office", f"/cycles/{year}/scenario.yaml", expect=200)
+    assert answer.headers["content-type"].startswith("application/yaml")
+    scenario = parse_scenario(answer.text)
+    assert [a.do for a in scenario.actions] == ["open_cycle", "apply", "snapshot"]
+    assert A in scenario.organizations
+    assert (await api.get("watch", f"/cycles/{year}/scenario.yaml")).status_code == 200
+    refused = await api.get("org_a", f"/cycles/{year}/scenario.yaml")
+    assert (refused.status_code, error_code(refused)) == (403, "forbidden")
