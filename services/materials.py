@@ -149,9 +149,7 @@ async def store(
     try:
         await asyncio.to_thread(check_pdf, temp)
         await _check_room(session, application_id, size, limits, replacing)
-        target = material_path(root, sha256)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(temp, target)
+        _keep(temp, root, sha256)
     finally:
         temp.unlink(missing_ok=True)
     if replacing is not None:
@@ -170,6 +168,26 @@ async def store(
     )
     await session.run_sync(material_rows.add, material)
     return material
+
+
+def _keep(temp: Path, root: Path, sha256: str) -> None:
+    target = material_path(root, sha256)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(temp, target)
+
+
+async def store_pdf(
+    *, root: Path, read: Callable[[int], Awaitable[bytes]], max_bytes: int
+) -> tuple[str, int]:
+    """A checked PDF kept under its digest, outside any application (supervision evidence,
+    winners' follow-up reports): the same checks as a material. Its SHA-256 and size."""
+    temp, sha256, size = await _receive(read, root, max_bytes)
+    try:
+        await asyncio.to_thread(check_pdf, temp)
+        _keep(temp, root, sha256)
+    finally:
+        temp.unlink(missing_ok=True)
+    return sha256, size
 
 
 async def list_for(session: AsyncSession, application_id: int) -> list[Material]:
