@@ -82,7 +82,7 @@ def disqualified_ids(session: Session) -> dict[int, date]:
         .where(ReviewerDiscipline.kind == "disqualification")
         .group_by(ReviewerDiscipline.reviewer_id)
     )
-    return dict(rows)
+    return {key: value for key, value in rows.all()}  # noqa: C416 - rows, not pairs
 
 
 def workload(session: Session, cycle_id: int) -> list[tuple[str, str, str, bool, bool]]:
@@ -169,7 +169,7 @@ def seat_loads(session: Session, cycle_id: int) -> dict[int, int]:
         .where(Application.cycle_id == cycle_id, PanelMember.withdrawn.is_(False))
         .group_by(PanelMember.reviewer_id)
     )
-    return dict(rows)
+    return {key: value for key, value in rows.all()}  # noqa: C416 - rows, not pairs
 
 
 # --- winners' follow-up (§2(3)4, §6(3)) ------------------------------------------------------
