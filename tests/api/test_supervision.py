@@ -9,9 +9,9 @@ from typing import Any
 from tests.api.pdfs import pdf
 from tests.api.support import Api, error_code
 from tests.api.world import (
+    PANEL,
     A,
     B,
-    PANEL,
     assign,
     open_cycle,
     populate,
@@ -112,7 +112,8 @@ async def test_scores_in_closed_stages_stay_and_are_marked(api: Api) -> None:
     await api.post("office", "/reviewers/R1/discipline", json=body, expect=201)
     found = (await api.get("office", f"/cycles/{year}/applications/{A}/scores/document")).json()
     lines = {s["reviewer"]: s for s in found["scores"]}
-    assert lines["R1"]["total"] == 700.0 and lines["R1"]["disqualified"] is True
+    assert lines["R1"]["total"] == 700.0
+    assert lines["R1"]["disqualified"] is True
     assert lines["R2"]["disqualified"] is False
     candidates = (await api.get("secretary", f"/cycles/{year}/candidates", expect=200)).json()
     assert {c["credit_code"]: c["document_spread"] for c in candidates}[A] == 20.0

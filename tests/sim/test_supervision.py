@@ -257,3 +257,35 @@ def test_overdue_report_is_reminded_once_more(follow_up: Json) -> None:
     ]
     due = notices(follow_up, "follow_up_due", "H")
     assert {n["audience"] for n in due} == {"office", "applicant"}
+
+
+def build_normalised() -> Sim:
+    """`scoring.normalise: true`: the z-score normalised document score is official."""
+    sim = Sim(
+        "supervision-normalised",
+        {"A": organization(1), "B": organization(2)},
+        rules={"scoring": {"normalise": True}},
+    )
+    sim.do("open_cycle", "2025-03-01T09:00", year=2025, application_deadline="2025-04-30")
+    sim.apply_all({"A": "quality", "B": "quality"}, "2025-04-01T09:00")
+    sim.do("close_qualification", "2025-05-06T09:00")
+    sim.panel("A", "document", [600, 500, 550])
+    sim.panel("B", "document", [700, 700, 650])
+    sim.do("snapshot", "2025-05-07T09:00")
+    sim.do("shortlist", "2025-05-08T09:00", organizations=["A", "B"])
+    sim.do("snapshot")
+    return sim
+
+
+SIM_NORMALISED = build_normalised()
+
+
+async def test_normalised_score_is_official_when_the_rules_say_so() -> None:
+    outcome = await simulate(SIM_NORMALISED)
+    before, after = outcome["snapshots"]
+    scores = {a["organization"]: a["document_score"] for a in before["cycles"][0]["applications"]}
+    assert scores == {"A": 550.0, "B": 683.3}  # the panel means while the stage is open
+    # Stage mean 616.67, population sd 74.536; every reviewer scored A below B (z = ∓1):
+    # A = 616.67 − 74.54 = 542.1, B = 616.67 + 74.54 = 691.2.
+    scores = {a["organization"]: a["document_score"] for a in after["cycles"][0]["applications"]}
+    assert scores == {"A": 542.1, "B": 691.2}
