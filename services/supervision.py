@@ -10,8 +10,11 @@ group's irregularity records (§6(1)).
   reviewer from its open panels (`AwardService.disqualify_reviewer`); a disqualified
   reviewer's account reads nothing (`api.auth`).
 - Irregularities: the supervisor records one (against a reviewer, a panel, an application or
-  the office's handling), the office records its corrective action, the supervisor closes
-  it: open → corrected → closed. Only officials read them, never applicants or the public.
+  the office's handling), the corrective action is recorded (by the office, as the issue
+  asks, or by the supervision group itself, which §6(1) charges with "及时采取纠正措施"),
+  the supervisor closes it: open → corrected → closed. Only the office, the supervisors and
+  the committee read them (the cycle overview and the candidate view count the open ones),
+  never applicants, reviewers or the public.
 
 Functions take the caller's session and never commit; the SQL is in
 `db.repositories.supervision`.
@@ -248,7 +251,8 @@ async def irregularities(session: AsyncSession, year: int) -> list[Irregularity]
 async def correct(
     session: AsyncSession, year: int, number: int, action: str, now: datetime
 ) -> Irregularity:
-    """The office's corrective action (§6(1) 及时采取纠正措施): only while open."""
+    """The corrective action (§6(1) 及时采取纠正措施), by the office or the supervision
+    group: only while open."""
     row = await irregularity(session, year, number)
     if row.status != "open":
         raise DomainError(ErrorCode.IRREGULARITY_STATE, "只能对未处理的违规记录录入纠正措施")

@@ -171,12 +171,12 @@ async def upload_evidence(
     return IrregularityOut.model_validate(row)
 
 
-@router.post(ONE + "/corrective-action", summary="县评审办录入纠正措施（§6(1)）")
+@router.post(ONE + "/corrective-action", summary="录入纠正措施（县评审办或监督组，§6(1)）")
 async def corrective_action(
     year: Year,
     number: RowId,
     body: CorrectiveActionCreate,
-    viewer: AsOffice,
+    viewer: OfficeOrSupervisor,
     ctx: Ctx,
     session: SessionDep,
 ) -> IrregularityOut:

@@ -162,7 +162,7 @@ async def test_irregularity_record_correct_close(api: Api) -> None:
     one = f"{base}/{first['number']}"
     response = await api.post("watch", f"{one}/close", json={"note": "已核实"}, expect=409)
     assert error_code(response) == "irregularity_state"
-    await api.post("watch", f"{one}/corrective-action", json={"action": "责令补正"}, expect=403)
+    await api.post("secretary", f"{one}/corrective-action", json={"action": "x"}, expect=403)
     found = (
         await api.post(
             "office", f"{one}/corrective-action", json={"action": "责令补正"}, expect=200
