@@ -12,7 +12,6 @@ from api.schemas.base import Instant, Int32, Request, Response, Score
 from domain.phases import Stage
 from services.schemas import Printable
 
-Text = Field(min_length=1, max_length=5000)
 
 
 # --- the pool (§2(3)3) and discipline (§6(7)) -------------------------------------------
@@ -93,13 +92,13 @@ class IrregularityCreate(Request):
     subject: str = Field(
         default="", max_length=100, description="对象标识（评审员编号、信用代码等；评审办可空）"
     )
-    description: str = Text
+    description: str = Field(min_length=1, max_length=5000, description="违规情况")
     occurred_on: date = Field(description="发生日期")
     evidence: str = Field(default="", max_length=5000, description="证据（文字）；PDF另行上传")
 
 
 class CorrectiveActionCreate(Request):
-    action: str = Text
+    action: str = Field(min_length=1, max_length=5000, description="纠正措施")
 
 
 class IrregularityClose(Request):
