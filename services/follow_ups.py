@@ -3,7 +3,7 @@
 
 Each year of validity the honor workflow opens a task with a due date
 (`honor.follow_up_days` after the reminder); the holder submits its report (text, and a
-PDF checked like any material: `services.materials.store_pdf`), the office records its
+PDF checked like any material: `services.materials.PdfUpload`), the office records its
 evaluation (良好 / 一般 / 需改进) and notes. A task past its due date without a report is
 overdue: the office sees it, and the workflow reminded the holder once more. The SQL is in
 `db.repositories.supervision`.
@@ -11,10 +11,8 @@ overdue: the office sees it, and the workflow reminded the holder once more. The
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,7 +23,7 @@ from db.repositories import honor_reads
 from db.repositories import supervision as rows
 from domain.errors import DomainError, ErrorCode
 from domain.types import Award
-from services.materials import store_pdf
+from services.materials import PdfUpload
 from services.registry import find_organization
 
 if TYPE_CHECKING:
@@ -102,21 +100,13 @@ async def submit(
     return row
 
 
-async def attach_pdf(
-    session: AsyncSession,
-    row: FollowUp,
-    *,
-    root: Path,
-    read: Callable[[int], Awaitable[bytes]],
-    max_bytes: int,
-) -> FollowUp:
+async def attach_pdf(session: AsyncSession, row: FollowUp, upload: PdfUpload) -> FollowUp:
     """The report as a PDF, checked like an application material (§3(2)2 checks)."""
     if row.submitted_at is None:
         raise DomainError(ErrorCode.INVALID_INPUT, "请先提交年度跟踪报告正文")
     if row.evaluation is not None:
         raise DomainError(ErrorCode.INVALID_INPUT, "该年度跟踪报告已评价，不能再修改")
-    sha256, _ = await store_pdf(root=root, read=read, max_bytes=max_bytes)
-    row.report_sha256, row.report_path = sha256, f"{sha256[:2]}/{sha256}.pdf"
+    row.report_sha256, row.report_path = await upload.keep()
     await session.flush()
     return row
 

@@ -176,18 +176,24 @@ def _keep(temp: Path, root: Path, sha256: str) -> None:
     os.replace(temp, target)
 
 
-async def store_pdf(
-    *, root: Path, read: Callable[[int], Awaitable[bytes]], max_bytes: int
-) -> tuple[str, int]:
-    """A checked PDF kept under its digest, outside any application (supervision evidence,
-    winners' follow-up reports): the same checks as a material. Its SHA-256 and size."""
-    temp, sha256, size = await _receive(read, root, max_bytes)
-    try:
-        await asyncio.to_thread(check_pdf, temp)
-        _keep(temp, root, sha256)
-    finally:
-        temp.unlink(missing_ok=True)
-    return sha256, size
+@dataclass(frozen=True)
+class PdfUpload:
+    """An uploaded PDF outside any application (supervision evidence, winners' follow-up
+    reports), kept with the same checks as a material under its digest."""
+
+    root: Path
+    read: Callable[[int], Awaitable[bytes]]
+    max_bytes: int
+
+    async def keep(self) -> tuple[str, str]:
+        """Check and keep the file: its SHA-256 and its path under the materials root."""
+        temp, sha256, _ = await _receive(self.read, self.root, self.max_bytes)
+        try:
+            await asyncio.to_thread(check_pdf, temp)
+            _keep(temp, self.root, sha256)
+        finally:
+            temp.unlink(missing_ok=True)
+        return sha256, str(material_path(Path(), sha256))
 
 
 async def list_for(session: AsyncSession, application_id: int) -> list[Material]:

@@ -1,6 +1,5 @@
 # ruff: noqa: RUF001, RUF002, RUF003, RUF100 -- Chinese text uses full-width punctuation.
-"""The reviewer pool as §2(3)3 describes it, reviewer discipline (§6(7)) and the supervision
-group's irregularity records (§6(1)).
+"""The reviewer pool as §2(3)3 describes it and reviewer discipline (§6(7)).
 
 - Appointment (聘任) with a term, training records, status; a reviewer is assignable on a
   day within an appointment term and while not disqualified (`domain.panel_draw.assignable`).
@@ -9,12 +8,7 @@ group's irregularity records (§6(1)).
   reason and a date. A disqualification also goes to every open cycle, which withdraws the
   reviewer from its open panels (`AwardService.disqualify_reviewer`); a disqualified
   reviewer's account reads nothing (`api.auth`).
-- Irregularities: the supervisor records one (against a reviewer, a panel, an application or
-  the office's handling), the corrective action is recorded (by the office, as the issue
-  asks, or by the supervision group itself, which §6(1) charges with "及时采取纠正措施"),
-  the supervisor closes it: open → corrected → closed. Only the office, the supervisors and
-  the committee read them (the cycle overview and the candidate view count the open ones),
-  never applicants, reviewers or the public.
+- The supervision group's irregularity records are `services.irregularities`.
 
 Functions take the caller's session and never commit; the SQL is in
 `db.repositories.supervision`.
@@ -22,17 +16,15 @@ Functions take the caller's session and never commit; the SQL is in
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
-from pathlib import Path
+from datetime import date
 from typing import TYPE_CHECKING, Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from db.models import (
-    Irregularity,
     Reviewer,
     ReviewerAppointment,
     ReviewerDiscipline,
@@ -42,7 +34,6 @@ from db.repositories import cycles, reviewers
 from db.repositories import supervision as rows
 from domain.errors import DomainError, ErrorCode
 from domain.panel_draw import Appointment, assignable
-from services.materials import store_pdf
 from services.registry import find_reviewer
 from services.views import find_cycle
 
@@ -50,7 +41,6 @@ if TYPE_CHECKING:
     from services.awards import AwardService
 
 DisciplineKind = Literal["criticism", "disqualification"]
-SubjectKind = Literal["reviewer", "panel", "application", "office"]
 CLOSED_PHASES = ("announced", "cancelled")
 
 
@@ -181,10 +171,16 @@ async def record_discipline(
     await service.write_first(_record_discipline, code, kind, reason, on, by)
     if kind != "disqualification":
         return []
-    years = await service.read(_open_years)
-    for year in years:
-        await service.disqualify_reviewer(year, code, reason, on)
-    return years
+    withdrawn = []
+    for year in await service.read(_open_years):
+        try:
+            await service.disqualify_reviewer(year, code, reason, on)
+        except DomainError as err:
+            if err.code not in (ErrorCode.NOT_FOUND, ErrorCode.CYCLE_CLOSED):
+                raise
+            continue  # the cycle closed meanwhile: nothing of it is open any more
+        withdrawn.append(year)
+    return withdrawn
 
 
 def _open_years(session: Session) -> list[int]:
@@ -194,106 +190,3 @@ def _open_years(session: Session) -> list[int]:
 async def workload(session: AsyncSession, year: int) -> list[tuple[str, str, str, bool, bool]]:
     cycle = await find_cycle(session, year)
     return await session.run_sync(rows.workload, cycle.id)
-
-
-# --- irregularities (§6(1)) ----------------------------------------------------------------
-
-
-async def record_irregularity(
-    session: AsyncSession,
-    year: int,
-    *,
-    subject_kind: SubjectKind,
-    subject: str,
-    description: str,
-    occurred_on: date,
-    evidence: str,
-    by: str,
-    now: datetime,
-) -> Irregularity:
-    cycle = await find_cycle(session, year)
-    if occurred_on > now.date():
-        raise DomainError(ErrorCode.INVALID_INPUT, "违规发生日期不能晚于今天")
-    number = await session.run_sync(rows.next_irregularity_number, cycle.id)
-    row = Irregularity(
-        cycle_id=cycle.id,
-        number=number,
-        subject_kind=subject_kind,
-        subject=subject,
-        description=description,
-        occurred_on=occurred_on,
-        evidence=evidence,
-        recorded_by=by,
-        recorded_at=now,
-    )
-    await session.run_sync(rows.add, row)
-    return row
-
-
-async def irregularity(session: AsyncSession, year: int, number: int) -> Irregularity:
-    cycle = await find_cycle(session, year)
-    found = await session.run_sync(rows.irregularity, cycle.id, number)
-    if found is None:
-        raise DomainError(ErrorCode.IRREGULARITY_NOT_FOUND, f"第{number}号")
-    return found
-
-
-async def open_irregularities(session: AsyncSession, year: int) -> list[Irregularity]:
-    cycle = await find_cycle(session, year)
-    return await session.run_sync(rows.open_irregularities, cycle.id)
-
-
-async def irregularities(session: AsyncSession, year: int) -> list[Irregularity]:
-    cycle = await find_cycle(session, year)
-    return await session.run_sync(rows.irregularities, cycle.id)
-
-
-async def correct(
-    session: AsyncSession, year: int, number: int, action: str, now: datetime
-) -> Irregularity:
-    """The corrective action (§6(1) 及时采取纠正措施), by the office or the supervision
-    group: only while open."""
-    row = await irregularity(session, year, number)
-    if row.status != "open":
-        raise DomainError(ErrorCode.IRREGULARITY_STATE, "只能对未处理的违规记录录入纠正措施")
-    row.corrective_action, row.corrected_at, row.status = action, now, "corrected"
-    await session.flush()
-    return row
-
-
-async def close(
-    session: AsyncSession, year: int, number: int, note: str, now: datetime
-) -> Irregularity:
-    """The supervisor closes an irregularity once its corrective action is recorded."""
-    row = await irregularity(session, year, number)
-    if row.status != "corrected":
-        raise DomainError(ErrorCode.IRREGULARITY_STATE, "须先由县评审办录入纠正措施，方可关闭")
-    row.closing_note, row.closed_at, row.status = note, now, "closed"
-    await session.flush()
-    return row
-
-
-async def attach_evidence(
-    session: AsyncSession,
-    row: Irregularity,
-    *,
-    root: Path,
-    read: Callable[[int], Awaitable[bytes]],
-    max_bytes: int,
-) -> Irregularity:
-    """Evidence as a PDF, checked like an application material; kept while not closed."""
-    if row.status == "closed":
-        raise DomainError(ErrorCode.IRREGULARITY_STATE, "已关闭的违规记录不能再补充证据")
-    sha256, _ = await store_pdf(root=root, read=read, max_bytes=max_bytes)
-    row.evidence_sha256, row.evidence_path = sha256, f"{sha256[:2]}/{sha256}.pdf"
-    await session.flush()
-    return row
-
-
-def open_counts(items: Sequence[Irregularity]) -> dict[str, int]:
-    """Open (not closed) irregularities by subject, for the committee's candidate view."""
-    counts: dict[str, int] = {}
-    for item in items:
-        if item.status != "closed":
-            counts[item.subject] = counts.get(item.subject, 0) + 1
-    return counts

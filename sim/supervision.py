@@ -20,7 +20,7 @@ from db.repositories import cycles, reviewers
 from db.repositories import supervision as rows
 from domain.errors import DomainError, ErrorCode
 from domain.phases import Stage
-from services import follow_ups, panel_draws, review_quality, supervision
+from services import follow_ups, irregularities, panel_draws, review_quality, supervision
 from sim import scenario as s
 
 if TYPE_CHECKING:
@@ -82,7 +82,7 @@ async def perform(ctx: Context, action: Any, year: int | None) -> None:
         service = ctx.service.using(session)
         match action:
             case s.RecordIrregularity():
-                await supervision.record_irregularity(
+                await irregularities.record_irregularity(
                     session,
                     _cycle_year(year),
                     subject_kind=action.subject_kind,
@@ -94,11 +94,13 @@ async def perform(ctx: Context, action: Any, year: int | None) -> None:
                     now=now,
                 )
             case s.CorrectIrregularity():
-                await supervision.correct(
-                    session, _cycle_year(year), action.number, action.action, now
+                await irregularities.advance(
+                    session, _cycle_year(year), action.number, "corrected", action.action, now
                 )
             case s.CloseIrregularity():
-                await supervision.close(session, _cycle_year(year), action.number, action.note, now)
+                await irregularities.advance(
+                    session, _cycle_year(year), action.number, "closed", action.note, now
+                )
             case s.DisciplineIn():
                 kind: supervision.DisciplineKind = (
                     "disqualification" if action.do == "disqualify_reviewer" else "criticism"
@@ -194,12 +196,12 @@ async def collect(ctx: Context, today: date) -> dict[str, Any]:
     async with ctx.sessions() as session:
         all_cycles: list[Cycle] = await session.run_sync(cycles.cycles)
         pool = await supervision.pool(session, today)
-        irregularities: list[dict[str, Any]] = []
+        records: list[dict[str, Any]] = []
         draws: list[dict[str, Any]] = []
         spreads: list[dict[str, Any]] = []
         for cycle in sorted(all_cycles, key=lambda c: (c.year, c.id)):
             for item in await session.run_sync(rows.irregularities, cycle.id):
-                irregularities.append(
+                records.append(
                     {
                         "year": cycle.year,
                         "number": item.number,
@@ -239,7 +241,7 @@ async def collect(ctx: Context, today: date) -> dict[str, Any]:
                     )
         tasks = await follow_ups.listing(session, today)
     return {
-        "irregularities": irregularities,
+        "irregularities": records,
         "reviewers": [
             {
                 "reviewer": e.reviewer.code,

@@ -9,7 +9,7 @@ from api.context import Service, SessionDep
 from api.routers.params import Year
 from api.schemas.committee import CandidateOut, VoteCreate, VoteOut, VoteReplace, VoteResultOut
 from domain.phases import Stage
-from services import listings, review_quality, supervision
+from services import irregularities, listings, review_quality
 from services.views import find_cycle
 
 router = APIRouter(tags=["评委会表决"])
@@ -19,7 +19,7 @@ router = APIRouter(tags=["评委会表决"])
 async def candidates(year: Year, viewer: Officials, session: SessionDep) -> list[CandidateOut]:
     found = await listings.candidates(session, year)
     spreads = await review_quality.spreads(session, await find_cycle(session, year))
-    concerns = supervision.open_counts(await supervision.open_irregularities(session, year))
+    concerns = irregularities.open_counts(await irregularities.open_irregularities(session, year))
     out = []
     for c in found:
         document = spreads.get((c.credit_code, Stage.DOCUMENT))

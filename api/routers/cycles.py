@@ -18,7 +18,7 @@ from api.schemas.cycles import (
 )
 from api.schemas.cycles import ShortlistRequest as ShortlistIn
 from db.models import Cycle
-from services import listings, supervision
+from services import irregularities, listings
 from services.accounts import OFFICIALS, Role, Viewer
 from services.views import find_cycle
 
@@ -49,7 +49,7 @@ async def list_cycles(viewer: AnyUser, session: SessionDep) -> list[CycleOut]:
 async def get_cycle(year: Year, viewer: AnyUser, session: SessionDep) -> CycleOut:
     out = cycle_out(await find_cycle(session, year), viewer)
     if viewer.role in OFFICIALS:  # §6(1): never shown to applicants, reviewers or the public
-        out.open_irregularities = len(await supervision.open_irregularities(session, year))
+        out.open_irregularities = len(await irregularities.open_irregularities(session, year))
     return out
 
 

@@ -17,6 +17,7 @@ from domain.types import Award
 from services import follow_ups
 from services.accounts import Role, Viewer
 from services.follow_ups import FollowUpView
+from services.materials import PdfUpload
 
 router = APIRouter(tags=["获奖组织跟踪"])
 ONE = "/honors/{credit_code}/{award}/{year}/follow-ups/{number}"
@@ -92,13 +93,8 @@ async def upload_pdf(
     file: UploadFile = File(description="PDF文件"),  # noqa: B008 - FastAPI's declaration style
 ) -> FollowUpOut:
     row = await follow_ups.task(session, _own(viewer, credit_code), award, year, number)
-    row = await follow_ups.attach_pdf(
-        session,
-        row,
-        root=ctx.materials_root,
-        read=file.read,
-        max_bytes=ctx.settings.max_material_bytes,
-    )
+    upload = PdfUpload(ctx.materials_root, file.read, ctx.settings.max_material_bytes)
+    row = await follow_ups.attach_pdf(session, row, upload)
     return await _view(ctx, session, row)
 
 

@@ -26,8 +26,9 @@ from api.schemas.supervision import (
     TrainingOut,
     WorkloadOut,
 )
-from services import supervision
+from services import irregularities, supervision
 from services.accounts import Role, Viewer
+from services.materials import PdfUpload
 from services.supervision import PoolEntry
 
 router = APIRouter(tags=["监督管理"])
@@ -126,7 +127,7 @@ async def workload(
 async def record_irregularity(
     year: Year, body: IrregularityCreate, viewer: AsSupervisor, ctx: Ctx, session: SessionDep
 ) -> IrregularityOut:
-    row = await supervision.record_irregularity(
+    row = await irregularities.record_irregularity(
         session,
         year,
         subject_kind=body.subject_kind,
@@ -147,7 +148,8 @@ async def list_irregularities(
     year: Year, viewer: IrregularityReaders, session: SessionDep
 ) -> list[IrregularityOut]:
     return [
-        IrregularityOut.model_validate(i) for i in await supervision.irregularities(session, year)
+        IrregularityOut.model_validate(i)
+        for i in await irregularities.irregularities(session, year)
     ]
 
 
@@ -160,14 +162,9 @@ async def upload_evidence(
     session: SessionDep,
     file: UploadFile = File(description="PDF文件"),  # noqa: B008 - FastAPI's declaration style
 ) -> IrregularityOut:
-    row = await supervision.irregularity(session, year, number)
-    row = await supervision.attach_evidence(
-        session,
-        row,
-        root=ctx.materials_root,
-        read=file.read,
-        max_bytes=ctx.settings.max_material_bytes,
-    )
+    row = await irregularities.irregularity(session, year, number)
+    upload = PdfUpload(ctx.materials_root, file.read, ctx.settings.max_material_bytes)
+    row = await irregularities.attach_evidence(session, row, upload)
     return IrregularityOut.model_validate(row)
 
 
@@ -180,7 +177,7 @@ async def corrective_action(
     ctx: Ctx,
     session: SessionDep,
 ) -> IrregularityOut:
-    row = await supervision.correct(session, year, number, body.action, ctx.clock())
+    row = await irregularities.advance(session, year, number, "corrected", body.action, ctx.clock())
     return IrregularityOut.model_validate(row)
 
 
@@ -193,5 +190,5 @@ async def close_irregularity(
     ctx: Ctx,
     session: SessionDep,
 ) -> IrregularityOut:
-    row = await supervision.close(session, year, number, body.note, ctx.clock())
+    row = await irregularities.advance(session, year, number, "closed", body.note, ctx.clock())
     return IrregularityOut.model_validate(row)

@@ -12,8 +12,6 @@ from api.schemas.base import Instant, Int32, Request, Response, Score
 from domain.phases import Stage
 from services.schemas import Printable
 
-
-
 # --- the pool (§2(3)3) and discipline (§6(7)) -------------------------------------------
 
 
