@@ -19,6 +19,7 @@ from db.models import Cycle, ReviewerAppointment, ReviewerTraining
 from db.repositories import cycles, reviewers
 from db.repositories import supervision as rows
 from domain.errors import DomainError, ErrorCode
+from domain.panel_draw import exclusion
 from domain.phases import Stage
 from services import follow_ups, irregularities, panel_draws, review_quality, supervision
 from sim import scenario as s
@@ -213,6 +214,11 @@ async def collect(ctx: Context, today: date) -> dict[str, Any]:
                     }
                 )
             for row, code in await session.run_sync(rows.draws, cycle.id):
+                excluded = {
+                    c.reviewer.code: reason.value
+                    for c in panel_draws.candidates(row.pool)
+                    if (reason := exclusion(c, code, row.drawn_on)) is not None
+                }
                 draws.append(
                     {
                         "year": cycle.year,
@@ -221,6 +227,7 @@ async def collect(ctx: Context, today: date) -> dict[str, Any]:
                         "seed": row.seed,
                         "drawn": list(row.drawn),
                         "leader": row.leader,
+                        "excluded": excluded,
                         "status": row.status,
                         "members": row.members,
                         "reason": row.reason,

@@ -161,12 +161,14 @@ def test_draw_adopted_with_an_expert_and_never_out_of_term(review: Json) -> None
     assert draw["seed"] == 7
     assert len(draw["drawn"]) == 3
     assert "M4" not in draw["drawn"]
+    assert draw["excluded"] == {"M4": "reviewer_out_of_term"}
     assert draw["leader"] in {"M1", "M2", "M3"}  # the drawn manufacturing expert leads
     assert draw["members"] == draw["drawn"]
 
 
 def test_adjustment_is_recorded_with_its_reason(review: Json) -> None:
     first, second = _draws(review, "B")
+    assert second["excluded"] == {"M4": "reviewer_out_of_term"}  # the pool as it was then
     assert first["status"] == "drawn"  # its adjustment was refused: it stays undecided
     assert second["status"] == "adjusted"
     assert second["members"] == ["M1", "M2", "S1"]
