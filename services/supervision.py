@@ -168,6 +168,8 @@ async def record_discipline(
     it), then every open cycle withdraws the reviewer; returns those cycles' years."""
     if not reason.strip():
         raise DomainError(ErrorCode.INVALID_INPUT, "请说明理由（§6(7)）")
+    if on > service.now().date():  # a decision taken: it applies from its recording on
+        raise DomainError(ErrorCode.INVALID_INPUT, "决定日期不能晚于今天")
     await service.write_first(_record_discipline, code, kind, reason, on, by)
     if kind != "disqualification":
         return []

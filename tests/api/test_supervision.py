@@ -100,6 +100,11 @@ async def test_disqualification_withdraws_the_reviewer_everywhere(api: Api) -> N
         "office", "/reviewers/R2/discipline", json={**body, "reason": " "}, expect=422
     )
     assert error_code(response) == "invalid_input"
+    later = (api.clock.today() + timedelta(days=1)).isoformat()
+    response = await api.post(
+        "office", "/reviewers/R2/discipline", json={**body, "on": later}, expect=422
+    )
+    assert error_code(response) == "invalid_input"
 
 
 async def test_scores_in_closed_stages_stay_and_are_marked(api: Api) -> None:
