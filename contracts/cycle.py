@@ -130,6 +130,8 @@ class CycleState(Contract):
     opened_at: datetime
     applications: dict[str, ApplicationState] = Field(default_factory=dict)
     declared_conflicts: dict[str, list[str]] = Field(default_factory=dict)
+    disqualified: dict[str, date] = Field(default_factory=dict)
+    """§6(7): reviewers disqualified while the cycle runs, with the date."""
     timers: dict[str, datetime] = Field(default_factory=dict)
     stage_due: dict[str, date] = Field(default_factory=dict)
     results: dict[str, AwardResult] = Field(default_factory=dict)

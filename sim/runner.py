@@ -38,7 +38,7 @@ from qaward.temporal import runtime, test_server_path
 from services import registry
 from services.awards import AwardService, execution_status
 from services.schemas import HistoricalHonorCreate, OrganizationCreate, RecordCreate, ReviewerCreate
-from sim import actions
+from sim import actions, supervision
 from sim.output import Outcome, collect, collect_notices
 from sim.scenario import Scenario, ScenarioError
 from sim.timelines import write_timelines
@@ -160,6 +160,8 @@ async def _run(
                 await clock.settle(at, for_reading=True)
                 outcome.snapshots.append(await collect(ctx, at, snapshot=True))
                 continue
+            if action.do in supervision.READS_DATABASE:
+                await clock.settle(at, for_reading=True)
             clock.touched = True
             try:
                 await actions.perform(ctx, action, rules)
@@ -174,6 +176,7 @@ async def _run(
         else:
             await clock.settle(outcome.now, for_reading=True)
             final = await collect(ctx, outcome.now, snapshot=False)
+        outcome.supervision = await supervision.collect(ctx, outcome.now.date())
     outcome.cycles, outcome.honors, outcome.notices = (
         final["cycles"],
         final["honors"],
@@ -236,6 +239,7 @@ def _register_records(
             for key, reviewer in scenario.reviewers.items()
         ],
     )
+    supervision.register_pool(session, scenario)
     return codes
 
 

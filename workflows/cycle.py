@@ -32,6 +32,7 @@ from contracts.commands import (
     ConfirmSiteReportCommand,
     ConflictCommand,
     ConsensusCommand,
+    DisqualifyCommand,
     ExtendDeadlineCommand,
     FindingCommand,
     InvestigateCommand,
@@ -332,6 +333,15 @@ class AwardCycleWorkflow(TimedWorkflow):
     @declare_conflict.validator
     def _validate_declare_conflict(self, cmd: ConflictCommand) -> None:
         self._validate(lambda: self._cycle.check_declare_conflict(cmd))
+
+    @workflow.update(name="disqualify-reviewer")
+    async def disqualify_reviewer(self, cmd: DisqualifyCommand) -> None:
+        """§6(7): the reviewer leaves every open panel, as after a declared conflict."""
+        await self._command(lambda now: self._effects(self._cycle.disqualify(cmd, now)))
+
+    @disqualify_reviewer.validator
+    def _validate_disqualify(self, cmd: DisqualifyCommand) -> None:
+        self._validate(lambda: self._cycle.check_disqualify(cmd))
 
     @workflow.update(name="score")
     async def score(self, cmd: ScoreCommand) -> float:

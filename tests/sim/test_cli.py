@@ -75,7 +75,15 @@ def test_completed_run_exits_0_with_json_on_stdout(tmp_path: Path) -> None:
     result = _simulate(path)
     assert result.returncode == 0, result.stderr
     outcome = json.loads(result.stdout)
-    assert list(outcome) == ["now", "cycles", "honors", "notices", "rejected", "snapshots"]
+    assert list(outcome) == [
+        "now",
+        "cycles",
+        "honors",
+        "notices",
+        "rejected",
+        "snapshots",
+        "supervision",
+    ]
     assert outcome["now"] == "2025-05-06T00:00:00+08:00"
     assert outcome["rejected"] == [
         {"index": 2, "do": "apply", "error": "duplicate_application"},
