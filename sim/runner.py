@@ -176,7 +176,8 @@ async def _run(
         else:
             await clock.settle(outcome.now, for_reading=True)
             final = await collect(ctx, outcome.now, snapshot=False)
-        outcome.supervision = await supervision.collect(ctx, outcome.now.date())
+        if supervision.used_by(scenario):
+            outcome.supervision = await supervision.collect(ctx, outcome.now.date())
     outcome.cycles, outcome.honors, outcome.notices = (
         final["cycles"],
         final["honors"],
