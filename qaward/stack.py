@@ -73,7 +73,10 @@ async def _run_stack(settings: Settings, binary: Path) -> None:
         client = await unless_stopped(
             stop,
             reach_temporal(
-                settings, within=STARTUP_SECONDS, still_starting=dev_server.ensure_running
+                settings,
+                within=STARTUP_SECONDS,
+                still_starting=dev_server.ensure_running,
+                for_worker=True,
             ),
         )
         if client is not None:

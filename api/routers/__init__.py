@@ -7,6 +7,7 @@ from api.routers import (
     approvals,
     audit,
     auth,
+    codec,
     committee,
     cycles,
     health,
@@ -37,5 +38,6 @@ ROUTERS: list[APIRouter] = [
     notices.router,
     audit.router,
     health.router,
+    codec.router,
     public.router,
 ]

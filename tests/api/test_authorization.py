@@ -110,6 +110,11 @@ ALLOWED: dict[tuple[str, str], frozenset[str] | None] = {
     ("GET", "/audit/verify"): frozenset({SUPERVISOR}),
     ("POST", "/audit/checkpoints"): frozenset({SUPERVISOR}),
     ("GET", "/health"): PUBLIC,
+    ("GET", "/health/live"): PUBLIC,
+    ("GET", "/health/ready"): PUBLIC,
+    ("POST", "/codec/encode"): frozenset({OFFICE, SUPERVISOR}),
+    ("POST", "/codec/decode"): frozenset({OFFICE, SUPERVISOR}),
+    ("POST", "/codec/session"): frozenset({OFFICE, SUPERVISOR}),
     # public
     ("GET", "/public/notices"): PUBLIC,
     ("GET", "/public/publicity"): PUBLIC,

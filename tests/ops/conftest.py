@@ -27,8 +27,8 @@ def free_ports(count: int) -> list[int]:
 
 @pytest.fixture
 def ops_env(tmp_path: Path) -> dict[str, str]:
-    """A clean ``QAWARD_*`` environment: a fresh data folder and three free ports."""
-    temporal_port, ui_port, api_port = free_ports(3)
+    """A clean ``QAWARD_*`` environment: a fresh data folder and four free ports."""
+    temporal_port, ui_port, api_port, metrics_port = free_ports(4)
     env = {key: value for key, value in os.environ.items() if not key.startswith("QAWARD_")}
     env.update(
         PYTHONPATH=str(REPO),
@@ -36,5 +36,6 @@ def ops_env(tmp_path: Path) -> dict[str, str]:
         QAWARD_TEMPORAL_ADDRESS=f"127.0.0.1:{temporal_port}",
         QAWARD_TEMPORAL_UI_PORT=str(ui_port),
         QAWARD_API_PORT=str(api_port),
+        QAWARD_METRICS_PORT=str(metrics_port),
     )
     return env

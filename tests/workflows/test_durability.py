@@ -29,7 +29,6 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
 
 from contracts.cycle import ApplicationState, CycleInput, CycleState, CycleStatus
 from db.models import Cycle, Honor, Notice
@@ -43,6 +42,7 @@ from qaward.temporal import dev_server_path, runtime
 from services import registry
 from services.awards import AwardService
 from services.schemas import OrganizationCreate, ReviewerCreate
+from tests.support.codec import CONVERTER
 from workflows.cycle import AwardCycleWorkflow
 
 pytestmark = pytest.mark.sqlite_only
@@ -133,7 +133,7 @@ class _Stack:
 
     async def client(self) -> Client:
         return await Client.connect(
-            f"127.0.0.1:{self.port}", data_converter=pydantic_data_converter, runtime=runtime()
+            f"127.0.0.1:{self.port}", data_converter=CONVERTER, runtime=runtime()
         )
 
 
