@@ -1,4 +1,4 @@
-"""``qaward`` command line: up | worker | api | migrate | simulate | bench."""
+"""``qaward`` command line: up | worker | api | migrate | backup | restore | simulate | bench."""
 
 from __future__ import annotations
 
@@ -21,6 +21,10 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("migrate", help="执行数据库迁移到最新版本")
     simulate = sub.add_parser("simulate", help="运行情景文件，输出 JSON 结果")
     simulate.add_argument("scenario", help="情景 YAML 文件")
+    backup = sub.add_parser("backup", help="备份内嵌环境（服务运行时亦可）到一个空目录")
+    backup.add_argument("folder", help="备份目录（须为空或不存在）")
+    restore = sub.add_parser("restore", help="从备份目录恢复数据目录（须先停止服务）")
+    restore.add_argument("folder", help="qaward backup 写出的目录")
     bench = sub.add_parser("bench", help="性能基准：10/100/1000 个申报")
     bench.add_argument("--sizes", default="10,100,1000")
     return parser
@@ -58,6 +62,11 @@ def _run(args: argparse.Namespace) -> int:
         from qaward.stack import run_migrate_command
 
         return run_migrate_command()
+    if args.command in ("backup", "restore"):
+        from qaward.backup import backup_command, restore_command
+
+        command = backup_command if args.command == "backup" else restore_command
+        return command(args.folder)
     if args.command == "simulate":
         from sim.cli import simulate_command
 

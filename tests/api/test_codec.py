@@ -80,16 +80,16 @@ async def test_raw_history_holds_no_plaintext_name_and_the_codec_reads_it_back(
     assert CONTACT.encode() not in stored
     # Sealed, except the SDK's own bookkeeping of local activities (its marker's id, type,
     # attempt and times: no data of ours; the activity's result beside it is sealed).
-    plain = [json.loads(p.data) for p in raw if p.metadata["encoding"] != b"binary/encrypted"]
-    assert all(set(p) >= {"activity_type", "attempt", "complete_time"} for p in plain), plain
-    assert len(plain) < len(raw)
+    sdk = [json.loads(p.data) for p in raw if p.metadata["encoding"] != b"binary/encrypted"]
+    assert all(set(p) >= {"activity_type", "attempt", "complete_time"} for p in sdk), sdk
+    assert len(sdk) < len(raw)
 
     body = MessageToDict(Payloads(payloads=raw))
     for reader in ("office", "watch"):
         decoded = await api.post(reader, "/codec/decode", json=body, expect=200)
-        plain = b"".join(p.data for p in ParseDict(decoded.json(), Payloads()).payloads)
-        assert NAME.encode() in plain, reader
-        assert CONTACT.encode() in plain, reader
+        opened = b"".join(p.data for p in ParseDict(decoded.json(), Payloads()).payloads)
+        assert NAME.encode() in opened, reader
+        assert CONTACT.encode() in opened, reader
     for outsider in ("secretary", "org_a"):
         refused = await api.post(outsider, "/codec/decode", json=body)
         assert (refused.status_code, error_code(refused)) == (403, "forbidden")
