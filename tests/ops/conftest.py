@@ -5,9 +5,12 @@ from __future__ import annotations
 import os
 import socket
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.ops.stacks import Stack
 
 REPO = Path(__file__).resolve().parents[2]
 QAWARD = Path(sys.executable).parent / "qaward"
@@ -39,3 +42,12 @@ def ops_env(tmp_path: Path) -> dict[str, str]:
         QAWARD_METRICS_PORT=str(metrics_port),
     )
     return env
+
+
+@pytest.fixture
+def stacks() -> Iterator[list[Stack]]:
+    """The ``qaward up`` processes a test starts, killed at its end if still running."""
+    started: list[Stack] = []
+    yield started
+    for stack in started:
+        stack.kill()
