@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import os
 import socket
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.ops.stacks import Stack
+from tests.ops.stacks import QAWARD, Stack
+
+__all__ = ["QAWARD", "REPO", "free_ports"]
 
 REPO = Path(__file__).resolve().parents[2]
-QAWARD = Path(sys.executable).parent / "qaward"
 
 
 def free_ports(count: int) -> list[int]:

@@ -11,7 +11,20 @@ import os
 import signal
 import subprocess
 import sys
+from datetime import datetime, timedelta
 from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine
+from temporalio.client import Client
+
+from db.models import Honor, Notice
+from db.session import create_engine, session_factory
+from domain.dates import SHANGHAI
+from qaward.temporal import runtime
+from services.awards import AwardService
+from tests.support.codec import CONVERTER
+from tests.support.durable_cycle import cycle_status
 
 LAUNCH = (
     "import sys\n"
@@ -20,6 +33,7 @@ LAUNCH = (
     "from qaward.cli import main\n"
     "sys.exit(main(['up']))\n"
 )
+QAWARD = Path(sys.executable).parent / "qaward"
 PRODUCT = "import sys\nfrom qaward.cli import main\nsys.exit(main(['up']))\n"
 STARTED = "服务已启动"
 
@@ -75,3 +89,51 @@ class Stack:
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()
+
+
+QUEUE = "quality-award"
+CLOSES = datetime(2030, 6, 11, 0, 0, 0, tzinfo=SHANGHAI)
+
+
+def _qaward(env: dict[str, str], cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(QAWARD), *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=120
+    )
+
+
+def run_qaward(env: dict[str, str], cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """A one-shot ``qaward`` command (migrate, backup, restore) as the operator runs it."""
+    return subprocess.run(
+        [str(QAWARD), *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=120
+    )
+
+
+class StackView:
+    """The test's own view of a running stack: its database and a client with the codec."""
+
+    def __init__(self, env: dict[str, str], offset: timedelta) -> None:
+        data = Path(env["QAWARD_DATA_DIR"]).resolve()
+        self.engine: AsyncEngine = create_engine(f"sqlite+aiosqlite:///{data / 'qaward.sqlite3'}")
+        self.sessions = session_factory(self.engine)
+        self.address = env["QAWARD_TEMPORAL_ADDRESS"]
+        self.offset = offset
+
+    async def service(self) -> AwardService:
+        client = await Client.connect(self.address, data_converter=CONVERTER, runtime=runtime())
+        self.client = client
+        return AwardService(client, self.sessions, QUEUE, clock_offset=self.offset)
+
+    async def until_approval(self, service: AwardService) -> None:
+        while (await cycle_status(self.client)).phase == "publicity":
+            assert service.now() < CLOSES + timedelta(seconds=60), "publicity did not close"
+            await asyncio.sleep(0.25)
+        assert (await cycle_status(self.client)).phase == "approval"
+
+    async def outcome(self) -> dict[str, object]:
+        async with self.sessions() as session:
+            honors = sorted(
+                (h.workflow_id or "", h.award, h.bonus_cny, str(h.valid_until), str(h.awarded_on))
+                for h in await session.scalars(select(Honor))
+            )
+            notices = sorted(n for n in await session.scalars(select(Notice.kind)))
+        return {"honors": honors, "notices": notices}

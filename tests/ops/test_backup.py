@@ -9,32 +9,20 @@ winners, honors and notices as the original.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import shutil
 import signal
-import subprocess
 import sys
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncEngine
-from temporalio.client import Client
 
-from db.models import Honor, Notice
-from db.session import create_engine, session_factory
 from domain.dates import SHANGHAI
-from qaward.temporal import runtime
-from services.awards import AwardService
-from tests.ops.conftest import QAWARD
-from tests.ops.stacks import PRODUCT, Stack
-from tests.support.codec import CONVERTER
+from tests.ops.stacks import CLOSES, PRODUCT, QUEUE, Stack, StackView, run_qaward
 from tests.support.durable_cycle import (
     ORGS,
-    cycle_status,
     drive_into_publicity,
     register,
     start_in_qualification,
@@ -45,46 +33,6 @@ pytestmark = [
     pytest.mark.skipif(sys.platform != "linux", reason="the stack tests read /proc"),
 ]
 
-QUEUE = "quality-award"
-CLOSES = datetime(2030, 6, 11, 0, 0, 0, tzinfo=SHANGHAI)
-
-
-def _qaward(env: dict[str, str], cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(QAWARD), *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=120
-    )
-
-
-class Running:
-    """The test's own view of a running stack: its database and a client with the codec."""
-
-    def __init__(self, env: dict[str, str], offset: timedelta) -> None:
-        data = Path(env["QAWARD_DATA_DIR"]).resolve()
-        self.engine: AsyncEngine = create_engine(f"sqlite+aiosqlite:///{data / 'qaward.sqlite3'}")
-        self.sessions = session_factory(self.engine)
-        self.address = env["QAWARD_TEMPORAL_ADDRESS"]
-        self.offset = offset
-
-    async def service(self) -> AwardService:
-        client = await Client.connect(self.address, data_converter=CONVERTER, runtime=runtime())
-        self.client = client
-        return AwardService(client, self.sessions, QUEUE, clock_offset=self.offset)
-
-    async def until_approval(self, service: AwardService) -> None:
-        while (await cycle_status(self.client)).phase == "publicity":
-            assert service.now() < CLOSES + timedelta(seconds=60), "publicity did not close"
-            await asyncio.sleep(0.25)
-        assert (await cycle_status(self.client)).phase == "approval"
-
-    async def outcome(self) -> dict[str, object]:
-        async with self.sessions() as session:
-            honors = sorted(
-                (h.workflow_id or "", h.award, h.bonus_cny, str(h.valid_until), str(h.awarded_on))
-                for h in await session.scalars(select(Honor))
-            )
-            notices = sorted(n for n in await session.scalars(select(Notice.kind)))
-        return {"honors": honors, "notices": notices}
-
 
 async def test_a_backup_taken_mid_cycle_restores_and_the_cycle_finishes_the_same(
     ops_env: dict[str, str], tmp_path: Path, stacks: list[Stack]
@@ -94,20 +42,20 @@ async def test_a_backup_taken_mid_cycle_restores_and_the_cycle_finishes_the_same
     first = Stack(env, tmp_path, PRODUCT)
     stacks.append(first)
     await first.started()
-    original = Running(env, offset)
+    original = StackView(env, offset)
     service = await original.service()
     await register(original.sessions)
     await start_in_qualification(original.client, original.sessions, QUEUE, offset, service.now())
     await drive_into_publicity(service)
 
     backup = tmp_path / "backup"
-    taken = _qaward(env, tmp_path, "backup", str(backup))
+    taken = run_qaward(env, tmp_path, "backup", str(backup))
     assert taken.returncode == 0, taken.stderr
     assert service.now() < CLOSES, "the backup must catch publicity open, its timer pending"
     files = json.loads((backup / "manifest.json").read_text())["files"]
     assert {"temporal.sqlite3", "qaward.sqlite3"} <= set(files)
     assert all(len(f["sha256"]) == 64 for f in files.values())
-    refused = _qaward(env, tmp_path, "restore", str(backup))
+    refused = run_qaward(env, tmp_path, "restore", str(backup))
     assert refused.returncode == 2
     assert refused.stderr.strip().splitlines() == [
         f"错误：数据目录 {Path(env['QAWARD_DATA_DIR']).resolve()} 正被运行中的 qaward up 使用，"
@@ -128,16 +76,16 @@ async def test_a_backup_taken_mid_cycle_restores_and_the_cycle_finishes_the_same
     with (tampered / "qaward.sqlite3").open("r+b") as database:
         database.seek(200)
         database.write(b"\xff")
-    bad = _qaward(restored_env, tmp_path, "restore", str(tampered))
+    bad = run_qaward(restored_env, tmp_path, "restore", str(tampered))
     assert (bad.returncode, "SHA-256" in bad.stderr) == (2, True), bad.stderr
     assert not (tmp_path / "restored").exists()
-    done = _qaward(restored_env, tmp_path, "restore", str(backup))
+    done = run_qaward(restored_env, tmp_path, "restore", str(backup))
     assert done.returncode == 0, done.stderr
 
     second = Stack(restored_env, tmp_path, PRODUCT)
     stacks.append(second)
     await second.started()
-    restored = Running(restored_env, offset)
+    restored = StackView(restored_env, offset)
     service = await restored.service()
     await restored.until_approval(service)  # the timer, overdue, fires on the restored copy
     assert sorted(await service.approve(2030, [])) == sorted(ORGS)
