@@ -103,4 +103,5 @@ async def _ready_and_metrics(env: dict[str, str]) -> None:
     assert ready.status_code == 200, ready.text
     assert ready.json()["pollers"] >= 1
     assert metrics.status_code == 200
-    assert "temporal_workflow_completed" in metrics.text or "temporal_" in metrics.text
+    assert "temporal_worker_task_slots_available" in metrics.text  # the SDK's worker gauges
+    assert f'task_queue="{QUEUE}"' in metrics.text
