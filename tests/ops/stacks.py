@@ -11,9 +11,10 @@ import os
 import signal
 import subprocess
 import sys
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.client import Client
@@ -24,7 +25,12 @@ from domain.dates import SHANGHAI
 from qaward.temporal import runtime
 from services.awards import AwardService
 from tests.support.codec import CONVERTER
-from tests.support.durable_cycle import cycle_status
+from tests.support.durable_cycle import (
+    cycle_status,
+    drive_into_publicity,
+    register,
+    start_in_qualification,
+)
 
 LAUNCH = (
     "import sys\n"
@@ -34,6 +40,11 @@ LAUNCH = (
     "sys.exit(main(['up']))\n"
 )
 QAWARD = Path(sys.executable).parent / "qaward"
+PRODUCT_STACK = [
+    pytest.mark.sqlite_only,  # the embedded stack is SQLite by definition
+    pytest.mark.skipif(sys.platform != "linux", reason="the stack tests read /proc"),
+]
+"""The marks of a test module that runs the real product's ``qaward up``."""
 PRODUCT = "import sys\nfrom qaward.cli import main\nsys.exit(main(['up']))\n"
 STARTED = "服务已启动"
 
@@ -137,3 +148,20 @@ class StackView:
             )
             notices = sorted(n for n in await session.scalars(select(Notice.kind)))
         return {"honors": honors, "notices": notices}
+
+
+async def stack_in_publicity(
+    env: dict[str, str], cwd: Path, stacks: list[Stack]
+) -> tuple[Stack, StackView, AwardService]:
+    """``qaward up`` (the product) with the test cycle in publicity, which closes at
+    `CLOSES`, about a minute of real time after this starts."""
+    offset = datetime(2030, 6, 10, 23, 59, 0, tzinfo=SHANGHAI) - datetime.now(UTC)
+    stack = Stack(env, cwd, PRODUCT)
+    stacks.append(stack)
+    await stack.started()
+    view = StackView(env, offset)
+    service = await view.service()
+    await register(view.sessions)
+    await start_in_qualification(view.client, view.sessions, QUEUE, offset, service.now())
+    await drive_into_publicity(service)
+    return stack, view, service

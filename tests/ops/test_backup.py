@@ -12,41 +12,30 @@ from __future__ import annotations
 import json
 import shutil
 import signal
-import sys
-from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
-import pytest
 
-from domain.dates import SHANGHAI
-from tests.ops.stacks import CLOSES, PRODUCT, QUEUE, Stack, StackView, run_qaward
-from tests.support.durable_cycle import (
-    ORGS,
-    drive_into_publicity,
-    register,
-    start_in_qualification,
+from tests.ops.stacks import (
+    CLOSES,
+    PRODUCT,
+    PRODUCT_STACK,
+    QUEUE,
+    Stack,
+    StackView,
+    run_qaward,
+    stack_in_publicity,
 )
+from tests.support.durable_cycle import ORGS
 
-pytestmark = [
-    pytest.mark.sqlite_only,  # the embedded stack is SQLite by definition
-    pytest.mark.skipif(sys.platform != "linux", reason="the stack tests read /proc"),
-]
+pytestmark = PRODUCT_STACK
 
 
 async def test_a_backup_taken_mid_cycle_restores_and_the_cycle_finishes_the_same(
     ops_env: dict[str, str], tmp_path: Path, stacks: list[Stack]
 ) -> None:
     env = {**ops_env, "QAWARD_ENVIRONMENT": "test"}
-    offset = datetime(2030, 6, 10, 23, 59, 0, tzinfo=SHANGHAI) - datetime.now(UTC)
-    first = Stack(env, tmp_path, PRODUCT)
-    stacks.append(first)
-    await first.started()
-    original = StackView(env, offset)
-    service = await original.service()
-    await register(original.sessions)
-    await start_in_qualification(original.client, original.sessions, QUEUE, offset, service.now())
-    await drive_into_publicity(service)
+    first, original, service = await stack_in_publicity(env, tmp_path, stacks)
 
     backup = tmp_path / "backup"
     taken = run_qaward(env, tmp_path, "backup", str(backup))
@@ -85,7 +74,7 @@ async def test_a_backup_taken_mid_cycle_restores_and_the_cycle_finishes_the_same
     second = Stack(restored_env, tmp_path, PRODUCT)
     stacks.append(second)
     await second.started()
-    restored = StackView(restored_env, offset)
+    restored = StackView(restored_env, original.offset)
     service = await restored.service()
     await restored.until_approval(service)  # the timer, overdue, fires on the restored copy
     assert sorted(await service.approve(2030, [])) == sorted(ORGS)

@@ -10,21 +10,18 @@ answer, take a fraud report, keep their timers) while a honor started now runs t
 from __future__ import annotations
 
 import signal
-import sys
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
-import pytest
 from sqlalchemy import select
 from temporalio.client import WorkflowExecutionStatus, WorkflowHistory
 from temporalio.worker import Replayer
 
 from contracts.honor import HonorState
 from db.models import Honor
-from domain.dates import SHANGHAI
 from domain.types import Award
 from services.schemas import HistoricalHonorCreate
-from tests.ops.stacks import PRODUCT, QUEUE, Stack, StackView, run_qaward
+from tests.ops.stacks import PRODUCT_STACK, Stack, run_qaward, stack_in_publicity
 from tests.ops.upgraded_build import (
     BUILD,
     LAUNCH,
@@ -32,19 +29,11 @@ from tests.ops.upgraded_build import (
     UpgradedHonorWorkflow,
 )
 from tests.support.codec import CONVERTER
-from tests.support.durable_cycle import (
-    ORGS,
-    drive_into_publicity,
-    register,
-    start_in_qualification,
-)
+from tests.support.durable_cycle import ORGS
 from workflows.cycle import AwardCycleWorkflow
 from workflows.honor import HonorWorkflow
 
-pytestmark = [
-    pytest.mark.sqlite_only,  # the embedded stack is SQLite by definition
-    pytest.mark.skipif(sys.platform != "linux", reason="the stack tests read /proc"),
-]
+pytestmark = PRODUCT_STACK
 
 
 async def _replays(workflow: type, histories: list[WorkflowHistory]) -> list[bool]:
@@ -57,15 +46,7 @@ async def test_honors_carry_on_after_a_migration_and_a_new_worker_build(
     ops_env: dict[str, str], tmp_path: Path, stacks: list[Stack]
 ) -> None:
     env = {**ops_env, "QAWARD_ENVIRONMENT": "test"}
-    offset = datetime(2030, 6, 10, 23, 59, 0, tzinfo=SHANGHAI) - datetime.now(UTC)
-    old = Stack(env, tmp_path, PRODUCT)
-    stacks.append(old)
-    await old.started()
-    view = StackView(env, offset)
-    service = await view.service()
-    await register(view.sessions)
-    await start_in_qualification(view.client, view.sessions, QUEUE, offset, service.now())
-    await drive_into_publicity(service)
+    old, view, service = await stack_in_publicity(env, tmp_path, stacks)
     await view.until_approval(service)
     assert sorted(await service.approve(2030, [])) == sorted(ORGS)
     async with view.sessions() as session:
