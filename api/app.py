@@ -22,6 +22,7 @@ from api import docs, errors, openapi
 from api.context import AppContext, utc_now
 from api.middleware.audit import AuditMiddleware
 from api.middleware.body_limit import BodyLimitMiddleware
+from api.middleware.codec_cors import CodecCorsMiddleware
 from api.middleware.idempotency import IdempotencyMiddleware
 from api.middleware.security_headers import SecurityHeadersMiddleware
 from api.routers import ROUTERS
@@ -97,6 +98,7 @@ def create_app(
         max_upload_bytes=settings.max_material_bytes,
     )
     app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(CodecCorsMiddleware, origin=settings.ui_origin)
     return app
 
 

@@ -34,13 +34,19 @@ async def signed_in(
     session: SessionDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)],
 ) -> Viewer:
-    if credentials is None:
+    return await holder_of(request, ctx, session, credentials.credentials if credentials else None)
+
+
+async def holder_of(request: Request, ctx: Ctx, session: SessionDep, token: str | None) -> Viewer:
+    """The signed-in caller a token stands for (401 when none); ``/codec`` also reads the
+    token from its cookie (`api.routers.codec`)."""
+    if token is None:
         raise DomainError(ErrorCode.NOT_AUTHENTICATED)
-    viewer = await accounts.authenticate(session, credentials.credentials, ctx.clock())
+    viewer = await accounts.authenticate(session, token, ctx.clock())
     if viewer is None:
         raise DomainError(ErrorCode.NOT_AUTHENTICATED)
     request.state.viewer = viewer
-    request.state.token = credentials.credentials
+    request.state.token = token
     return viewer
 
 
