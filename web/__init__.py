@@ -23,9 +23,10 @@ Conventions for whoever adds a page:
   entry there), `path` and the one-time `flash` message. Filters: ``| local`` (an instant
   in Asia/Shanghai), ``| day``, ``| cn`` (a code as its Chinese word, `domain.names`),
   ``| role_name``, ``| score`` (half-up to 0.1).
-- **Forms.** ``{% import "_forms.html" as f with context %}``; inside every ``<form method="post">``
-  put ``{{ f.hidden(form) }}`` (the CSRF field and the once-key) and ``{{ f.general(form) }}``
-  (a refusal that concerns no one field), then ``f.input`` / ``f.select`` /
+- **Forms.** ``{% import "_forms.html" as f with context %}``; inside every
+  ``<form method="post">`` put ``{{ f.hidden(form) }}`` (the CSRF field and a once-key
+  made for this rendering) and ``{{ f.general(form) }}`` (a refusal that concerns no one
+  field), then ``f.input`` / ``f.select`` /
   ``f.checkboxes`` / ``f.textarea`` — each shows the typed value and its error. A GET
   route renders with ``form=Form()`` (`web.forms.Form`); the POST route does
   ``posted = await read_form(request)`` (CSRF checked) and

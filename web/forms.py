@@ -13,20 +13,19 @@ session's), then hands the work to `act`:
                      fields={ErrorCode.CYCLE_EXISTS: "year"})
 
 `act` applies the API's idempotency rule (`services.idempotency`, the same store and
-owner ``user:{id}`` as the ``Idempotency-Key`` header): every rendered form carries a fresh
-key in `ONCE_FIELD`; the first request with it runs, a second one (a double click) waits
-for the first and gets its redirect, never a second run. A refusal (a `DomainError` from
-the service, or the request model's `ValidationError`) changes nothing, releases the key
-and renders the form again through `again(form)` with status 422: each message next to the
-field it concerns (`fields` maps error codes to fields; pydantic names its own) and every
-typed value kept.
+owner ``user:{id}`` as the ``Idempotency-Key`` header): every rendered form carries a key
+of its own in `ONCE_FIELD` (`_forms.html` `hidden`); the first request with it runs, a
+second one (a double click) waits for the first and gets its redirect, never a second run.
+A refusal (a `DomainError` from the service, or the request model's `ValidationError`)
+changes nothing, releases the key and renders the form again through `again(form)` with
+status 422: each message next to the field it concerns (`fields` maps error codes to
+fields; pydantic names its own) and every typed value kept.
 """
 
 from __future__ import annotations
 
 import asyncio
 import inspect
-import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -51,11 +50,11 @@ WAIT_FOR_FIRST_S = 20.0
 
 @dataclass
 class Form:
-    """What a form shows: its values (as typed), errors per field, and a fresh once-key."""
+    """What a form shows: its values (as typed) and errors per field. (Its once-key is made
+    where the form is rendered: `_forms.html` `hidden`.)"""
 
     values: dict[str, str | list[str]] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
-    once: str = field(default_factory=lambda: uuid.uuid4().hex)
 
     def value(self, name: str, default: str = "") -> str:
         found = self.values.get(name, default)
@@ -96,10 +95,10 @@ class Posted:
         return {n: v for n in names if (v := self.get(n)) is not None}
 
     def kept(self) -> Form:
-        """The same form again, as typed (files and hidden tokens left out), with a new key."""
+        """The same form again, as typed (files, passwords and hidden tokens left out)."""
         values: dict[str, str | list[str]] = {}
         for name in self.form:
-            if name in (CSRF_FIELD, ONCE_FIELD):
+            if name in (CSRF_FIELD, ONCE_FIELD) or "password" in name:
                 continue
             found = [v for v in self.form.getlist(name) if isinstance(v, str)]
             if found:

@@ -9,6 +9,7 @@ times in Asia/Shanghai (`local`), dates (`day`), codes as Chinese words (`cn`), 
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
@@ -89,6 +90,8 @@ env = Environment(
     lstrip_blocks=True,
 )
 env.filters.update(local=local, day=day, cn=cn, role_name=role_name, score=score)
+env.globals["new_key"] = lambda: uuid.uuid4().hex
+env.filters["zip_pairs"] = lambda values: [(v, v) for v in values]
 
 
 def render(

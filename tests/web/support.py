@@ -28,6 +28,10 @@ def hidden_fields(page: str, action: str | None = None) -> dict[str, str]:
     raise AssertionError(f"no form posting to {action} on the page")
 
 
+def _to_sign_in(response: httpx.Response) -> bool:
+    return response.status_code == 303 and response.headers["location"].startswith("/login")
+
+
 @dataclass
 class Console:
     app: FastAPI
@@ -60,7 +64,12 @@ class Console:
         return await client.post("/login", data=fields)
 
     async def get(self, username: str | None, path: str, **kw: Any) -> httpx.Response:
-        return await self.client(username).get(path, **kw)
+        """The page; signed in again first when skipped time has ended the session."""
+        response = await self.client(username).get(path, **kw)
+        if username is not None and _to_sign_in(response):
+            await self.sign_in(username)
+            response = await self.client(username).get(path, **kw)
+        return response
 
     async def submit(
         self,
@@ -72,7 +81,7 @@ class Console:
     ) -> httpx.Response:
         """Open `page_path`, fill in the form posting to `action` with `data`, submit it."""
         client = self.client(username)
-        page = await client.get(page_path)
+        page = await self.get(username, page_path)
         assert page.status_code == 200, page.text
         fields: dict[str, Any] = hidden_fields(page.text, action)
         fields.update(data or {})

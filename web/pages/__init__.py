@@ -2,10 +2,15 @@
 
 from fastapi import APIRouter
 
-from web.pages import auth, cycles, home
+from web.pages import applications, auth, cycles, home, records, registry, review, shortlist
 
 PAGES: list[APIRouter] = [
     auth.router,
     home.router,
     cycles.router,
+    registry.router,
+    applications.router,
+    review.router,
+    shortlist.router,
+    records.router,
 ]

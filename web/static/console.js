@@ -5,6 +5,12 @@ document.addEventListener("submit", function (event) {
   var form = event.target;
   if (form.dataset.submitted) { event.preventDefault(); return; }
   form.dataset.submitted = "1";
+  var by = event.submitter;
+  if (by && by.name) {  // a disabled button is left out of the form: keep which one it was
+    var keep = document.createElement("input");
+    keep.type = "hidden"; keep.name = by.name; keep.value = by.value;
+    form.appendChild(keep);
+  }
   form.querySelectorAll("button[type=submit], button:not([type])").forEach(function (b) {
     b.disabled = true;
   });
