@@ -76,5 +76,5 @@ async def test_logout_ends_the_session(console: Console) -> None:
     out = await console.submit("office", "/", "/logout")
     assert out.status_code == 303
     assert out.headers["location"] == "/login"
-    again = await console.get("office", "/")
+    again = await console.client("office").get("/")
     assert again.status_code == 303
