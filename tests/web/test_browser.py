@@ -17,7 +17,7 @@ from fastapi import FastAPI
 
 from tests.api.pdfs import pdf
 from tests.api.support import OFFICE, PASSWORD, Api, eventually
-from tests.api.world import A, APPLICANTS, B, C, PANEL, REVIEWER_USERS, ROLE_USERS
+from tests.api.world import APPLICANTS, PANEL, REVIEWER_USERS, ROLE_USERS, A, B, C
 from tests.web.browser import People, chromium, fill_form, served, shot
 from tests.web.cycle import ORG_NAMES
 
@@ -191,4 +191,4 @@ async def _site_review(people: People, api: Api, year: int) -> None:
         page = await people.as_(user)
         await page.click(f'tr[data-task="site-report:{year}"] a')
         await fill_form(page, f"/console/cycles/{year}/applications/{code}/site-report/confirm")
-        assert "现场评审报告已于" in await page.inner_text(f"#stage-site")
+        assert "现场评审报告已于" in await page.inner_text("#stage-site")
