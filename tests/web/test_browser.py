@@ -73,6 +73,7 @@ async def _office_prepares(people: People, api: Api, passwords: dict[str, str]) 
     assert "我的待办" in await page.title()
     year = api.clock.today().year
     await page.goto(people.base + "/console/organizations")
+    values: dict[str, object]
     for code in (A, B, C):
         values = {
             "credit_code": code,
@@ -86,7 +87,7 @@ async def _office_prepares(people: People, api: Api, passwords: dict[str, str]) 
         await fill_form(page, "/console/organizations", values)
     await page.goto(people.base + "/console/reviewers")
     for code in [*PANEL, "R4"]:
-        values: dict[str, object] = {
+        values = {
             "code": code,
             "name": f"评审员{code}",
             "industries": ["manufacturing"],
