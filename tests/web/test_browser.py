@@ -62,6 +62,10 @@ async def test_a_cycle_from_opening_to_the_committee_in_a_browser(
                 await shot(page, f"todo-{name}")
             page = await people.as_("secretary")
             assert "录入评委会表决结果" in await page.inner_text("table.tasks")
+            page = await people.open("office", f"/console/cycles/{year}")
+            await shot(page, "cycle-overview")
+            page = await people.open("office", f"/console/cycles/{year}/applications/{A}")
+            await shot(page, "application")
             page = await people.open("watch", "/console/audit?verify=1")
             assert "审计链完整" in await page.inner_text("#verification")
         finally:
