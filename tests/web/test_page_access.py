@@ -5,6 +5,8 @@ double-clicked form acts once."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from tests.api.support import Api
@@ -105,3 +107,30 @@ async def test_a_double_clicked_form_acts_once(console: Console, api: Api) -> No
     assert other.status_code == 422
     assert "重复请求的内容与原请求不一致" in other.text
     assert "clerk2" not in {u["username"] for u in (await api.get("office", "/users")).json()}
+
+
+async def test_overdue_tasks_are_shown_red_on_the_home_page(console: Console, api: Api) -> None:
+    year = await to_document_review(api)
+    for user in ("office", "rev1"):
+        await console.sign_in(user)
+    on_time = await console.get("rev1", "/")
+    assert f'data-task="score:{year}:{A}:document"' in on_time.text
+    assert 'class="overdue"' not in on_time.text
+    await api.clock.advance(timedelta(days=25))  # past the document stage's due date
+    late = await console.get("rev1", "/")
+    assert f'<tr class="overdue" data-task="score:{year}:{A}:document">' in late.text
+    assert "已逾期" in late.text
+    office = await console.get("office", "/")
+    assert f'<tr class="overdue" data-task="chase:{year}:{A}:document">' in office.text
+
+
+async def test_the_notices_inbox_shows_each_user_its_own(console: Console, api: Api) -> None:
+    await to_document_review(api)
+    await console.sign_in("rev1")
+    await console.sign_in("org_a")
+    reviewer = await console.get("rev1", "/console/notices")
+    assert reviewer.status_code == 200
+    assert "资料评审任务通知" in reviewer.text
+    applicant = await console.get("org_a", "/console/notices")
+    assert "资料评审任务通知" not in applicant.text
+    assert applicant.text.count('<article class="card">') >= 1
