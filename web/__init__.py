@@ -37,6 +37,13 @@ Conventions for whoever adds a page:
   `fields`, and on a refusal calls ``again(form)`` to render the form with what was typed.
   The audit middleware records the POST under the route's ``summary=`` (give one, in
   Chinese, ending in "（控制台）" is not needed: the path says it).
-- **Links the to-do list makes** are built in `services.todo` (`cycle_link`,
-  `application_link`); a page that serves one of them must keep that path.
+- **Links the to-do list makes** are built in `services.todo_roles` (`cycle_link`,
+  `application_link`); a page that serves one of them must keep that path. Served here:
+  ``/console/cycles/{y}``, ``…/apply``, ``…/conflicts``, ``…/shortlist``,
+  ``…/applications/{code}`` (anchors ``#findings``, ``#materials``, ``#site-report``),
+  ``…/applications/{code}/panels/{stage}``, ``…/applications/{code}/scores/{stage}``
+  (``#consensus``), ``/console/audit``. Still to be served (the committee, publicity,
+  approval and honors pages): ``/console/cycles/{y}/votes``,
+  ``/console/cycles/{y}/objections/{number}``, ``/console/cycles/{y}/approval``,
+  ``/console/honors/{honor_id}``.
 """
