@@ -31,6 +31,7 @@ from qaward.settings import Settings, get_settings
 from qaward.temporal import connect
 from services import accounts
 from services.awards import AwardService
+from web import console
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +90,7 @@ def create_app(
     for router in ROUTERS:
         app.include_router(router)
     openapi.install(app)
+    console.install(app)  # the HTML console (web/), after the API's error handlers
     # Outermost last: headers, size limit, then audit, then idempotency, then the routes.
     app.add_middleware(IdempotencyMiddleware, ctx=ctx)
     app.add_middleware(AuditMiddleware, ctx=ctx)
