@@ -44,7 +44,7 @@ class CodecGate(RoleGate):
         credentials: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)],
     ) -> Viewer:
         token = credentials.credentials if credentials else request.cookies.get(COOKIE)
-        viewer = await current_viewer(await holder_of(request, ctx, session, token))
+        viewer = await current_viewer(await holder_of(request, ctx, session, token), session)
         return await super().__call__(viewer)
 
 
