@@ -79,6 +79,8 @@ class ErrorCode(StrEnum):
     RATE_LIMITED = "rate_limited"
     IDEMPOTENCY_CONFLICT = "idempotency_conflict"
     ACTIVITY_FAILED = "activity_failed"
+    # Notice delivery (issue #15)
+    NOT_RESENDABLE = "not_resendable"
 
 
 E = ErrorCode
@@ -151,6 +153,7 @@ _TABLE: dict[ErrorCode, tuple[str, str, str]] = {
     E.RATE_LIMITED: ("7", "", "请求过于频繁，请稍后再试"),
     E.IDEMPOTENCY_CONFLICT: ("7", "", "重复请求的内容与原请求不一致"),
     E.ACTIVITY_FAILED: ("", "", "后台处理失败，请稍后重试"),
+    E.NOT_RESENDABLE: ("3.5", "", "该投递记录不能重发"),
 }
 
 RULE_IDS: dict[ErrorCode, str] = {code: row[0] for code, row in _TABLE.items()}
@@ -187,6 +190,7 @@ _STATUS: dict[int, frozenset[ErrorCode]] = {
             E.ALREADY_REVOKED,
             E.IDEMPOTENCY_CONFLICT,
             E.MATERIALS_LOCKED,
+            E.NOT_RESENDABLE,
         }
     ),
     413: frozenset({E.MATERIAL_TOO_LARGE, E.BODY_TOO_LARGE}),

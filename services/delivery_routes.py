@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from db.models import Notice, Organization, Reviewer, User
-from db.repositories import deliveries
+from db.repositories import accounts, deliveries, organizations, reviewers
 from domain.contacts import is_valid_email
 from domain.delivery import EMAIL, DeliveryStatus, digest_message_id, notice_message_id
 from services import digest
@@ -93,6 +93,21 @@ class _Directory:
 
 def _usable(address: str | None) -> str | None:
     return address if address and is_valid_email(address) else None
+
+
+def current_address(session: Session, label: str) -> str | None:
+    """The address a recipient has now (for a resend of a `no_address` delivery)."""
+    kind, _, ref = label.partition(":")
+    if kind == "organization":
+        org = organizations.by_credit_code(session, ref)
+        return _usable(org.contact_email) if org else None
+    if kind == "reviewer":
+        reviewer = reviewers.by_code(session, ref)
+        return _usable(reviewer.email) if reviewer else None
+    if kind == "user":
+        user = accounts.by_username(session, ref)
+        return _usable(user.email) if user else None
+    return None
 
 
 def route_outbox(session: Session, limit: int, sender: str) -> int:
