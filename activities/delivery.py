@@ -158,12 +158,20 @@ class DeliveryWaker:
     wake-up, at the latest at the worker's next start or the next digest hour).
     """
 
-    def __init__(self, client: Client, workflow_id: str, digest_hour: int | None) -> None:
+    def __init__(
+        self,
+        client: Client,
+        workflow_id: str,
+        digest_hour: int | None,
+        task_queue: str | None = None,
+    ) -> None:
         self._client = client
         self.workflow_id = workflow_id
         self._digest_hour = digest_hour
+        self._task_queue = task_queue
 
     async def wake(self, task_queue: str) -> None:
+        """`task_queue`: the caller's, used unless the delivery has its own queue."""
         # Imported here: the workflow module imports this one (its activities).
         from workflows.delivery import DeliveryWorkflow, start_options
 
@@ -171,7 +179,7 @@ class DeliveryWaker:
             await self._client.start_workflow(
                 DeliveryWorkflow.run,
                 DeliveryInput(digest_hour=self._digest_hour),
-                **start_options(self.workflow_id, task_queue),
+                **start_options(self.workflow_id, self._task_queue or task_queue),
             )
         except Exception:
             log.warning("无法唤醒通知投递流程", workflow_id=self.workflow_id, exc_info=True)

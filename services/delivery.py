@@ -31,6 +31,10 @@ async def counts(session: AsyncSession) -> dict[str, int]:
     return await session.run_sync(deliveries.counts)
 
 
+async def unrouted(session: AsyncSession) -> int:
+    return await session.run_sync(deliveries.unrouted)
+
+
 async def resend(session: AsyncSession, delivery_id: int, sender: str) -> Delivery:
     """Queue the mail again (same Message-ID). A `no_address` row first takes the
     recipient's current address; one still without an address is refused."""

@@ -19,6 +19,9 @@ class DeliveryConfig:
     mail: MailConfig
     workflow_id: str = WORKFLOW_ID
     digest_hour: int | None = 8
+    task_queue: str | None = None
+    """The delivery workflow's own task queue; None: the worker's (the usual setup). Its
+    own queue lets dedicated workers send mail apart from those running the cycles."""
 
     @classmethod
     def from_settings(cls, settings: Settings) -> DeliveryConfig | None:
@@ -29,7 +32,7 @@ class DeliveryConfig:
         return cls(mail=mail, digest_hour=settings.digest_hour)
 
     def waker(self, client: Client) -> DeliveryWaker:
-        return DeliveryWaker(client, self.workflow_id, self.digest_hour)
+        return DeliveryWaker(client, self.workflow_id, self.digest_hour, self.task_queue)
 
 
 async def start_delivery(client: Client, config: DeliveryConfig | None, task_queue: str) -> None:

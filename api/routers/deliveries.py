@@ -25,6 +25,7 @@ async def list_deliveries(
     rows = await delivery.listed(session, status, limit)
     return DeliveryList(
         counts=await delivery.counts(session),
+        unrouted=await delivery.unrouted(session),
         deliveries=[DeliveryOut.model_validate(r) for r in rows],
     )
 

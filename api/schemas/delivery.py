@@ -41,6 +41,7 @@ class DeliveryOut(Response):
 
 class DeliveryList(Response):
     counts: dict[str, int] = Field(description="各状态的投递记录数")
+    unrouted: int = Field(description="尚未分发到收件人的通知数（投递流程稍后处理）")
     deliveries: list[DeliveryOut] = Field(description="投递记录（新的在前）")
 
 

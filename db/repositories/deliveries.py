@@ -136,7 +136,13 @@ def listed(session: Session, status: str | None, limit: int) -> list[Delivery]:
 
 def counts(session: Session) -> dict[str, int]:
     query = select(Delivery.status, func.count()).group_by(Delivery.status)
-    return dict(session.execute(query).tuples())
+    return {str(status): int(n) for status, n in session.execute(query)}
+
+
+def unrouted(session: Session) -> int:
+    """Outbox entries the delivery has not routed yet."""
+    query = select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == "pending")
+    return int(session.scalar(query) or 0)
 
 
 def notice_exists(session: Session, notice_id: int) -> bool:
