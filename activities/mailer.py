@@ -76,7 +76,7 @@ def build_message(
     message["Message-ID"] = message_id
     message["Auto-Submitted"] = "auto-generated"
     message["Content-Language"] = "zh-CN"
-    message.set_content(body, charset="utf-8")
+    message.set_content(body, charset="utf-8", cte="base64")  # 7-bit clean for any relay
     for item in attachments:
         maintype, _, subtype = item.media_type.partition("/")
         message.add_attachment(

@@ -36,7 +36,8 @@ would never collide with a mail's identity."""
 
 
 def _domain_of(sender: str) -> str:
-    return sender.rpartition("@")[2] or "localhost"
+    _, at, domain = sender.rpartition("@")
+    return domain if at and domain else "localhost"
 
 
 def notice_message_id(notice_id: int, channel: str, address: str, sender: str) -> str:

@@ -101,6 +101,12 @@ class Settings(BaseSettings):
                     )
         return self
 
+    @field_validator("digest_hour", mode="before")
+    @classmethod
+    def _empty_is_off(cls, value: object) -> object:
+        """``QAWARD_DIGEST_HOUR=`` (empty) turns the digest off."""
+        return None if isinstance(value, str) and not value.strip() else value
+
     @model_validator(mode="after")
     def _refuse_smtp_misconfiguration(self) -> Settings:
         """Refused at start-up rather than found out by the first notice (issue #15)."""

@@ -10,7 +10,6 @@ from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
 from typing import Any
 
-import httpx
 import pytest
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -104,7 +103,8 @@ class Workers:
 
     async def kill(self) -> None:
         """Stop the delivery's worker; what it was sending is retried by the next one."""
-        assert self.worker is not None and self.running is not None
+        assert self.worker is not None
+        assert self.running is not None
         await self.worker.shutdown()
         with contextlib.suppress(Exception):
             await self.running
@@ -259,9 +259,7 @@ async def test_a_worker_killed_mid_delivery_sends_nothing_twice(
     assert 1 <= len([r for r in sent if r["interrupted"]]) <= 3
 
 
-async def test_a_relay_that_says_try_later_gets_the_mail_eventually(
-    api: Api, inbox: Inbox
-) -> None:
+async def test_a_relay_that_says_try_later_gets_the_mail_eventually(api: Api, inbox: Inbox) -> None:
     api.after_populate.append(give_contacts)
     inbox.fail_next = 2
     await to_document_review(api)
@@ -307,9 +305,103 @@ async def test_a_recipient_without_address_is_marked_and_sent_once_one_is_given(
 ) -> None:
     api.after_populate.append(give_contacts)
     year = await to_document_review(api)
+    path = f"/cycles/{year}/applications/{B}/panels/document"
+    body = {"reviewers": [*PANEL, "R4"], "leader": "R1"}  # R4 has no e-mail
+    await api.put("office", path, json=body, expect=200)
     await settled(api)
-    # C's qualification passed: nothing yet for C. Withdraw C to get a notice? Use the
-    # office's own notice instead: the government's account has no e-mail.
-    del year
-    rows = (await api.get("office", "/deliveries?status=no_address", expect=200)).json()
-    assert rows["deliveries"] == [] or all(r["address"] is None for r in rows["deliveries"])
+    listing = (await api.get("office", "/deliveries?status=no_address", expect=200)).json()
+    rows = [r for r in listing["deliveries"] if r["recipient"] == "reviewer:R4"]
+    assert len(rows) == 1
+    assert rows[0]["attempts"] == 0
+    assert rows[0]["status_name"] == "无邮箱地址"
+    refused = await api.post("office", f"/deliveries/{rows[0]['id']}/resend", expect=409)
+    assert "仍未登记电子邮箱" in refused.json()["error"]["message"]
+
+    await api.put("office", "/reviewers/R4/contact", json={"email": "r4@example.com"}, expect=200)
+    await api.post("office", f"/deliveries/{rows[0]['id']}/resend", expect=200)
+    await settled(api)
+    got = inbox.to("r4@example.com")
+    assert len(got) == 1
+    assert got[0].subject == "资料评审任务通知"
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        ("/reviewers/R1/contact", {"email": "r1＠example.com"}, "email"),
+        ("/reviewers/R1/contact", {"email": "r1@example"}, "email"),
+        ("/reviewers/R1/contact", {"phone": "12345"}, "phone"),
+        (f"/organizations/{A}/contact", {"contact_phone": "0578-12"}, "contact_phone"),
+        ("/auth/me/settings", {"email": "no-at-sign"}, "email"),
+    ],
+)
+async def test_a_bad_contact_is_refused_in_chinese_and_changes_nothing(
+    api: Api, path: str, body: dict[str, str], field: str
+) -> None:
+    await populate(api)
+    response = await api.put("office", path, json=body, expect=422)
+    error = response.json()["error"]
+    assert error["code"] == "invalid_input"
+    assert error["fields"][0]["field"] == field
+    assert "格式不正确" in error["fields"][0]["message"]
+    reviewer = (await api.get("office", "/reviewers/R1", expect=200)).json()
+    org = (await api.get("office", f"/organizations/{A}", expect=200)).json()
+    me = (await api.get("office", "/auth/me", expect=200)).json()
+    assert reviewer["email"] is reviewer["phone"] is org["contact_phone"] is me["email"] is None
+
+
+async def test_contacts_show_where_staff_read_them(api: Api) -> None:
+    await populate(api)
+    await give_contacts(api)
+    org = (await api.get("office", f"/organizations/{A}", expect=200)).json()
+    assert (org["contact_person"], org["contact_phone"], org["contact_email"]) == (
+        "张三",
+        "0578-6123456",
+        ORG_MAIL[A],
+    )
+    own = (await api.get("org_a", f"/organizations/{A}", expect=200)).json()
+    assert own["contact_email"] == ORG_MAIL[A]
+    reviewer = (await api.get("rev1", "/reviewers/R1", expect=200)).json()
+    assert (reviewer["email"], reviewer["phone"]) == (REVIEWER_MAIL["R1"], "13800138000")
+    users = {u["username"]: u for u in (await api.get("watch", "/users", expect=200)).json()}
+    assert users["secretary"]["email"] == USER_MAIL["secretary"]
+    await api.put("office", "/users/county/email", json={"email": "Gov@Example.COM"}, expect=200)
+    me = (await api.get("county", "/auth/me", expect=200)).json()
+    assert me["email"] == "Gov@example.com"  # the domain is case-blind, the mailbox is not
+
+
+@pytest.mark.parametrize("digest_hour", [8])
+async def test_the_daily_digest_lists_unread_notices_once_a_day(api: Api, inbox: Inbox) -> None:
+    api.after_populate.append(give_contacts)
+    await populate(api)
+    await api.put("rev1", "/auth/me/settings", json={"email": "rev1@example.com"}, expect=200)
+    await api.put("rev2", "/auth/me/settings", json={"email": "rev2@example.com"}, expect=200)
+    await api.put("rev2", "/auth/me/settings", json={"digest_enabled": False}, expect=200)
+    year = await open_cycle(api)
+    await apply_all(api, year)
+    await pass_deadline(api, year)
+    await api.post("office", f"/cycles/{year}/close-qualification", expect=200)
+    for org in APPLICANTS:
+        await assign(api, year, org, "document", PANEL)
+    await settled(api)
+    await api.post("office", "/notices/read", expect=200)  # the office has read its own
+    await api.clock.advance(timedelta(days=1))  # past 08:00 Beijing time
+    await settled(api)
+
+    digests = [m for m in inbox.received if m.message_id.startswith("<digest-")]
+    assert len({m.message_id for m in digests}) == len(digests)  # once per user and day
+    assert inbox.to("rev2@example.com") == []  # turned off
+    latest = inbox.to("rev1@example.com")[-1]
+    assert "每日摘要" in latest.subject
+    assert "未读通知" in latest.subject
+    assert latest.text.count("资料评审任务通知") == 3
+    assert latest.message["Message-ID"].endswith("@qingyuan.example>")
+    office_before = len(inbox.to(OFFICE_MAIL))
+
+    await api.clock.advance(timedelta(hours=2))  # the same day again: nothing new
+    await settled(api)
+    assert len([m for m in inbox.received if m.message_id.startswith("<digest-")]) == len(digests)
+    await api.clock.advance(timedelta(days=1))  # the next day: the office read everything
+    await settled(api)
+    assert len(inbox.to(OFFICE_MAIL)) == office_before
+    assert len(inbox.to("rev1@example.com")) > 1  # rev1 has not marked anything read

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
-from typing import Any, cast
+from typing import Any
 
 from aiosmtpd.controller import Controller
 
@@ -43,7 +43,7 @@ class Received:
     def text(self) -> str:
         body = self.message.get_body(("plain",))
         assert body is not None
-        return cast(EmailMessage, body).get_content()
+        return str(body.get_content())
 
 
 @dataclass
@@ -58,7 +58,7 @@ class Inbox:
     held: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    async def handle_RCPT(  # noqa: N802 -- aiosmtpd's hook name
+    async def handle_RCPT(
         self, server: Any, session: Any, envelope: Any, address: str, options: Any
     ) -> str:
         if address in self.refuse:
@@ -66,7 +66,7 @@ class Inbox:
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         with self._lock:
             if self.fail_next > 0:
                 self.fail_next -= 1
@@ -78,7 +78,7 @@ class Inbox:
             return "451 4.3.0 held, dropped"  # its sender is gone by now
         message = message_from_bytes(envelope.original_content, policy=policy.default)
         with self._lock:
-            self.received.append(Received(list(envelope.rcpt_tos), cast(EmailMessage, message)))
+            self.received.append(Received(list(envelope.rcpt_tos), message))
         return "250 2.0.0 OK"
 
     def to(self, address: str) -> list[Received]:
