@@ -13,7 +13,7 @@ from sqlalchemy.engine import make_url
 from qaward.settings import Settings
 from tests.ops.conftest import REPO
 
-SERVICES = {"postgresql", "temporal", "temporal-ui", "migrate", "api", "worker"}
+SERVICES = {"postgresql", "temporal", "temporal-ui", "migrate", "api", "worker", "mailpit"}
 OWN_IMAGES = ("migrate", "api", "worker")
 LONG_RUNNING = SERVICES - {"migrate"}
 VARIABLE = re.compile(r"\$\{(?P<name>\w+)(?::(?P<rule>[?-])(?P<word>[^}]*))?\}")
@@ -49,7 +49,7 @@ def _waits_for(service: dict[str, Any]) -> dict[str, str]:
     return {name: rule["condition"] for name, rule in service.get("depends_on", {}).items()}
 
 
-def test_the_six_services_are_defined(services: dict[str, dict[str, Any]]) -> None:
+def test_the_services_are_defined(services: dict[str, dict[str, Any]]) -> None:
     assert set(services) == SERVICES
 
 
@@ -155,6 +155,7 @@ def test_published_ports(services: dict[str, dict[str, Any]]) -> None:
     assert services["api"]["ports"] == ["8000:8000"]
     assert _environment(services["api"])["QAWARD_API_HOST"] == "0.0.0.0"
     assert services["temporal-ui"]["ports"] == ["127.0.0.1:8233:8080"]
+    assert services["mailpit"]["ports"] == ["127.0.0.1:8025:8025"]
     for name in ("postgresql", "temporal", "migrate", "worker"):
         assert "ports" not in services[name], name
 
@@ -177,3 +178,28 @@ def test_dockerignore_keeps_local_state_out_of_the_image() -> None:
     assert {".git", ".venv", "data", ".env", "tests"} <= ignored
     assert "README.md" not in ignored  # pyproject.toml names it as the package readme
     assert Path(REPO / "README.md").is_file()
+
+
+def test_mailpit_runs_only_for_staging(services: dict[str, dict[str, Any]]) -> None:
+    assert services["mailpit"]["profiles"] == ["staging"]
+    assert services["mailpit"]["image"].startswith("axllent/mailpit:v1.")
+    assert all("profiles" not in services[name] for name in SERVICES - {"mailpit"})
+
+
+def test_a_real_relay_is_reached_with_starttls_and_a_login(
+    services: dict[str, dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    env = _environment(services["worker"])
+    for key, value in env.items():
+        monkeypatch.setenv(key, _substituted(value))
+    relay = {
+        "QAWARD_SMTP_HOST": "smtp.example.gov.cn",
+        "QAWARD_SMTP_USER": "qaward",
+        "QAWARD_SMTP_PASSWORD": "relay-password",
+    }
+    for key, value in relay.items():
+        monkeypatch.setenv(key, value)
+    settings = Settings(_env_file=None)
+    assert (settings.smtp_port, settings.smtp_security) == (587, "starttls")
+    assert settings.smtp_password.get_secret_value() == "relay-password"
+    assert settings.digest_hour == 8
