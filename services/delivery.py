@@ -52,6 +52,7 @@ async def resend(session: AsyncSession, delivery_id: int, sender: str) -> Delive
         row.message_id = notice_message_id(row.notice_id, row.channel, address, sender)
     row.status = DeliveryStatus.PENDING.value
     row.last_error = None
+    row.attempts = 0  # a deliberate resend gets the full retries again
     await session.flush()
     return row
 

@@ -8,6 +8,7 @@ from fastapi import APIRouter, BackgroundTasks, Query
 
 from api.auth import AsOffice, OfficeOrSupervisor
 from api.context import Ctx, SessionDep
+from api.routers.params import RowId
 from api.schemas.delivery import DeliveryList, DeliveryOut
 from domain.delivery import DeliveryStatus
 from services import delivery
@@ -32,14 +33,14 @@ async def list_deliveries(
 
 @router.get("/notices/{notice_id}/deliveries", summary="一条通知的投递状态（每个收件人一条）")
 async def notice_deliveries(
-    notice_id: int, viewer: OfficeOrSupervisor, session: SessionDep
+    notice_id: RowId, viewer: OfficeOrSupervisor, session: SessionDep
 ) -> list[DeliveryOut]:
     return [DeliveryOut.model_validate(r) for r in await delivery.for_notice(session, notice_id)]
 
 
 @router.post("/deliveries/{delivery_id}/resend", summary="重发通知邮件")
 async def resend(
-    delivery_id: int, viewer: AsOffice, ctx: Ctx, session: SessionDep, after: BackgroundTasks
+    delivery_id: RowId, viewer: AsOffice, ctx: Ctx, session: SessionDep, after: BackgroundTasks
 ) -> DeliveryOut:
     """Failed, no-address (once the recipient has an e-mail) or sent deliveries; the mail
     keeps its Message-ID. Queued in this request's transaction; the delivery workflow is
