@@ -4,7 +4,6 @@ received."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
@@ -15,11 +14,22 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
-from temporalio.worker import Worker
 
-from activities.mailer import MailConfig
 from qaward.settings import Settings
 from tests.api.conftest import _terminate_workflows, started_app
+from tests.api.mailroom import (
+    OFFICE_MAIL,
+    ORG_MAIL,
+    REVIEWER_MAIL,
+    SENDER,
+    USER_MAIL,
+    Workers,
+    deliveries_of,
+    expected_address,
+    give_contacts,
+    notices,
+    settled,
+)
 from tests.api.support import Api, EnvClock, eventually
 from tests.api.world import (
     APPLICANTS,
@@ -35,14 +45,7 @@ from tests.api.world import (
     to_publicity,
 )
 from tests.support.smtp import Inbox, smtp_server
-from worker.delivery import WORKFLOW_ID, DeliveryConfig
-from worker.registry import build_worker
-
-SENDER = "qaward@qingyuan.example"
-ORG_MAIL = {A: "contact-a@example.com", B: "contact-b@example.com"}
-"""C has no e-mail: its notices are `no_address`."""
-REVIEWER_MAIL = {code: f"{code.lower()}@example.com" for code in PANEL}
-OFFICE_MAIL = "office@example.com"
+from worker.delivery import WORKFLOW_ID
 
 
 @pytest.fixture
@@ -61,54 +64,6 @@ def settings(settings: Settings, smtp: tuple[Inbox, int]) -> Settings:
     return settings.model_copy(
         update={"smtp_host": "127.0.0.1", "smtp_port": smtp[1], "smtp_sender": SENDER}
     )
-
-
-class Workers:
-    """The worker of the cycles (the app's task queue) and the delivery's own worker (on
-    a queue of its own), which a test may kill and start again."""
-
-    def __init__(
-        self,
-        env: WorkflowEnvironment,
-        sessions: async_sessionmaker[AsyncSession],
-        app: FastAPI,
-        digest_hour: int | None,
-    ) -> None:
-        self.env, self.sessions, self.app = env, sessions, app
-        s: Settings = app.state.ctx.settings
-        mail = MailConfig(host=s.smtp_host, port=s.smtp_port, sender=s.smtp_sender, timeout=3)
-        queue = f"{app.state.ctx.task_queue}-delivery"
-        self.delivery = DeliveryConfig(mail=mail, digest_hour=digest_hour, task_queue=queue)
-        self.worker: Worker | None = None
-        self.running: asyncio.Task[None] | None = None
-
-    def cycles(self) -> Worker:
-        return build_worker(
-            self.env.client, self.app.state.ctx.task_queue, self.sessions, delivery=self.delivery
-        )
-
-    async def start(self) -> None:
-        assert self.delivery.task_queue is not None
-        self.worker = build_worker(
-            self.env.client,
-            self.delivery.task_queue,
-            self.sessions,
-            delivery=self.delivery,
-            graceful_shutdown_timeout=timedelta(0),
-            # No sticky queue: the time-skipping server would keep a killed worker's
-            # workflow tasks on it instead of handing them to the new worker.
-            max_cached_workflows=0,
-        )
-        self.running = asyncio.create_task(self.worker.run())
-
-    async def kill(self) -> None:
-        """Stop the delivery's worker; what it was sending is retried by the next one."""
-        assert self.worker is not None
-        assert self.running is not None
-        await self.worker.shutdown()
-        with contextlib.suppress(Exception):
-            await self.running
-        self.worker = self.running = None
 
 
 @pytest.fixture
@@ -141,51 +96,6 @@ async def workers(
 @pytest.fixture
 def app(workers: Workers) -> FastAPI:
     return workers.app
-
-
-USER_MAIL = {"office": OFFICE_MAIL, "secretary": "secretary@example.com"}
-"""The committee's secretary has an e-mail; the government's account ("county") has none."""
-
-
-async def give_contacts(api: Api) -> None:
-    """Contacts as the office enters them (and the secretary's own e-mail)."""
-    for org, address in ORG_MAIL.items():
-        body = {"contact_person": "张三", "contact_phone": "0578-6123456", "contact_email": address}
-        await api.put("office", f"/organizations/{org}/contact", json=body, expect=200)
-    for code, address in REVIEWER_MAIL.items():
-        body = {"email": address, "phone": "138 0013 8000"}
-        await api.put("office", f"/reviewers/{code}/contact", json=body, expect=200)
-    await api.put("office", "/auth/me/settings", json={"email": OFFICE_MAIL}, expect=200)
-    body = {"email": USER_MAIL["secretary"]}
-    await api.put("secretary", "/auth/me/settings", json=body, expect=200)
-
-
-def expected_address(recipient: str) -> str | None:
-    kind, _, ref = recipient.partition(":")
-    book = {"organization": ORG_MAIL, "reviewer": REVIEWER_MAIL, "user": USER_MAIL}
-    return book.get(kind, {}).get(ref)
-
-
-async def notices(api: Api) -> list[dict[str, Any]]:
-    return list((await api.get("office", "/notices", expect=200)).json())
-
-
-async def deliveries_of(api: Api, notice_id: int) -> list[dict[str, Any]]:
-    return list((await api.get("office", f"/notices/{notice_id}/deliveries", expect=200)).json())
-
-
-async def settled(api: Api) -> dict[str, int]:
-    """Wait until nothing is pending or sending; the counts by status."""
-    counts: dict[str, int] = {}
-
-    async def done() -> bool:
-        nonlocal counts
-        listing = (await api.get("office", "/deliveries", expect=200)).json()
-        counts = listing["counts"]
-        return not (listing["unrouted"] or counts.get("pending") or counts.get("sending"))
-
-    await eventually(done, timeout=60)
-    return counts
 
 
 async def test_every_recipient_of_a_cycle_gets_each_notice_once(api: Api, inbox: Inbox) -> None:
@@ -323,51 +233,6 @@ async def test_a_recipient_without_address_is_marked_and_sent_once_one_is_given(
     got = inbox.to("r4@example.com")
     assert len(got) == 1
     assert got[0].subject == "资料评审任务通知"
-
-
-@pytest.mark.parametrize(
-    ("path", "body", "field"),
-    [
-        ("/reviewers/R1/contact", {"email": "r1＠example.com"}, "email"),
-        ("/reviewers/R1/contact", {"email": "r1@example"}, "email"),
-        ("/reviewers/R1/contact", {"phone": "12345"}, "phone"),
-        (f"/organizations/{A}/contact", {"contact_phone": "0578-12"}, "contact_phone"),
-        ("/auth/me/settings", {"email": "no-at-sign"}, "email"),
-    ],
-)
-async def test_a_bad_contact_is_refused_in_chinese_and_changes_nothing(
-    api: Api, path: str, body: dict[str, str], field: str
-) -> None:
-    await populate(api)
-    response = await api.put("office", path, json=body, expect=422)
-    error = response.json()["error"]
-    assert error["code"] == "invalid_input"
-    assert error["fields"][0]["field"] == field
-    assert "格式不正确" in error["fields"][0]["message"]
-    reviewer = (await api.get("office", "/reviewers/R1", expect=200)).json()
-    org = (await api.get("office", f"/organizations/{A}", expect=200)).json()
-    me = (await api.get("office", "/auth/me", expect=200)).json()
-    assert reviewer["email"] is reviewer["phone"] is org["contact_phone"] is me["email"] is None
-
-
-async def test_contacts_show_where_staff_read_them(api: Api) -> None:
-    await populate(api)
-    await give_contacts(api)
-    org = (await api.get("office", f"/organizations/{A}", expect=200)).json()
-    assert (org["contact_person"], org["contact_phone"], org["contact_email"]) == (
-        "张三",
-        "0578-6123456",
-        ORG_MAIL[A],
-    )
-    own = (await api.get("org_a", f"/organizations/{A}", expect=200)).json()
-    assert own["contact_email"] == ORG_MAIL[A]
-    reviewer = (await api.get("rev1", "/reviewers/R1", expect=200)).json()
-    assert (reviewer["email"], reviewer["phone"]) == (REVIEWER_MAIL["R1"], "13800138000")
-    users = {u["username"]: u for u in (await api.get("watch", "/users", expect=200)).json()}
-    assert users["secretary"]["email"] == USER_MAIL["secretary"]
-    await api.put("office", "/users/county/email", json={"email": "Gov@Example.COM"}, expect=200)
-    me = (await api.get("county", "/auth/me", expect=200)).json()
-    assert me["email"] == "Gov@example.com"  # the domain is case-blind, the mailbox is not
 
 
 @pytest.mark.parametrize("digest_hour", [8])
