@@ -14,6 +14,7 @@ from temporalio import activity
 from temporalio.client import Client
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
+from activities.delivery import DeliveryWaker
 from contracts.records import (
     ApplicationsPage,
     ApplicationStates,
@@ -32,9 +33,15 @@ from db.session import Database
 
 
 class RecordsActivities:
-    def __init__(self, db: Database, client: Client) -> None:
+    def __init__(self, db: Database, client: Client, waker: DeliveryWaker | None = None) -> None:
         self._db = db
         self._client = client
+        self._waker = waker
+        """Wakes the delivery after a write that published notices (issue #15)."""
+
+    async def _wake_delivery(self, published: bool) -> None:
+        if published and self._waker is not None:
+            await self._waker.wake(activity.info().task_queue)
 
     @activity.defn(name="load-eligibility-facts")
     async def load_eligibility_facts(self, request: FactsRequest) -> FactsResponse:
@@ -57,6 +64,7 @@ class RecordsActivities:
         has closed (a revocation years later) stalls the time-skipping server, and an honor
         owes its parent nothing."""
         await self._db.run(_project_cycle, projection)
+        await self._wake_delivery(bool(projection.notices))
         # Imported here: the workflow modules import this one (their activities).
         from workflows.honor import HonorWorkflow
 
@@ -74,6 +82,7 @@ class RecordsActivities:
         """An honor's register row, with its revocation notice and, for fraud, the credit
         record entry (§6(2): it then fails E5), in one transaction."""
         await self._db.run(_project_honor, projection)
+        await self._wake_delivery(bool(projection.notices))
 
 
 def _project_cycle(session: Session, projection: CycleProjection) -> None:

@@ -47,6 +47,8 @@ class AppContext:
     client: Client | None = None
     service: AwardService | None = None
     task_queue: str = ""
+    delivery_workflow_id: str = "notice-delivery"
+    """The notice-delivery workflow a resend wakes (`worker.delivery.WORKFLOW_ID`)."""
 
     def use_engine(self, engine: AsyncEngine) -> None:
         self.engine = engine

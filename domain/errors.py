@@ -88,6 +88,8 @@ class ErrorCode(StrEnum):
     DRAW_DECIDED = "draw_decided"
     ADJUSTMENT_REASON_REQUIRED = "adjustment_reason_required"
     FOLLOW_UP_NOT_FOUND = "follow_up_not_found"
+    # Notice delivery (issue #15)
+    NOT_RESENDABLE = "not_resendable"
 
 
 E = ErrorCode
@@ -168,6 +170,7 @@ _TABLE: dict[ErrorCode, tuple[str, str, str]] = {
     E.DRAW_DECIDED: ("9", "§2(4)", "该抽取结果已采用或调整（§2(4)）"),
     E.ADJUSTMENT_REASON_REQUIRED: ("9", "§2(4)", "调整抽取结果须说明理由（§2(4)）"),
     E.FOLLOW_UP_NOT_FOUND: ("9", "§2(3)4, §6(3)", "未找到该年度跟踪任务（§2(3)4, §6(3)）"),
+    E.NOT_RESENDABLE: ("3.5", "", "该投递记录不能重发"),
 }
 
 RULE_IDS: dict[ErrorCode, str] = {code: row[0] for code, row in _TABLE.items()}
@@ -209,6 +212,7 @@ _STATUS: dict[int, frozenset[ErrorCode]] = {
             E.MATERIALS_LOCKED,
             E.IRREGULARITY_STATE,
             E.DRAW_DECIDED,
+            E.NOT_RESENDABLE,
         }
     ),
     413: frozenset({E.MATERIAL_TOO_LARGE, E.BODY_TOO_LARGE}),

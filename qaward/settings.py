@@ -103,6 +103,14 @@ class Settings(BaseSettings):
     smtp_host: str = ""
     smtp_port: int = 25
     smtp_sender: str = "qaward@localhost"
+    smtp_user: str = ""
+    smtp_password: SecretStr = SecretStr("")
+    smtp_security: Literal["none", "starttls", "tls"] = "none"
+    """``starttls`` upgrades a plain connection (port 587), ``tls`` is TLS from the start
+    (port 465); ``none`` only for a relay on this host or network (Mailpit in staging)."""
+    smtp_timeout_seconds: float = Field(default=30.0, gt=0, le=300)
+    digest_hour: int | None = Field(default=8, ge=0, le=23)
+    """Beijing hour of the daily digest e-mail (每日摘要); empty turns the digest off."""
 
     log_level: str = "INFO"
     log_json: bool = False
@@ -128,6 +136,20 @@ class Settings(BaseSettings):
                         f"QAWARD_{name.upper()} is still a placeholder; set it in production"
                     )
         _ = self.payload_keys  # a malformed key is refused at start-up, not at first use
+        return self
+
+    @field_validator("digest_hour", mode="before")
+    @classmethod
+    def _empty_is_off(cls, value: object) -> object:
+        """``QAWARD_DIGEST_HOUR=`` (empty) turns the digest off."""
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @model_validator(mode="after")
+    def _refuse_smtp_misconfiguration(self) -> Settings:
+        """Refused at start-up rather than found out by the first notice (issue #15)."""
+        problem = _smtp_problem(self)
+        if problem is not None:
+            raise ValueError(problem)
         return self
 
     @property
@@ -159,6 +181,36 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite+aiosqlite:///{(self.data_dir / 'qaward.sqlite3').resolve()}"
+
+
+def _smtp_problem(s: Settings) -> str | None:
+    if not s.smtp_host:
+        return None
+    local, at, domain = s.smtp_sender.partition("@")
+    if not at or not local or not domain or " " in s.smtp_sender or "@" in domain:
+        return (
+            f"QAWARD_SMTP_SENDER={s.smtp_sender} 不是电子邮箱地址 / "
+            f"QAWARD_SMTP_SENDER={s.smtp_sender} is not an e-mail address"
+        )
+    if bool(s.smtp_user) != bool(s.smtp_password.get_secret_value()):
+        return (
+            "QAWARD_SMTP_USER 与 QAWARD_SMTP_PASSWORD 须同时设置或同时留空 / "
+            "set both QAWARD_SMTP_USER and QAWARD_SMTP_PASSWORD, or neither"
+        )
+    if s.smtp_user and s.smtp_security == "none" and s.environment == "production":
+        return (
+            "生产环境不得以明文发送 SMTP 密码，请设置 QAWARD_SMTP_SECURITY=starttls 或 tls / "
+            "production refuses an SMTP login in clear text; "
+            "set QAWARD_SMTP_SECURITY=starttls or tls"
+        )
+    clash = {("tls", 25): "starttls", ("tls", 587): "starttls", ("starttls", 465): "tls"}
+    if (wanted := clash.get((s.smtp_security, s.smtp_port))) is not None:
+        return (
+            f"QAWARD_SMTP_PORT={s.smtp_port} 与 QAWARD_SMTP_SECURITY={s.smtp_security} 不匹配"
+            f"（该端口应使用 {wanted}） / QAWARD_SMTP_PORT={s.smtp_port} does not go with "
+            f"QAWARD_SMTP_SECURITY={s.smtp_security} (that port wants {wanted})"
+        )
+    return None
 
 
 @lru_cache

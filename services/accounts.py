@@ -386,6 +386,8 @@ class Account:
     display_name: str
     active: bool
     locked_until: datetime | None
+    email: str | None = None
+    digest_enabled: bool = True
 
 
 async def list_users(session: AsyncSession) -> list[Account]:
@@ -402,4 +404,6 @@ async def describe(session: AsyncSession, user: User) -> Account:
         display_name=user.display_name,
         active=user.active,
         locked_until=locked,
+        email=user.email,
+        digest_enabled=user.digest_enabled,
     )

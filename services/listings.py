@@ -16,6 +16,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from db.models import Cycle, Notice, Objection, Organization, OrganizationRecord, Reviewer, Vote
 from db.repositories import applications, notice_reads
@@ -150,13 +151,22 @@ async def notices(session: AsyncSession, viewer: Viewer | None) -> list[Notice]:
     government); all for the office and the supervisors."""
     if viewer is None:
         return await session.run_sync(notice_reads.visible)
-    if viewer.role in (Role.COMMITTEE, Role.GOVERNMENT):
-        return await session.run_sync(notice_reads.visible, audience=viewer.role.value)
-    if viewer.role == Role.APPLICANT:
-        return await session.run_sync(notice_reads.visible, organization_id=viewer.organization_id)
-    if viewer.role == Role.REVIEWER:
-        return await session.run_sync(notice_reads.visible, reviewer_id=viewer.reviewer_id)
-    return await session.run_sync(notice_reads.visible, everything=True)
+    return await session.run_sync(
+        visible_notices, viewer.role, viewer.organization_id, viewer.reviewer_id
+    )
+
+
+def visible_notices(
+    session: Session, role: Role, organization_id: int | None, reviewer_id: int | None
+) -> list[Notice]:
+    """What a signed-in user of `role` may see (also the daily digest's unread notices)."""
+    if role in (Role.COMMITTEE, Role.GOVERNMENT):
+        return notice_reads.visible(session, audience=role.value)
+    if role == Role.APPLICANT:
+        return notice_reads.visible(session, organization_id=organization_id)
+    if role == Role.REVIEWER:
+        return notice_reads.visible(session, reviewer_id=reviewer_id)
+    return notice_reads.visible(session, everything=True)
 
 
 async def notice_views(session: AsyncSession) -> list[NoticeView]:

@@ -19,15 +19,16 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from db.models import Cycle, Honor, Objection, Organization
 from db.repositories import applications as application_rows
+from db.repositories import cycles as cycle_rows
 from db.repositories import honor_reads
 from db.repositories import todo as todo_rows
 from domain.dates import SHANGHAI
 from domain.phases import Phase
 from domain.rules import load_rules
-from services import listings
 from services.accounts import Role, Viewer
 from services.todo_model import (
     ApplicationFacts,
@@ -87,18 +88,23 @@ ACTIVE_PHASES = frozenset(Phase) - {Phase.CANCELLED, Phase.ANNOUNCED}
 
 
 async def gather(session: AsyncSession) -> Facts:
-    cycles = [c for c in await listings.cycles(session) if c.phase in ACTIVE_PHASES]
-    found = [await _cycle_facts(session, c) for c in cycles]
-    honors = await session.run_sync(honor_reads.register)
+    return await session.run_sync(gather_in)
+
+
+def gather_in(session: Session) -> Facts:
+    """What every role's list is computed from (in a sync session: the digest's activity)."""
+    cycles = [c for c in reversed(cycle_rows.cycles(session)) if c.phase in ACTIVE_PHASES]
+    found = [_cycle_facts(session, c) for c in cycles]
+    honors = honor_reads.register(session)
     return Facts(cycles=found, honors=[_honor_facts(h, o) for h, o in honors])
 
 
-async def _cycle_facts(session: AsyncSession, cycle: Cycle) -> CycleFacts:
-    rows = await session.run_sync(application_rows.with_organizations, cycle.id)
-    open_tasks = await session.run_sync(todo_rows.open_verifications, cycle.id)
-    materials = await session.run_sync(todo_rows.material_counts, cycle.id)
-    seats = await session.run_sync(todo_rows.seats, cycle.id)
-    objections: list[Objection] = await session.run_sync(todo_rows.objections, cycle.id)
+def _cycle_facts(session: Session, cycle: Cycle) -> CycleFacts:
+    rows = application_rows.with_organizations(session, cycle.id)
+    open_tasks = todo_rows.open_verifications(session, cycle.id)
+    materials = todo_rows.material_counts(session, cycle.id)
+    seats = todo_rows.seats(session, cycle.id)
+    objections: list[Objection] = todo_rows.objections(session, cycle.id)
     apps = [
         ApplicationFacts(
             id=app.id,

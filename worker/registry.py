@@ -10,27 +10,38 @@ from temporalio.client import Client
 from temporalio.worker import Worker, WorkflowRunner
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
+from activities.delivery import DeliveryActivities
 from activities.notices import NoticeActivities
 from activities.records import RecordsActivities
 from db.session import Database
+from worker.delivery import DeliveryConfig
 from workflows.cycle import AwardCycleWorkflow
+from workflows.delivery import DeliveryWorkflow
 from workflows.honor import HonorWorkflow
 
-WORKFLOWS: Sequence[type] = (AwardCycleWorkflow, HonorWorkflow)
+WORKFLOWS: Sequence[type] = (AwardCycleWorkflow, HonorWorkflow, DeliveryWorkflow)
 
 
 def activities(
-    client: Client, sessions: async_sessionmaker[AsyncSession]
+    client: Client,
+    sessions: async_sessionmaker[AsyncSession],
+    delivery: DeliveryConfig | None = None,
 ) -> list[Callable[..., Any]]:
+    """`delivery` None (no SMTP relay configured): notices stay in the outbox, unsent."""
     db = Database(sessions)
-    records = RecordsActivities(db, client)
-    notices = NoticeActivities(db)
+    waker = delivery.waker(client) if delivery is not None else None
+    records = RecordsActivities(db, client, waker)
+    notices = NoticeActivities(db, waker)
+    sending = DeliveryActivities(db, delivery.mail if delivery is not None else None)
     return [
         records.load_eligibility_facts,
         records.load_cycle_applications,
         records.project_cycle,
         records.project_honor,
         notices.publish_notices,
+        sending.route_deliveries,
+        sending.prepare_digests,
+        sending.send_delivery,
     ]
 
 
@@ -69,13 +80,15 @@ def build_worker(
     client: Client,
     task_queue: str,
     sessions: async_sessionmaker[AsyncSession],
+    *,
+    delivery: DeliveryConfig | None = None,
     **options: Any,
 ) -> Worker:
     return Worker(
         client,
         task_queue=task_queue,
         workflows=list(WORKFLOWS),
-        activities=activities(client, sessions),
+        activities=activities(client, sessions, delivery),
         workflow_runner=workflow_runner(),
         **options,
     )

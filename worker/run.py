@@ -19,6 +19,7 @@ from qaward.preflight import check_database, check_metrics_port, load_settings, 
 from qaward.process import stop_on_signals
 from qaward.settings import Settings
 from qaward.temporal import connect, recent_pollers
+from worker.delivery import DeliveryConfig, start_delivery
 from worker.registry import build_worker
 
 log = structlog.get_logger(__name__)
@@ -46,12 +47,15 @@ async def _serve(settings: Settings) -> None:
     client = await reach_temporal(settings, for_worker=True)
     engine = create_engine(settings.effective_database_url)
     try:
+        delivery = DeliveryConfig.from_settings(settings)
         worker = build_worker(
             client,
             settings.temporal_task_queue,
             session_factory(engine),
+            delivery=delivery,
             graceful_shutdown_timeout=GRACEFUL_SHUTDOWN,
         )
+        await start_delivery(client, delivery, settings.temporal_task_queue)
         log.info("worker 已启动", task_queue=settings.temporal_task_queue)
         await run_worker(worker, stop)
     finally:

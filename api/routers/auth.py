@@ -35,6 +35,8 @@ def user_out(account: Account) -> UserOut:
         active=account.active,
         locked_until=account.locked_until,
         must_change_password=v.must_change_password,
+        email=account.email,
+        digest_enabled=account.digest_enabled,
     )
 
 

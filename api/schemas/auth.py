@@ -57,3 +57,5 @@ class UserOut(Response):
     active: bool = Field(default=True, description="是否启用（停用的账户不能登录）")
     locked_until: Instant | None = Field(default=None, description="登录锁定至（未锁定时为空）")
     must_change_password: bool = Field(default=False, description="首次登录须修改密码")
+    email: str | None = Field(default=None, description="电子邮箱（通知和每日摘要发往此地址）")
+    digest_enabled: bool = Field(default=True, description="是否接收每日摘要邮件")

@@ -22,6 +22,9 @@ class OrganizationOut(Response):
     industrial: bool = Field(description="是否工业企业")
     excellence_since: date | None = Field(description="开始实施卓越绩效管理的日期")
     mu_efficiency: dict[str, Any] = Field(description="亩均效益评价档次（按年度）")
+    contact_person: str | None = Field(default=None, description="联系人")
+    contact_phone: str | None = Field(default=None, description="联系电话")
+    contact_email: str | None = Field(default=None, description="电子邮箱（通知发往此地址）")
 
     @computed_field(description="行业中文名称")  # type: ignore[prop-decorator]
     @property

@@ -19,6 +19,8 @@ class ReviewerOut(Response):
     industries: list[str] = Field(description="擅长行业")
     employer_credit_code: str | None = Field(description="工作单位信用代码")
     active: bool = Field(description="是否在库")
+    email: str | None = Field(default=None, description="电子邮箱（评审任务通知发往此地址）")
+    phone: str | None = Field(default=None, description="联系电话")
 
     @computed_field(description="各行业中文名称")  # type: ignore[prop-decorator]
     @property

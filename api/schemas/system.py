@@ -11,6 +11,7 @@ from api.schemas.base import Instant, Response
 
 
 class NoticeOut(Response):
+    id: int = Field(description="通知编号（查看投递状态：GET /notices/{id}/deliveries）")
     kind: str = Field(description="通告类型")
     audience: str = Field(
         description="通告对象：public 社会公众、office 县评审办、applicant 申报组织、"

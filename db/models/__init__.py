@@ -36,6 +36,7 @@ __all__ = [
 # Accounts, audit trail and materials (API, issue #5).
 from db.models.accounts import AccessToken, IdempotentRequest, User
 from db.models.audit import AuditEntry
+from db.models.delivery import Delivery  # notice e-mail and the daily digest (issue #15)
 from db.models.materials import Material
 
 # Login throttles and the objection limit (security hardening, issue #12).
@@ -56,3 +57,4 @@ from db.models.supervision import (  # noqa: E402
 
 __all__ += ["FollowUp", "Irregularity", "PanelDraw", "ReviewerAppointment"]
 __all__ += ["ReviewerDiscipline", "ReviewerTraining"]
+__all__ += ["Delivery"]

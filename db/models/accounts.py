@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint, false
+from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint, false, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, TimestampMixin
@@ -29,6 +29,11 @@ class User(TimestampMixin, Base):
     must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
     """Every endpoint but password change and logout refuses until the password is changed
     (the bootstrap office account outside development)."""
+    email: Mapped[str | None] = mapped_column(String(254))
+    digest_enabled: Mapped[bool] = mapped_column(default=True, server_default=true())
+    """Whether the user gets the daily digest (每日待办摘要) by e-mail."""
+    notices_read_at: Mapped[datetime | None]
+    """Notices published after this instant are unread (the digest lists them)."""
 
 
 class AccessToken(TimestampMixin, Base):

@@ -24,6 +24,10 @@ class Organization(TimestampMixin, Base):
     excellence_since: Mapped[date | None]
     mu_efficiency: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     """亩均效益 grade by year, keys are years as strings."""
+    contact_person: Mapped[str | None] = mapped_column(String(50))
+    contact_phone: Mapped[str | None] = mapped_column(String(30))
+    contact_email: Mapped[str | None] = mapped_column(String(254))
+    """Where the organization's notices are e-mailed (issue #15)."""
 
 
 class OrganizationRecord(TimestampMixin, Base):

@@ -17,6 +17,8 @@ class Reviewer(TimestampMixin, Base):
     employer_credit_code: Mapped[str | None] = mapped_column(String(18))
     industries: Mapped[list[str]] = mapped_column(JSON, default=list)
     active: Mapped[bool] = mapped_column(default=True)
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(30))
 
 
 class ReviewerTie(TimestampMixin, Base):

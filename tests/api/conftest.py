@@ -74,6 +74,20 @@ async def app(
     clock: EnvClock,
 ) -> AsyncIterator[FastAPI]:
     env = time_skipping_env
+    app = await started_app(settings, engine, sessions, env, clock)
+    async with build_worker(env.client, app.state.ctx.task_queue, sessions):
+        yield app
+    await _terminate_workflows(env, sessions)
+
+
+async def started_app(
+    settings: Settings,
+    engine: AsyncEngine,
+    sessions: async_sessionmaker[AsyncSession],
+    env: WorkflowEnvironment,
+    clock: EnvClock,
+) -> FastAPI:
+    """The app on a fresh task queue (`app.state.ctx.task_queue`), started, no worker."""
     task_queue = f"api-{uuid.uuid4()}"
     service = AwardService(
         env.client, sessions, task_queue, cycle_suffix=f"-t{uuid.uuid4().hex[:8]}", clock=clock
@@ -87,9 +101,7 @@ async def app(
         clock=clock,
     )
     await startup(app)
-    async with build_worker(env.client, task_queue, sessions):
-        yield app
-    await _terminate_workflows(env, sessions)
+    return app
 
 
 async def _terminate_workflows(

@@ -72,6 +72,8 @@ class Api:
     clock: EnvClock
     passwords: dict[str, str] = field(default_factory=lambda: {OFFICE[0]: OFFICE[1]})
     tokens: dict[str, str] = field(default_factory=dict)
+    after_populate: list[Callable[[Api], Awaitable[None]]] = field(default_factory=list)
+    """Steps `world.populate` runs once the county exists (the delivery tests' contacts)."""
 
     async def login(self, username: str) -> str:
         response = await self.http.post(

@@ -132,6 +132,15 @@ ALLOWED: dict[tuple[str, str], frozenset[str] | None] = {
     ("POST", HONOR + "/follow-ups/{number}/evaluation"): frozenset({OFFICE}),
     # notices, audit, health
     ("GET", "/notices"): EVERYONE,
+    ("POST", "/notices/read"): EVERYONE,
+    # contacts and delivery (issue #15)
+    ("PUT", "/organizations/{credit_code}/contact"): frozenset({OFFICE}),
+    ("PUT", "/reviewers/{code}/contact"): frozenset({OFFICE}),
+    ("PUT", "/users/{username}/email"): frozenset({OFFICE}),
+    ("PUT", "/auth/me/settings"): EVERYONE,
+    ("GET", "/deliveries"): frozenset({OFFICE, SUPERVISOR}),
+    ("GET", "/notices/{notice_id}/deliveries"): frozenset({OFFICE, SUPERVISOR}),
+    ("POST", "/deliveries/{delivery_id}/resend"): frozenset({OFFICE}),
     ("GET", "/audit"): frozenset({SUPERVISOR}),
     ("GET", "/audit/verify"): frozenset({SUPERVISOR}),
     ("POST", "/audit/checkpoints"): frozenset({SUPERVISOR}),
@@ -160,6 +169,8 @@ PARAMS = {
     "draw_id": "1",
     "code": "R1",
     "username": "rev1",
+    "notice_id": "1",
+    "delivery_id": "1",
 }
 
 

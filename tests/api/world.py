@@ -38,6 +38,8 @@ async def populate(api: Api) -> None:
         await api.add_user(user, "applicant", credit_code=org)
     for role, user in ROLE_USERS.items():
         await api.add_user(user, role)
+    for step in api.after_populate:
+        await step(api)
 
 
 async def open_cycle(api: Api, deadline_days: int = 5) -> int:

@@ -17,8 +17,14 @@ from tests.ops.sleeper import SleeperWorkflow
 
 
 def build_worker(
-    client: Client, task_queue: str, sessions: async_sessionmaker[AsyncSession], **options: Any
+    client: Client,
+    task_queue: str,
+    sessions: async_sessionmaker[AsyncSession],
+    *,
+    delivery: object = None,
+    **options: Any,
 ) -> Worker:
+    """`delivery` is None in these tests (no SMTP relay), as the product's accepts it."""
     return Worker(client, task_queue=task_queue, workflows=[SleeperWorkflow], **options)
 
 

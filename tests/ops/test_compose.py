@@ -13,7 +13,16 @@ from sqlalchemy.engine import make_url
 from qaward.settings import Settings
 from tests.ops.conftest import REPO
 
-SERVICES = {"postgresql", "temporal", "temporal-ui", "migrate", "api", "worker", "prometheus"}
+SERVICES = {
+    "postgresql",
+    "temporal",
+    "temporal-ui",
+    "migrate",
+    "api",
+    "worker",
+    "prometheus",
+    "mailpit",
+}
 OWN_IMAGES = ("migrate", "api", "worker")
 LONG_RUNNING = SERVICES - {"migrate"}
 VARIABLE = re.compile(r"\$\{(?P<name>\w+)(?::(?P<rule>[?-])(?P<word>[^}]*))?\}")
@@ -51,7 +60,7 @@ def _waits_for(service: dict[str, Any]) -> dict[str, str]:
     return {name: rule["condition"] for name, rule in service.get("depends_on", {}).items()}
 
 
-def test_the_seven_services_are_defined(services: dict[str, dict[str, Any]]) -> None:
+def test_the_services_are_defined(services: dict[str, dict[str, Any]]) -> None:
     assert set(services) == SERVICES
 
 
@@ -162,6 +171,7 @@ def test_published_ports(services: dict[str, dict[str, Any]]) -> None:
     assert _environment(services["api"])["QAWARD_API_HOST"] == "0.0.0.0"
     assert services["temporal-ui"]["ports"] == ["127.0.0.1:8233:8080"]
     assert services["prometheus"]["ports"] == ["127.0.0.1:9090:9090"]
+    assert services["mailpit"]["ports"] == ["127.0.0.1:8025:8025"]
     for name in ("postgresql", "temporal", "migrate", "worker"):
         assert "ports" not in services[name], name
 
@@ -205,3 +215,28 @@ def test_the_temporal_ui_decodes_through_the_api_codec(
     assert ui["TEMPORAL_CODEC_INCLUDE_CREDENTIALS"] == "true"
     published = services["temporal-ui"]["ports"][0].rsplit(":", 1)[0]
     assert api["QAWARD_TEMPORAL_UI_ORIGIN"] == f"http://{published}"
+
+
+def test_mailpit_runs_only_for_staging(services: dict[str, dict[str, Any]]) -> None:
+    assert services["mailpit"]["profiles"] == ["staging"]
+    assert services["mailpit"]["image"].startswith("axllent/mailpit:v1.")
+    assert all("profiles" not in services[name] for name in SERVICES - {"mailpit", "prometheus"})
+
+
+def test_a_real_relay_is_reached_with_starttls_and_a_login(
+    services: dict[str, dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    env = _environment(services["worker"])
+    for key, value in env.items():
+        monkeypatch.setenv(key, _substituted(value))
+    relay = {
+        "QAWARD_SMTP_HOST": "smtp.example.gov.cn",
+        "QAWARD_SMTP_USER": "qaward",
+        "QAWARD_SMTP_PASSWORD": "relay-password",
+    }
+    for key, value in relay.items():
+        monkeypatch.setenv(key, value)
+    settings = Settings(_env_file=None)
+    assert (settings.smtp_port, settings.smtp_security) == (587, "starttls")
+    assert settings.smtp_password.get_secret_value() == "relay-password"
+    assert settings.digest_hour == 8

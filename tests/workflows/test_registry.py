@@ -14,7 +14,7 @@ from worker.registry import WORKFLOWS, activities
 
 def test_registered_workflow_names_are_pinned() -> None:
     names = [workflow._Definition.must_from_class(cls).name for cls in WORKFLOWS]
-    assert names == ["award-cycle", "honor"]
+    assert names == ["award-cycle", "honor", "notice-delivery"]
 
 
 def test_registered_activity_names_are_pinned() -> None:
@@ -23,7 +23,10 @@ def test_registered_activity_names_are_pinned() -> None:
     assert names == [
         "load-cycle-applications",
         "load-eligibility-facts",
+        "prepare-digests",
         "project-cycle",
         "project-honor",
         "publish-notices",
+        "route-deliveries",
+        "send-delivery",
     ]
