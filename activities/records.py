@@ -28,6 +28,7 @@ from db.repositories.lookups import organization_ids
 from db.repositories.notices import insert_notices
 from db.repositories.projection import application_states, create_tasks, write_projection
 from db.session import Database
+from services.documents import attach_to_notices
 
 
 class RecordsActivities:
@@ -83,6 +84,7 @@ def _project_cycle(session: Session, projection: CycleProjection) -> None:
         upsert_honor(session, honor.grant)
     if projection.notices:
         insert_notices(session, projection.notices)
+        attach_to_notices(session, projection.workflow_id, projection.notices)
 
 
 def _project_honor(session: Session, projection: HonorProjection) -> None:

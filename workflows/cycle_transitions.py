@@ -354,9 +354,15 @@ class CycleTransitions:
     def score(self, cmd: ScoreCommand, now: datetime) -> tuple[float, Effects]:
         points = self.check_score(cmd)
         app = self.state.applications[cmd.credit_code]
-        app.stage(cmd.stage).scores[cmd.reviewer] = points
+        panel = app.stage(cmd.stage)
+        panel.scores[cmd.reviewer] = points
+        panel.scored += 1
         items = ScoreItems(
-            credit_code=cmd.credit_code, stage=cmd.stage, reviewer=cmd.reviewer, items=cmd.items
+            credit_code=cmd.credit_code,
+            stage=cmd.stage,
+            reviewer=cmd.reviewer,
+            items=cmd.items,
+            comments=cmd.comments,
         )
         return points, self._scores_changed(app, cmd.stage, [items], now)
 
@@ -367,6 +373,7 @@ class CycleTransitions:
         self.check_consensus(cmd)
         app = self.state.applications[cmd.credit_code]
         app.stage(cmd.stage).consensus = cmd.points
+        app.stage(cmd.stage).scored += 1
         return self._scores_changed(app, cmd.stage, [], now)
 
     @staticmethod
@@ -464,6 +471,7 @@ class CycleTransitions:
         app = self.state.applications[cmd.credit_code]
         app.site.closed = True
         app.site_report_confirmed_at = now
+        app.site_report_sha256 = cmd.report_sha256
         return Effects().touch(cmd.credit_code).merge(self._maybe_start_committee(now))
 
     def check_withdraw(self, cmd: WithdrawCommand) -> None:

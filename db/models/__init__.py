@@ -36,6 +36,9 @@ __all__ = [
 # Accounts, audit trail and materials (API, issue #5).
 from db.models.accounts import AccessToken, IdempotentRequest, User
 from db.models.audit import AuditEntry
+
+# The archive of generated documents (issue #15).
+from db.models.documents import Document
 from db.models.materials import Material
 
 # Login throttles and the objection limit (security hardening, issue #12).
@@ -43,3 +46,4 @@ from db.models.security import ObjectionSlot, Throttle
 
 __all__ += ["AccessToken", "AuditEntry", "IdempotentRequest", "Material", "User"]
 __all__ += ["ObjectionSlot", "Throttle"]
+__all__ += ["Document"]
