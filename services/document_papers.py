@@ -190,18 +190,18 @@ def investigation(cycle: Cycle, objection: Objection, org: Organization, dated: 
 
 def bulletin(cycle: Cycle, honors: list[tuple[Honor, Organization]], awarded_on: date) -> Paper:
     """获奖通报 (§5(1)): the winners per award with their bonuses."""
+    in_order = sorted(honors, key=lambda pair: list(Award).index(Award(pair[0].award)))
     rows = tuple(
         (
             AWARD_NAMES[Award(h.award)],
             org.name,
             _yuan(h.bonus_cny) if h.bonus_cny else "颁发证书和牌匾",
         )
-        for h, org in honors
+        for h, org in in_order
     ) or (("—", "—", "—"),)
     total = sum(h.bonus_cny for h, _ in honors)
     return Paper(
         title=f"关于{cycle.year}年度庆元县人民政府质量奖获奖组织的通报",
-        number=f"庆政通〔{cycle.year}〕质量奖",
         dated=awarded_on,
         issuer=ISSUER_GOVERNMENT,
         addressee="各乡镇人民政府、街道办事处，县政府各部门、各直属单位：",

@@ -22,7 +22,8 @@ def embedded_fonts(data: bytes) -> set[str]:
     """Base names of the fonts embedded in the PDF (with a font file of their own)."""
     found: set[str] = set()
     for page in PdfReader(io.BytesIO(data)).pages:
-        fonts: Any = page["/Resources"].get("/Font", {})
+        resources: Any = page["/Resources"]
+        fonts: Any = resources.get("/Font", {})
         for ref in fonts.values():
             font = ref.get_object()
             for descendant in font.get("/DescendantFonts", [font]):

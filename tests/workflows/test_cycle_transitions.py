@@ -144,7 +144,18 @@ def test_a_whole_cycle_as_plain_function_calls() -> None:
         c.score(
             ScoreCommand(stage=Stage.SITE, credit_code=a, reviewer=reviewer, points=700), at(90)
         )
-    c.confirm_site_report(ConfirmSiteReportCommand(credit_code=a), at(91))
+    # §4(3): the report read is the panel's state then; a rescore since (even to the same
+    # total) refuses its confirmation.
+    read = c.state.applications[a].site.fingerprint()
+    c.score(ScoreCommand(stage=Stage.SITE, credit_code=a, reviewer="R2", points=700), at(90))
+    stale = ConfirmSiteReportCommand(credit_code=a, report_sha256="d" * 64, report_fingerprint=read)
+    refused(ErrorCode.REPORT_DIGEST_MISMATCH, c.check_confirm_site_report, stale)
+    current = c.state.applications[a].site.fingerprint()
+    c.confirm_site_report(
+        ConfirmSiteReportCommand(credit_code=a, report_sha256="d" * 64, report_fingerprint=current),
+        at(91),
+    )
+    assert c.state.applications[a].site_report_sha256 == "d" * 64
     assert phase(c) == Phase.COMMITTEE
     assert c.state.applications[a].total_score == pytest.approx(601 * 0.4 + 700 * 0.6)
 
