@@ -28,7 +28,7 @@ from db.repositories.lookups import organization_ids
 from db.repositories.notices import insert_notices
 from db.repositories.projection import application_states, create_tasks, write_projection
 from db.session import Database
-from services.documents import attach_to_notices
+from services.documents import carrying, publish_with_documents
 
 
 class RecordsActivities:
@@ -56,7 +56,13 @@ class RecordsActivities:
         started). Honors are not the cycle's children: a child completing after its parent
         has closed (a revocation years later) stalls the time-skipping server, and an honor
         owes its parent nothing."""
+        carried = carrying(projection.notices)
+        if carried:
+            rest = [n for n in projection.notices if n not in carried]
+            projection = projection.model_copy(update={"notices": rest})
         await self._db.run(_project_cycle, projection)
+        if carried:
+            await publish_with_documents(self._db.run, projection.workflow_id, carried)
         # Imported here: the workflow modules import this one (their activities).
         from workflows.honor import HonorWorkflow
 
@@ -84,7 +90,6 @@ def _project_cycle(session: Session, projection: CycleProjection) -> None:
         upsert_honor(session, honor.grant)
     if projection.notices:
         insert_notices(session, projection.notices)
-        attach_to_notices(session, projection.workflow_id, projection.notices)
 
 
 def _project_honor(session: Session, projection: HonorProjection) -> None:

@@ -440,8 +440,9 @@ class AwardService:
         report = None
         if report_sha256 is not None:
             cycle_year = year if year is not None else await self._read(_latest_year)
-            report = await self._write_first(
-                site_report_to_confirm, cycle_year, credit_code, report_sha256
+            # Made (if need be) in transactions of its own, committed before the update.
+            report = await site_report_to_confirm(
+                self._db.run, cycle_year, credit_code, report_sha256
             )
         await self._update(
             year,

@@ -45,6 +45,8 @@ class Ask:
     stage: Stage | None = None
     award: Award | None = None
     number: int | None = None
+    on: date | None = None
+    """The day of the notice that will carry it, when that notice is not published yet."""
 
 
 @dataclass(frozen=True)
@@ -205,7 +207,7 @@ def _review_report(session: Session, cycle: Cycle, ask: Ask) -> Plan:
 def _feedback(session: Session, cycle: Cycle, ask: Ask) -> Plan:
     app, org = _application(session, cycle, ask)
     if app.shortlisted is False:
-        dated = _day(session, cycle, f"document_review_feedback:{org.credit_code}")
+        dated = _day(session, cycle, f"document_review_feedback:{org.credit_code}") or ask.on
         stages = [Stage.DOCUMENT]
     elif app.shortlisted and cycle.phase == "announced" and cycle.awarded_on is not None:
         dated = cycle.awarded_on

@@ -1,8 +1,8 @@
 """The archive (档案): documents made on first request and kept, and who may read them.
 
-A document is made the first time it is asked for — a download, or the publication of a
-notice that carries it (`attach_to_notices`, in the projection's transaction, so the
-document exists when the notice is published) — then served from the archive by its key.
+A document is made the first time it is asked for — a download, a confirmation, or the
+publication of a notice that carries it (`publish_with_documents`: the notice and its
+document in one transaction) — then served from the archive by its key.
 Making it is deterministic (`services.document_plans`), so the first request's bytes are
 the bytes any later one would get; a digest test checks it.
 
@@ -19,9 +19,11 @@ Anything else is reported as missing (`not_found`), as `services.views` does.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
@@ -30,12 +32,13 @@ from contracts.notices import NoticeDraft
 from db.models import Cycle, Document
 from db.repositories import applications, cycles
 from db.repositories import documents as archive
+from db.repositories.notices import insert_notices
 from documents.kinds import KIND_NAMES, NOTICE_DOCUMENTS, OWN, PUBLIC, Kind
 from domain.errors import DomainError, ErrorCode
 from domain.phases import Stage
 from domain.types import Award
 from services.accounts import OFFICIALS, Role, Viewer
-from services.document_plans import Ask, Plan, plan, site_fingerprint
+from services.document_plans import Ask, Plan, plan
 from services.schemas import ConfirmedReport
 
 
@@ -58,27 +61,44 @@ def may_read(viewer: Viewer | None, kind: Kind, organization_id: int | None) -> 
     )
 
 
-def obtain(session: Session, cycle: Cycle, ask: Ask, viewer: Viewer | None = None) -> Document:
-    """The archived document of `ask`, made now if it is not yet (checking `viewer`, when
-    given, before anything is made)."""
+@dataclass(frozen=True)
+class Pending:
+    """A document to hand out: archived already (`found`), or planned and to be made."""
+
+    cycle_id: int
+    ask: Ask
+    plan: Plan
+    found: Document | None
+
+
+Run = Callable[..., Awaitable[Any]]
+"""Runs a function of a `Session` in a transaction: `AsyncSession.run_sync` (a request's
+session) or `Database.run` (a transaction of its own)."""
+
+
+def prepare(session: Session, year: int, ask: Ask, viewer: Viewer | None) -> Pending:
+    """Plan `ask`, check `viewer` (None: the public) before anything is made, and find it
+    in the archive."""
+    cycle = _cycle(session, year)
     planned = plan(session, cycle, ask)
     org_id = planned.application.organization_id if planned.application else None
-    if viewer is not None and not may_read(viewer, ask.kind, org_id):
+    if not may_read(viewer, ask.kind, org_id):
         raise _hidden()
-    return _archive(session, cycle, ask, planned)
+    return Pending(cycle.id, ask, planned, archive.by_key(session, planned.key))
 
 
-def _archive(session: Session, cycle: Cycle, ask: Ask, planned: Plan) -> Document:
-    found = archive.by_key(session, planned.key)
+def store(session: Session, pending: Pending, data: bytes) -> Document:
+    """Archive what was made; a concurrent first making of the same key stored it already."""
+    found = archive.by_key(session, pending.plan.key)
     if found is not None:
         return found
-    data = planned.make()
+    ask, planned = pending.ask, pending.plan
     return archive.add(
         session,
         Document(
             key=planned.key,
             kind=ask.kind.value,
-            cycle_id=cycle.id,
+            cycle_id=pending.cycle_id,
             application_id=planned.application.id if planned.application else None,
             honor_id=planned.honor_id,
             stage=ask.stage.value if ask.stage else None,
@@ -95,25 +115,28 @@ def _archive(session: Session, cycle: Cycle, ask: Ask, planned: Plan) -> Documen
     )
 
 
+async def made(run: Run, pending: Pending) -> Document:
+    """The archived document, made now if it is not yet. Rendering (a second or so for a
+    PDF) runs in a thread between two short transactions, never in the event loop."""
+    if pending.found is not None:
+        return pending.found
+    data = await asyncio.to_thread(pending.plan.make)
+    document: Document = await run(store, pending, data)
+    return document
+
+
+async def obtain(run: Run, year: int, ask: Ask, viewer: Viewer | None) -> tuple[Document, bytes]:
+    """Download: the document (made on first request) and its bytes."""
+    document = await made(run, await run(prepare, year, ask, viewer))
+    data: bytes = await run(archive.content, document.id)
+    return document, data
+
+
 def _cycle(session: Session, year: int) -> Cycle:
     cycle = cycles.latest(session, year)
     if cycle is None:
         raise DomainError(ErrorCode.NOT_FOUND, f"没有{year}年度的评审周期")
     return cycle
-
-
-def obtain_in(
-    session: Session, year: int, ask: Ask, viewer: Viewer | None
-) -> tuple[Document, bytes]:
-    """Download: the document and its bytes (public kinds: `viewer` None is anyone)."""
-    if viewer is None and ask.kind not in PUBLIC:
-        raise _hidden()
-    document = obtain(session, _cycle(session, year), ask, viewer or _PUBLIC_VIEWER)
-    return document, archive.content(session, document.id)
-
-
-_PUBLIC_VIEWER = Viewer(user_id=0, username="public", role=Role.APPLICANT)
-"""Reads as someone who owns nothing: only the published documents."""
 
 
 def by_id(session: Session, document_id: int, viewer: Viewer) -> tuple[Document, bytes]:
@@ -215,33 +238,60 @@ async def listing_async(
     return await session.run_sync(listing, year, viewer, credit_code)
 
 
-def site_report_to_confirm(
-    session: Session, year: int, credit_code: str, sha256: str
+async def site_report_to_confirm(
+    run: Run, year: int, credit_code: str, sha256: str
 ) -> ConfirmedReport:
     """§4(3): the applicant confirms the site review report by its digest. The current
     report (made now if it is not archived yet) must have exactly that digest."""
-    cycle = _cycle(session, year)
     ask = Ask(Kind.REVIEW_REPORT, credit_code=credit_code, stage=Stage.SITE)
-    document = obtain(session, cycle, ask)
+    pending = await run(prepare, year, ask, _OFFICE)
+    document = await made(run, pending)
     if document.sha256 != sha256.strip().lower():
         raise DomainError(ErrorCode.REPORT_DIGEST_MISMATCH, f"现行报告的摘要值为 {document.sha256}")
-    app, _ = applications.with_organizations(session, cycle.id, credit_code)[0]
-    return ConfirmedReport(sha256=document.sha256, fingerprint=site_fingerprint(app))
+    assert pending.plan.fingerprint is not None
+    return ConfirmedReport(sha256=document.sha256, fingerprint=pending.plan.fingerprint)
 
 
-def attach_to_notices(session: Session, workflow_id: str, drafts: Sequence[NoticeDraft]) -> None:
-    """Make the documents that published notices carry (`NOTICE_DOCUMENTS`) and attach them,
-    in the projection's transaction: the document exists when its notice is published."""
-    wanted = [d for d in drafts if d.kind in NOTICE_DOCUMENTS and d.credit_code and d.cycle_year]
-    open_keys = archive.notices_without_document(session, [d.key for d in wanted])
-    for draft in wanted:
-        if draft.key not in open_keys:
-            continue
-        cycle = archive.cycle_of_workflow(session, workflow_id)
-        if cycle is None:
-            continue
-        ask = Ask(NOTICE_DOCUMENTS[draft.kind], credit_code=draft.credit_code)
-        archive.attach(session, draft.key, obtain(session, cycle, ask).id)
+_OFFICE = Viewer(user_id=0, username="system", role=Role.OFFICE)
+"""The service itself, making a document for a step of the cycle (the caller has checked
+who may ask)."""
 
 
-__all__ = ["KIND_NAMES", "Ask", "Listed", "by_id", "listing", "obtain", "obtain_in"]
+def carrying(drafts: Sequence[NoticeDraft]) -> list[NoticeDraft]:
+    """The notices that carry a document (`NOTICE_DOCUMENTS`)."""
+    return [d for d in drafts if d.kind in NOTICE_DOCUMENTS and d.credit_code]
+
+
+def _due(
+    session: Session, workflow_id: str, drafts: list[NoticeDraft]
+) -> list[tuple[NoticeDraft, Pending]]:
+    published = archive.existing_notice_keys(session, [d.key for d in drafts])
+    cycle = archive.cycle_of_workflow(session, workflow_id)
+    if cycle is None:
+        return []
+    due = []
+    for draft in drafts:
+        if draft.key not in published:
+            ask = Ask(NOTICE_DOCUMENTS[draft.kind], credit_code=draft.credit_code, on=draft.on)
+            due.append((draft, prepare(session, cycle.year, ask, _OFFICE)))
+    return due
+
+
+def _publish(session: Session, draft: NoticeDraft, pending: Pending, data: bytes | None) -> None:
+    document = pending.found if data is None else store(session, pending, data)
+    assert document is not None
+    insert_notices(session, [draft])
+    archive.attach(session, draft.key, document.id)
+
+
+async def publish_with_documents(run: Run, workflow_id: str, drafts: list[NoticeDraft]) -> None:
+    """Publish notices that carry a document, each with its document in one transaction
+    (the document exists when its notice is published), after the projection's own
+    transaction (the document is made from what that wrote). The PDF is rendered in a
+    thread between the transactions; a retried activity skips what was published."""
+    for draft, pending in await run(_due, workflow_id, drafts):
+        data = None if pending.found else await asyncio.to_thread(pending.plan.make)
+        await run(_publish, draft, pending, data)
+
+
+__all__ = ["KIND_NAMES", "Ask", "Listed", "by_id", "listing", "obtain"]

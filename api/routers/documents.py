@@ -94,7 +94,7 @@ async def _download(
     number: int | None,
 ) -> Response:
     ask = documents.Ask(kind, fmt, credit_code, stage, award, number)
-    document, data = await session.run_sync(documents.obtain_in, year, ask, viewer)
+    document, data = await documents.obtain(session.run_sync, year, ask, viewer)
     return _file(document, data)
 
 

@@ -54,14 +54,10 @@ def attach(session: Session, notice_key: str, document_id: int) -> None:
     session.execute(update(Notice).where(Notice.key == notice_key).values(document_id=document_id))
 
 
-def notices_without_document(session: Session, keys: list[str]) -> set[str]:
+def existing_notice_keys(session: Session, keys: list[str]) -> set[str]:
     if not keys:
         return set()
-    return set(
-        session.scalars(
-            select(Notice.key).where(Notice.key.in_(keys), Notice.document_id.is_(None))
-        )
-    )
+    return set(session.scalars(select(Notice.key).where(Notice.key.in_(keys))))
 
 
 def honor_of_cycle(
