@@ -45,5 +45,8 @@ PUBLIC = frozenset({Kind.CALL, Kind.PUBLICITY, Kind.BULLETIN, Kind.CERTIFICATE, 
 OWN = frozenset({Kind.APPLICATION_FORM, Kind.REVIEW_REPORT, Kind.FEEDBACK})
 """An applicant's own documents: the office's and that applicant's, never another's."""
 
-NOTICE_DOCUMENTS: dict[str, Kind] = {"document_review_feedback": Kind.FEEDBACK}
+NOTICE_DOCUMENTS: dict[str, Kind] = {
+    "document_review_feedback": Kind.FEEDBACK,
+    "feedback_report": Kind.FEEDBACK,
+}
 """Notices that carry a document (their e-mail's attachment), made when they are published."""

@@ -170,6 +170,13 @@ class HonorRules(_Section):
     validity_expiring_months: int = Field(ge=0)
 
 
+class FeedbackRules(_Section):
+    """The feedback report (反馈报告): §4(2) sends it to the applicants not shortlisted; the
+    county also sends it to every shortlisted applicant once the cycle is announced."""
+
+    after_cycle: bool = True
+
+
 class ProgramRules(_Section):
     """Every configurable value of the program (DESIGN §5.1)."""
 
@@ -185,6 +192,8 @@ class ProgramRules(_Section):
     revocation: RevocationRules
     eligibility: EligibilityRules
     honor: HonorRules
+    feedback: FeedbackRules = FeedbackRules()
+    """Defaulted: the rules a cycle started with before it existed still read."""
 
 
 class RulesError(ValueError):

@@ -7,6 +7,10 @@ bytes. It can be made once its data is final: a review report once its panel has
 (a site report changes with its panel's scores until the applicant confirms it, so its key
 carries the panel's fingerprint), the feedback once the document stage closed for a
 non-shortlisted applicant and after the cycle for the others, and so on.
+
+Its size is the number of kinds: one short planner per document, eleven of them, kept
+together because they share one set of conventions (the key, the file name, the date of
+the step that formed the document, what "not formed yet" means).
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from contracts.cycle import ApplicationState
-from db.models import Application, Cycle, Organization
+from db.models import Application, Cycle, Honor, Organization
 from db.repositories import applications, cycles, panels, reviewers
 from db.repositories import documents as archive
 from db.repositories import materials as material_rows
@@ -27,7 +31,7 @@ from documents import render
 from documents.kinds import FORMATS, KIND_NAMES, Kind
 from domain.dates import to_business_date
 from domain.errors import DomainError, ErrorCode
-from domain.names import STAGE_NAMES
+from domain.names import AWARD_NAMES, STAGE_NAMES
 from domain.phases import Stage
 from domain.rules import load_rules
 from domain.types import Award
@@ -243,8 +247,6 @@ def _score_sheet(session: Session, cycle: Cycle, ask: Ask) -> Plan:
         dated = _day(session, cycle, "candidate_list")
     if dated is None:
         raise not_ready(f"{STAGE_NAMES[stage]}评分汇总表在该环节结束后形成")
-    from domain.names import AWARD_NAMES
-
     title = f"{cycle.year}年度{AWARD_NAMES[award]}{STAGE_NAMES[stage]}评分汇总表"
     key, filename, media = _file(cycle, title, f"{stage.value}:{award.value}", ask)
     sheets = []
@@ -324,7 +326,9 @@ def _bulletin(session: Session, cycle: Cycle, ask: Ask) -> Plan:
     return _pdf_plan(cycle, ask, "all", lambda: content.bulletin(cycle, honors, awarded_on), title)
 
 
-def _honor(session: Session, cycle: Cycle, ask: Ask):  # type: ignore[no-untyped-def]
+def _honor(session: Session, cycle: Cycle, ask: Ask) -> tuple[Honor, Organization, int]:
+    """The honor asked for and its place among the year's honors of its award (the
+    certificate's number)."""
     _announced(cycle)
     award = ask.award or Award.QUALITY
     code = (ask.credit_code or "").strip().upper()

@@ -130,8 +130,8 @@ def review_report(
         (_category(c), str(c.points), _points_of(shares[c.code], c.points), _share(shares[c.code]))
         for c in rubric().categories
     )
-    reviewers = tuple(
-        (reviewer_label(n) + ("（组长）" if n == data.leader_index else ""), points(s.total))
+    reviewers = "；".join(
+        reviewer_label(n) + ("（组长）" if n == data.leader_index else "") + f" {points(s.total)}"
         for n, s in enumerate(data.scores)
     )
     summary = (
@@ -140,6 +140,7 @@ def review_report(
         ("申报奖项", _award(app)),
         ("评审环节", stage_name),
         ("评审组人数", f"{len(data.scores)} 人"),
+        ("评审员评分", reviewers or "—"),
         ("合议分", points(data.consensus) if data.consensus is not None else "未录入"),
         (f"{stage_name}得分", points(data.stage_score)),
     )
@@ -160,14 +161,10 @@ def review_report(
                 table=Table(("类目", "分值", "平均得分", "得分率"), categories),
             ),
             Section(
-                heading="三、评审员评分",
-                table=Table(("评审员", "总分"), reviewers or (("—", "—"),)),
+                heading="三、主要优势", paragraphs=_comments(data, "strengths", attributed=True)
             ),
             Section(
-                heading="四、主要优势", paragraphs=_comments(data, "strengths", attributed=True)
-            ),
-            Section(
-                heading="五、改进机会", paragraphs=_comments(data, "improvements", attributed=True)
+                heading="四、改进机会", paragraphs=_comments(data, "improvements", attributed=True)
             ),
             Section(paragraphs=confirm),
         ),

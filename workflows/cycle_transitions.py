@@ -663,9 +663,10 @@ class CycleTransitions:
         return checks.published_list(self.state)
 
     def approve(
-        self, cmd: ApproveCommand, facts: FactsResponse, now: datetime
+        self, cmd: ApproveCommand, facts: FactsResponse, now: datetime, *, feedback: bool = True
     ) -> tuple[list[str], Effects]:
-        """The government's decision; bonuses from the honors register (§5(1))."""
+        """The government's decision; bonuses from the honors register (§5(1)). `feedback`:
+        each shortlisted applicant gets its feedback report (when the rules say so)."""
         self.check_approve(cmd)
         s = self.state
         today = now.date()
@@ -710,6 +711,12 @@ class CycleTransitions:
                 texts.awarded(self._wf, self._year, g.credit_code, name, g.award, g.bonus_cny, now)
             )
         notices.insert(0, texts.award_bulletin(self._wf, self._year, winners, now))
+        if feedback and self.rules.feedback.after_cycle:
+            notices += [
+                texts.feedback_report(self._wf, self._year, app, now)
+                for app in s.applications.values()
+                if app.shortlisted and app.outcome != Outcome.WITHDRAWN
+            ]
         effects = Effects(notices=notices, grants=grants).touch(*listed)
         return [g.credit_code for g in grants], effects
 

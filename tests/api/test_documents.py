@@ -223,7 +223,12 @@ async def test_a_cycle_produces_its_documents_for_the_right_readers(api: Api) ->
     assert NAMES[A] in certificate
     assert f"有效期：{day}至{until.year}年{until.month}月{until.day}日" in certificate
 
+    # After the cycle every shortlisted applicant's notice carries its feedback report.
+    final = await _notice(api, "org_a", "feedback_report")
+    carried = await api.get("org_a", f"/documents/{final['document_id']}", expect=200)
+    assert NAMES[A] in pdf_text(carried.content)
     feedback_a = pdf_text(await _download(api, "org_a", year, "feedback_report", credit_code=A))
+    assert hashlib.sha256(carried.content).hexdigest() == carried.headers["X-Content-SHA256"]
     assert "现场评审得分率" in feedback_a
     assert "产品合格率连续三年提升" in feedback_a
     assert "评审员R" not in feedback_a

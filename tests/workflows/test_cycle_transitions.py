@@ -180,7 +180,11 @@ def test_a_whole_cycle_as_plain_function_calls() -> None:
     assert bulletin.kind == "award_bulletin"  # §5(1): winners per award, each with its bonus
     assert "庆元县人民政府质量奖：A（奖金20万元）" in bulletin.body
     assert "庆元县人民政府质量奖创新奖：无" in bulletin.body
-    assert [n.kind for n in approved.notices[1:]] == ["awarded"]
+    # Every shortlisted applicant gets its feedback report after the cycle (#15).
+    assert [(n.kind, n.credit_code) for n in approved.notices[1:]] == [
+        ("awarded", a),
+        ("feedback_report", a),
+    ]
     assert grant.bonus_cny == 200_000
     assert grant.workflow_id == f"honor-{a}-quality-2025"
     assert phase(c) == Phase.ANNOUNCED
