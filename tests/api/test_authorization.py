@@ -104,6 +104,13 @@ ALLOWED: dict[tuple[str, str], frozenset[str] | None] = {
     ("POST", HONOR + "/incidents"): frozenset({OFFICE}),
     ("POST", HONOR + "/fraud-reports"): frozenset({OFFICE}),
     ("POST", HONOR + "/revocation-approval"): frozenset({GOVERNMENT}),
+    # documents: every role may ask; each document's readers are checked (test_documents)
+    ("GET", "/cycles/{year}/documents"): EVERYONE,
+    ("GET", "/cycles/{year}/documents/{kind}"): EVERYONE,
+    ("GET", APP + "/documents"): EVERYONE,
+    ("GET", "/documents/{document_id}"): EVERYONE,
+    ("GET", "/public/cycles/{year}/documents"): PUBLIC,
+    ("GET", "/public/cycles/{year}/documents/{kind}"): PUBLIC,
     # notices, audit, health
     ("GET", "/notices"): EVERYONE,
     ("GET", "/audit"): frozenset({SUPERVISOR}),
@@ -128,6 +135,8 @@ PARAMS = {
     "material_id": "1",
     "code": "R1",
     "username": "rev1",
+    "kind": "bulletin",
+    "document_id": "1",
 }
 
 
