@@ -149,7 +149,7 @@ async def test_a_cycle_produces_its_documents_for_the_right_readers(api: Api) ->
     assert detail[1][:4] == ["条款", "评分项", "分值", "R1 评审员R1"]
     assert detail[2][:4] == ["4.1.2", "高层领导的作用", 50, 35]
     await _download(api, "org_a", year, "score_sheet", expect=404, format="xlsx", stage="document")
-    sheet_q = {"format": "xlsx", "stage": "document", "award": "quality"}
+    sheet_q: dict[str, Any] = {"format": "xlsx", "stage": "document", "award": "quality"}
     await _download(api, "rev1", year, "score_sheet", expect=404, **sheet_q)  # a reviewer
     assert await _download(api, "watch", year, "score_sheet", **sheet_q) == sheet  # supervisor
     await _download(api, "rev1", year, "review_report", expect=404, credit_code=A)
