@@ -12,6 +12,10 @@ FROM python:3.11-slim
 ENV PATH=/opt/qaward/bin:$PATH \
     PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1
+# The documents' PDFs (WeasyPrint): Pango and the CJK fonts it embeds (never downloaded at run time).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk \
+    && rm -rf /var/lib/apt/lists/*
 COPY --from=build /opt/qaward /opt/qaward
 RUN useradd --system --create-home --uid 10001 --user-group qaward
 USER qaward

@@ -30,6 +30,7 @@ from db.repositories.notices import insert_notices
 from db.repositories.projection import application_states, create_tasks, write_projection
 from db.repositories.supervision import write_follow_ups
 from db.session import Database
+from services.documents import carrying, publish_with_documents
 
 
 class RecordsActivities:
@@ -63,8 +64,14 @@ class RecordsActivities:
         started). Honors are not the cycle's children: a child completing after its parent
         has closed (a revocation years later) stalls the time-skipping server, and an honor
         owes its parent nothing."""
+        carried = carrying(projection.notices)
+        if carried:
+            rest = [n for n in projection.notices if n not in carried]
+            projection = projection.model_copy(update={"notices": rest})
         await self._db.run(_project_cycle, projection)
-        await self._wake_delivery(bool(projection.notices))
+        if carried:
+            await publish_with_documents(self._db.run, projection.workflow_id, carried)
+        await self._wake_delivery(bool(projection.notices) or bool(carried))
         # Imported here: the workflow modules import this one (their activities).
         from workflows.honor import HonorWorkflow
 

@@ -58,12 +58,21 @@ class DisqualifyCommand(Contract):
     on: date
 
 
+class CategoryComment(Contract):
+    """A reviewer's comments on one GB/T 19580 category, for the feedback report (§4(2))."""
+
+    strengths: str = ""
+    improvements: str = ""
+
+
 class ScoreCommand(Contract):
     stage: Stage
     credit_code: str
     reviewer: str
     points: float | None = None
     items: dict[str, int] | None = None
+    comments: dict[str, CategoryComment] = Field(default_factory=dict)
+    """By category code (4.1 … 4.7); optional, stored with the score (DESIGN 3.2)."""
 
 
 class ConsensusCommand(Contract):
@@ -86,6 +95,11 @@ class ShortlistCommand(Contract):
 
 class ConfirmSiteReportCommand(Contract):
     credit_code: str
+    report_sha256: str | None = None
+    """The SHA-256 of the site review report the applicant read and confirms (§4(3))."""
+    report_fingerprint: str | None = None
+    """The panel's state the report was made from (`StageState.fingerprint`): a score
+    changed since is refused (`report_digest_mismatch`). None: a command from before."""
 
 
 class VoteCommand(Contract):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import date, datetime
 
 from pydantic import Field
@@ -48,10 +50,19 @@ class StageState(Contract):
     consensus: float | None = None
     closed: bool = False
     report_notified: bool = False
+    scored: int = 0
+    """Scores and consensus entries taken, so a rescore shows in `fingerprint`."""
 
     def complete(self, min_size: int = 1) -> bool:
         """Every member has scored, and the panel still has its minimum size (§2(4))."""
         return len(self.members) >= max(min_size, 1) and all(m in self.scores for m in self.members)
+
+    def fingerprint(self) -> str:
+        """What the panel's report is made of, as a digest: any change of the panel or a
+        score (also one giving the same total) changes it (§4(3) confirmation)."""
+        data = [self.members, self.leader, sorted(self.scores.items()), self.consensus]
+        text = json.dumps([*data, self.scored], ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(text.encode()).hexdigest()
 
 
 class ApplicationState(Contract):
@@ -73,6 +84,8 @@ class ApplicationState(Contract):
     takes_quota_place: bool = True
     """Would take one of the award's quota places if it won (§5(3); set at qualification)."""
     site_report_confirmed_at: datetime | None = None
+    site_report_sha256: str | None = None
+    """The digest of the site review report the applicant confirmed (§4(3))."""
     document_score: float | None = None
     site_score: float | None = None
     total_score: float | None = None

@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import Field
 
 from contracts.base import Contract
+from contracts.commands import CategoryComment
 from contracts.cycle import ApplicationState, DeadlineExtension, ObjectionState, VoteRecord
 from contracts.honor import FollowUpTask, HonorGrant, HonorInput, RevocationReason
 from contracts.notices import NoticeDraft
@@ -37,6 +38,7 @@ class ScoreItems(Contract):
     stage: Stage
     reviewer: str
     items: dict[str, int] | None
+    comments: dict[str, CategoryComment] = Field(default_factory=dict)
 
 
 class CycleProjection(Contract):

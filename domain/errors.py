@@ -41,6 +41,8 @@ class ErrorCode(StrEnum):
     NOT_PANEL_LEADER = "not_panel_leader"
     STAGE_CLOSED = "stage_closed"
     REVIEWS_INCOMPLETE = "reviews_incomplete"
+    REPORT_DIGEST_MISMATCH = "report_digest_mismatch"
+    DOCUMENT_NOT_READY = "document_not_ready"
     # Committee, publicity, approval (DESIGN 3.3)
     QUORUM_NOT_MET = "quorum_not_met"
     TALLY_EXCEEDS_PRESENT = "tally_exceeds_present"
@@ -127,6 +129,12 @@ _TABLE: dict[ErrorCode, tuple[str, str, str]] = {
     E.NOT_PANEL_LEADER: ("3.2", "§2(4)", "只有评审组组长可以录入合议分"),
     E.STAGE_CLOSED: ("3.2", "§4(2)", "该评审阶段已结束"),
     E.REVIEWS_INCOMPLETE: ("3.2", "§4(2)", "尚有评审组未完成评分"),
+    E.REPORT_DIGEST_MISMATCH: (
+        "3.2",
+        "§4(3)",
+        "确认的不是现行的现场评审报告（摘要值不符），请重新下载核对后确认",
+    ),
+    E.DOCUMENT_NOT_READY: ("9", "", "该文书尚未形成"),
     E.QUORUM_NOT_MET: ("3.3", "§4(4)", "出席委员不足三分之二，表决无效"),
     E.TALLY_EXCEEDS_PRESENT: ("3.3", "§4(4)", "票数合计超过出席人数"),
     E.UNKNOWN_CANDIDATE: ("3.3", "§4(4)", "不在候选或公示名单中的组织"),
@@ -199,6 +207,8 @@ _STATUS: dict[int, frozenset[ErrorCode]] = {
             E.NOT_IN_PHASE,
             E.STAGE_CLOSED,
             E.REVIEWS_INCOMPLETE,
+            E.REPORT_DIGEST_MISMATCH,
+            E.DOCUMENT_NOT_READY,
             E.RUNOFF_REQUIRED,
             E.PUBLICITY_CLOSED,
             E.CYCLE_EXISTS,

@@ -178,6 +178,13 @@ class HonorRules(_Section):
     """§2(3)4, §6(3): the yearly follow-up report is due this many days after the reminder."""
 
 
+class FeedbackRules(_Section):
+    """The feedback report (反馈报告): §4(2) sends it to the applicants not shortlisted; the
+    county also sends it to every shortlisted applicant once the cycle is announced."""
+
+    after_cycle: bool = True
+
+
 class ProgramRules(_Section):
     """Every configurable value of the program (DESIGN §5.1)."""
 
@@ -193,6 +200,8 @@ class ProgramRules(_Section):
     revocation: RevocationRules
     eligibility: EligibilityRules
     honor: HonorRules
+    feedback: FeedbackRules = FeedbackRules()
+    """Defaulted: the rules a cycle started with before it existed still read."""
 
 
 class RulesError(ValueError):

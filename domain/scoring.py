@@ -7,7 +7,7 @@ half-up only for display (`round_half_up`).
 
 import importlib.resources
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any, Protocol, Self, TypeVar
@@ -126,6 +126,16 @@ def item_total(items: Mapping[str, int]) -> float:
         raise DomainError(ErrorCode.INVALID_SCORE, detail)
     total = sum(Fraction(points[code] * items[code], 100) for code in points)
     return float(total)
+
+
+def check_comment_categories(codes: Iterable[str]) -> None:
+    """A score's comments are given per GB/T 19580 category, 4.1 to 4.7 (DESIGN 3.2)."""
+    known = {category.code for category in rubric().categories}
+    unknown = sorted(set(codes) - known)
+    if unknown:
+        raise DomainError(
+            ErrorCode.INVALID_SCORE, f"未知的评分类目 {', '.join(unknown)}（应为 4.1 至 4.7）"
+        )
 
 
 def _check_range(points: float, what: str) -> float:

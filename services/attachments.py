@@ -1,10 +1,9 @@
 """What a notice's e-mail carries attached (issue #15 item 2).
 
 One function, `attachments_for`, is the only place the delivery asks for attachments: the
-mail builder (`activities.mailer.build_message`) attaches whatever it returns, in order.
-Today no notice has a document, so it returns nothing. When the documents (issue #15
-items 5–6) give a notice a nullable `document_id` into their `documents` table, this is
-where to read it: load that document's file name, media type and bytes and return them.
+mail builder (`activities.mailer.build_message`) attaches whatever it returns, in order. A
+notice that carries a document (the feedback report, issue #15 items 5–6) names it by
+`notices.document_id`; the document was archived in the notice's own transaction.
 """
 
 from __future__ import annotations
@@ -14,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from db.models import Notice
+from db.repositories import documents
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,10 @@ class Attachment:
 
 
 def attachments_for(session: Session, notice: Notice) -> list[Attachment]:
-    """The documents attached to `notice`; none until the documents are wired in."""
-    del session, notice  # read `notice.document_id` here once the documents exist
-    return []
+    """The document `notice` carries, if any, as the archive holds it."""
+    if notice.document_id is None:
+        return []
+    document = documents.by_id(session, notice.document_id, with_content=True)
+    if document is None:
+        return []
+    return [Attachment(document.filename, document.media_type, document.content)]

@@ -73,6 +73,7 @@ from domain.rules import ProgramRules, RulesError, load_rules
 from domain.types import Award
 from domain.workflow_ids import cycle_workflow_id, honor_workflow_id
 from services import registry
+from services.documents import site_report_to_confirm
 from services.errors import from_temporal
 from services.schemas import CycleCreate, HistoricalHonorCreate
 from services.supervision import check_assignable
@@ -394,12 +395,21 @@ class AwardService:
         *,
         points: float | None = None,
         items: dict[str, int] | None = None,
+        comments: dict[str, dict[str, str]] | None = None,
     ) -> float:
+        """`comments`: per category code, `strengths` and `improvements` (DESIGN 3.2)."""
         result: float = await self._update(
             year,
             AwardCycleWorkflow.score,
-            ScoreCommand(
-                stage=stage, credit_code=credit_code, reviewer=reviewer, points=points, items=items
+            ScoreCommand.model_validate(
+                {
+                    "stage": stage,
+                    "credit_code": credit_code,
+                    "reviewer": reviewer,
+                    "points": points,
+                    "items": items,
+                    "comments": comments or {},
+                }
             ),
         )
         return result
@@ -444,11 +454,28 @@ class AwardService:
         )
         return result
 
-    async def confirm_site_report(self, year: int | None, credit_code: str) -> None:
+    async def confirm_site_report(
+        self, year: int | None, credit_code: str, report_sha256: str | None = None
+    ) -> None:
+        """§4(3): the applicant confirms the site review report by its SHA-256 digest: the
+        current report (archived now, in its own transaction, if it was not) must have it,
+        and the cycle refuses it when a score changed meanwhile (`report_digest_mismatch`).
+        None: the simulator's confirmation of a scenario that names no digest."""
+        report = None
+        if report_sha256 is not None:
+            cycle_year = year if year is not None else await self._read(_latest_year)
+            # Made (if need be) in transactions of its own, committed before the update.
+            report = await site_report_to_confirm(
+                self._db.run, cycle_year, credit_code, report_sha256
+            )
         await self._update(
             year,
             AwardCycleWorkflow.confirm_site_report,
-            ConfirmSiteReportCommand(credit_code=credit_code),
+            ConfirmSiteReportCommand(
+                credit_code=credit_code,
+                report_sha256=report.sha256 if report else None,
+                report_fingerprint=report.fingerprint if report else None,
+            ),
         )
 
     async def record_vote(
@@ -593,6 +620,13 @@ class AwardService:
     async def open_workflow_ids(self) -> list[str]:
         """Workflows that may still have timers: open cycles and honors (for the simulator)."""
         return await self._db.run(open_workflow_ids)
+
+
+def _latest_year(session: Session) -> int:
+    found = cycles.cycles(session)
+    if not found:
+        raise DomainError(ErrorCode.NOT_FOUND, "没有评审周期")
+    return max(c.year for c in found)
 
 
 def _latest_honor(

@@ -95,3 +95,11 @@ class IncidentReport(_Model):
     kind: str = Field(default="major_accident", description="事故类型")
     major_adverse_impact: bool = True
     note: str = Field(default="", description="说明")
+
+
+class ConfirmedReport(StrictDates):
+    """The site review report an applicant confirms (§4(3)): its SHA-256 digest, and the
+    panel state it was made from (checked again by the cycle)."""
+
+    sha256: str
+    fingerprint: str

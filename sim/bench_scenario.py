@@ -154,7 +154,9 @@ def scenario_data(size: int, year: int = 2025) -> dict[str, Any]:
     timeline.append({"at": _at(date(year, 7, 20)), "do": "approve", "strike": []})
     timeline.append({"at": _at(date(year + 5, 7, 21)), "do": "snapshot"})
     return {
-        "rules": {"shortlist": {"max_per_award": max(size, 1)}},
+        # The engine against its floor: no feedback PDFs after the cycle (about a second
+        # each, for every shortlisted applicant), which the floor does not make either.
+        "rules": {"shortlist": {"max_per_award": max(size, 1)}, "feedback": {"after_cycle": False}},
         "committee": {"members": COMMITTEE},
         "organizations": organizations,
         "honors": [],

@@ -56,6 +56,9 @@ with workflow.unsafe.imports_passed_through():
 
 R = TypeVar("R")
 
+FEEDBACK_AFTER_CYCLE = "feedback-after-cycle"
+"""Patch: at approval, feedback notices (with their reports) to the shortlisted (#15)."""
+
 FACTS_PER_REQUEST = 200
 """An organization's facts, records and honors are well under 1 KB."""
 APPLICATIONS_PER_PAGE = 100
@@ -438,7 +441,9 @@ class AwardCycleWorkflow(TimedWorkflow):
         return await self._command_with_facts(
             lambda: self._cycle.check_approve(cmd),
             self._cycle.approval_list,
-            lambda facts, now: self._cycle.approve(cmd, facts, now),
+            lambda facts, now: self._cycle.approve(
+                cmd, facts, now, feedback=workflow.patched(FEEDBACK_AFTER_CYCLE)
+            ),
         )
 
     @approve.validator

@@ -32,7 +32,12 @@ from domain.panels import PanelCandidate, check_panel
 from domain.phases import PHASE_ORDER, Outcome, Phase, Stage
 from domain.publicity import objection_open, validate_objection
 from domain.rules import ProgramRules
-from domain.scoring import item_total, validate_consensus, validate_total
+from domain.scoring import (
+    check_comment_categories,
+    item_total,
+    validate_consensus,
+    validate_total,
+)
 
 E = ErrorCode
 FINDING_REASONS = ELIGIBILITY_REASONS
@@ -136,6 +141,7 @@ def score_points(cmd: ScoreCommand, rules: ProgramRules) -> float:
     """A reviewer's total: from item percentages (GB/T 19580) or a total where allowed."""
     if (cmd.points is None) == (cmd.items is None):
         raise DomainError(E.INVALID_SCORE, "须给出分项百分比或总分之一")
+    check_comment_categories(cmd.comments)
     if cmd.items is not None:
         return item_total(cmd.items)
     assert cmd.points is not None
@@ -228,6 +234,8 @@ def check_confirm_site_report(
     check_stage_open(state, app, Stage.SITE)
     if not app.site.complete(rules.panel.min_size):
         raise DomainError(E.REVIEWS_INCOMPLETE, "现场评审评分尚未完成，报告未形成")
+    if cmd.report_fingerprint is not None and cmd.report_fingerprint != app.site.fingerprint():
+        raise DomainError(E.REPORT_DIGEST_MISMATCH, "评审组的评分在报告形成后有变动")
 
 
 def vote_candidates(state: CycleState, cmd: VoteCommand) -> list[str]:

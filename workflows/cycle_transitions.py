@@ -385,9 +385,15 @@ class CycleTransitions:
     def score(self, cmd: ScoreCommand, now: datetime) -> tuple[float, Effects]:
         points = self.check_score(cmd)
         app = self.state.applications[cmd.credit_code]
-        app.stage(cmd.stage).scores[cmd.reviewer] = points
+        panel = app.stage(cmd.stage)
+        panel.scores[cmd.reviewer] = points
+        panel.scored += 1
         items = ScoreItems(
-            credit_code=cmd.credit_code, stage=cmd.stage, reviewer=cmd.reviewer, items=cmd.items
+            credit_code=cmd.credit_code,
+            stage=cmd.stage,
+            reviewer=cmd.reviewer,
+            items=cmd.items,
+            comments=cmd.comments,
         )
         return points, self._scores_changed(app, cmd.stage, [items], now)
 
@@ -398,6 +404,7 @@ class CycleTransitions:
         self.check_consensus(cmd)
         app = self.state.applications[cmd.credit_code]
         app.stage(cmd.stage).consensus = cmd.points
+        app.stage(cmd.stage).scored += 1
         return self._scores_changed(app, cmd.stage, [], now)
 
     @staticmethod
@@ -510,6 +517,7 @@ class CycleTransitions:
         app = self.state.applications[cmd.credit_code]
         app.site.closed = True
         app.site_report_confirmed_at = now
+        app.site_report_sha256 = cmd.report_sha256
         return Effects().touch(cmd.credit_code).merge(self._maybe_start_committee(now))
 
     def check_withdraw(self, cmd: WithdrawCommand) -> None:
@@ -702,9 +710,10 @@ class CycleTransitions:
         return checks.published_list(self.state)
 
     def approve(
-        self, cmd: ApproveCommand, facts: FactsResponse, now: datetime
+        self, cmd: ApproveCommand, facts: FactsResponse, now: datetime, *, feedback: bool = True
     ) -> tuple[list[str], Effects]:
-        """The government's decision; bonuses from the honors register (§5(1))."""
+        """The government's decision; bonuses from the honors register (§5(1)). `feedback`:
+        each shortlisted applicant gets its feedback report (when the rules say so)."""
         self.check_approve(cmd)
         s = self.state
         today = now.date()
@@ -749,6 +758,12 @@ class CycleTransitions:
                 texts.awarded(self._wf, self._year, g.credit_code, name, g.award, g.bonus_cny, now)
             )
         notices.insert(0, texts.award_bulletin(self._wf, self._year, winners, now))
+        if feedback and self.rules.feedback.after_cycle:
+            notices += [
+                texts.feedback_report(self._wf, self._year, app, now)
+                for app in s.applications.values()
+                if app.shortlisted and app.outcome != Outcome.WITHDRAWN
+            ]
         effects = Effects(notices=notices, grants=grants).touch(*listed)
         return [g.credit_code for g in grants], effects
 

@@ -195,6 +195,22 @@ def document_review_feedback(
     )
 
 
+def feedback_report(wf: str, year: int, app: ApplicationState, at: datetime) -> NoticeDraft:
+    """After the cycle, to every shortlisted applicant; carries its feedback report."""
+    credit_code = app.credit_code
+    return _draft(
+        f"{wf}:feedback_report:{credit_code}",
+        "feedback_report",
+        "applicant",
+        at,
+        f"{year}年度{AWARD_NAMES[app.award]}评审反馈报告",
+        f"{app.name}：{year}年度庆元县人民政府质量奖评审已结束。现将评审反馈报告（附件）送达，"
+        "供贵单位持续改进参考。",
+        credit_code=credit_code,
+        cycle_year=year,
+    )
+
+
 def site_review_report(wf: str, year: int, app: ApplicationState, at: datetime) -> NoticeDraft:
     credit_code = app.credit_code
     return _draft(

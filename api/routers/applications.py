@@ -25,6 +25,7 @@ from api.schemas.applications import (
     VerificationTaskOut,
 )
 from api.schemas.base import Done
+from api.schemas.documents import SiteReportConfirm
 from domain.departments import DEPARTMENT_NAMES, Department
 from domain.eligibility import Failure
 from domain.errors import DomainError, ErrorCode
@@ -191,8 +192,14 @@ async def verification_tasks(
 
 @router.post(ONE + "/site-report/confirm", summary="申报组织确认现场评审报告")
 async def confirm_site_report(
-    year: Year, credit_code: str, viewer: AsApplicant, service: Service, session: SessionDep
+    year: Year,
+    credit_code: str,
+    body: SiteReportConfirm,
+    viewer: AsApplicant,
+    service: Service,
+    session: SessionDep,
 ) -> Done:
+    """§4(3): by the digest of the report read (`GET …/documents/review_report?stage=site`)."""
     row = await visible(session, viewer, year, credit_code)
-    await service.confirm_site_report(year, row.organization.credit_code)
+    await service.confirm_site_report(year, row.organization.credit_code, body.report_sha256)
     return Done(message="现场评审报告已确认")

@@ -70,6 +70,7 @@ async def score(
         viewer.reviewer_code or "",
         points=body.points,
         items=body.items,
+        comments={code: c.model_dump() for code, c in body.comments.items()},
     )
     return ScoreOut(points=points)
 

@@ -30,6 +30,18 @@ class ScoreCreate(Request):
     items: dict[str, Int32] | None = Field(
         default=None, description="各评分项得分百分比（0–100，5的倍数），键为条款号如 4.1.2"
     )
+    comments: dict[str, CategoryCommentCreate] = Field(
+        default_factory=dict,
+        max_length=7,
+        description="按 GB/T 19580 类目（4.1 至 4.7）的评语：优势与改进机会，可选",
+    )
+
+
+class CategoryCommentCreate(Request):
+    strengths: str = Field(default="", max_length=2000, description="优势（反馈报告中匿名列出）")
+    improvements: str = Field(
+        default="", max_length=2000, description="改进机会（反馈报告中匿名列出）"
+    )
 
 
 class ScoreOut(Response):

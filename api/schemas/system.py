@@ -22,6 +22,9 @@ class NoticeOut(Response):
     title: str = Field(description="标题")
     body: str = Field(description="正文")
     published_at: Instant = Field(description="发布时间")
+    document_id: int | None = Field(
+        default=None, description="所附文书的档案编号（GET /documents/{id}），无则为空"
+    )
 
 
 class AuditEntryOut(Response):

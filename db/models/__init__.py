@@ -37,6 +37,9 @@ __all__ = [
 from db.models.accounts import AccessToken, IdempotentRequest, User
 from db.models.audit import AuditEntry
 from db.models.delivery import Delivery  # notice e-mail and the daily digest (issue #15)
+
+# The archive of generated documents (issue #15).
+from db.models.documents import Document
 from db.models.materials import Material
 
 # Login throttles and the objection limit (security hardening, issue #12).
@@ -58,3 +61,4 @@ from db.models.supervision import (  # noqa: E402
 __all__ += ["FollowUp", "Irregularity", "PanelDraw", "ReviewerAppointment"]
 __all__ += ["ReviewerDiscipline", "ReviewerTraining"]
 __all__ += ["Delivery"]
+__all__ += ["Document"]

@@ -58,6 +58,8 @@ class Application(TimestampMixin, Base):
     site_score: Mapped[float | None] = mapped_column(Float)
     site_consensus: Mapped[float | None] = mapped_column(Float)
     site_report_confirmed_at: Mapped[datetime | None]
+    site_report_sha256: Mapped[str | None] = mapped_column(String(64))
+    """The digest of the site review report the applicant confirmed (§4(3))."""
     total_score: Mapped[float | None] = mapped_column(Float)
     revision: Mapped[int] = mapped_column(default=0)
     state: Mapped[dict[str, Any] | None] = mapped_column(JSON)
@@ -88,6 +90,8 @@ class Score(TimestampMixin, Base):
     reviewer_id: Mapped[int] = mapped_column(ForeignKey("reviewers.id"))
     total: Mapped[float] = mapped_column(Float)
     items: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    comments: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    """Per GB/T 19580 category: strengths and opportunities for improvement (feedback)."""
 
 
 class DepartmentFinding(TimestampMixin, Base):

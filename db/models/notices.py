@@ -25,6 +25,8 @@ class Notice(TimestampMixin, Base):
     published_at: Mapped[datetime]
     title: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
+    """The archived document this notice carries (an e-mail's attachment), if any."""
 
 
 class OutboxMessage(TimestampMixin, Base):

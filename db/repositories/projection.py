@@ -131,6 +131,7 @@ def write_projection(session: Session, p: CycleProjection) -> None:
             "b_stage": item.stage.value,
             "b_reviewer": reviewers[item.reviewer],
             "b_items": item.items,
+            "b_comments": {c: v.model_dump() for c, v in item.comments.items()} or None,
         }
         for item in p.score_items
         if item.credit_code in apps
@@ -161,6 +162,7 @@ _APPLICATION_FIELDS = (
     "site_score",
     "site_consensus",
     "site_report_confirmed_at",
+    "site_report_sha256",
     "total_score",
     "updated_at",
 )
@@ -176,7 +178,7 @@ _SCORE_ITEMS = (
         _SCORES.c.stage == bindparam("b_stage"),
         _SCORES.c.reviewer_id == bindparam("b_reviewer"),
     )
-    .values(items=bindparam("b_items"))
+    .values(items=bindparam("b_items"), comments=bindparam("b_comments"))
 )
 _UPDATE_MEMBER = (
     update(_PANEL)
@@ -202,6 +204,7 @@ def _application_values(s: ApplicationState, revision: int) -> dict[str, Any]:
         "site_score": s.site_score,
         "site_consensus": s.site.consensus,
         "site_report_confirmed_at": s.site_report_confirmed_at,
+        "site_report_sha256": s.site_report_sha256,
         "total_score": s.total_score,
         "updated_at": utcnow(),
     }

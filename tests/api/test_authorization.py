@@ -130,6 +130,13 @@ ALLOWED: dict[tuple[str, str], frozenset[str] | None] = {
     ("POST", HONOR + "/follow-ups/{number}"): frozenset({OFFICE, APPLICANT}),
     ("PUT", HONOR + "/follow-ups/{number}/pdf"): frozenset({OFFICE, APPLICANT}),
     ("POST", HONOR + "/follow-ups/{number}/evaluation"): frozenset({OFFICE}),
+    # documents: every role may ask; each document's readers are checked (test_documents)
+    ("GET", "/cycles/{year}/documents"): EVERYONE,
+    ("GET", "/cycles/{year}/documents/{kind}"): EVERYONE,
+    ("GET", APP + "/documents"): EVERYONE,
+    ("GET", "/documents/{document_id}"): EVERYONE,
+    ("GET", "/public/cycles/{year}/documents"): PUBLIC,
+    ("GET", "/public/cycles/{year}/documents/{kind}"): PUBLIC,
     # notices, audit, health
     ("GET", "/notices"): EVERYONE,
     ("POST", "/notices/read"): EVERYONE,
@@ -171,6 +178,8 @@ PARAMS = {
     "username": "rev1",
     "notice_id": "1",
     "delivery_id": "1",
+    "kind": "bulletin",
+    "document_id": "1",
 }
 
 

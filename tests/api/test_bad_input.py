@@ -82,8 +82,11 @@ def cases(year: int) -> list[Case]:
         ("office", "POST", f"{app}/{OUTSIDER}/withdraw", None, 404, "not_found"),
         ("office", "POST", f"{app}/{A}/findings", {"passed": False}, 409, "not_in_phase"),
         ("office", "POST", f"{app}/{A}/findings", {"passed": "perhaps"}, 422, "invalid_input"),
-        ("org_a", "POST", f"{app}/{A}/site-report/confirm", None, 409, "not_in_phase"),
-        ("org_a", "POST", f"{app}/{B}/site-report/confirm", None, 404, "not_found"),
+        ("org_a", "POST", f"{app}/{A}/site-report/confirm", None, 422, "invalid_input"),
+        ("org_a", "POST", f"{app}/{A}/site-report/confirm", {"report_sha256": "0" * 64},
+         409, "document_not_ready"),
+        ("org_a", "POST", f"{app}/{B}/site-report/confirm", {"report_sha256": "0" * 64},
+         404, "not_found"),
         # reviewers and conflicts
         ("office", "POST", "/reviewers", {"code": "R9", "name": "某",
                                           "employer_credit_code": BAD_CODE},

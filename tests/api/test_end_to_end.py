@@ -17,6 +17,7 @@ from tests.api.world import (
     C,
     apply_all,
     assign,
+    confirm_site_report,
     open_cycle,
     pass_deadline,
     phase,
@@ -94,7 +95,7 @@ async def test_a_cycle_from_call_for_applications_to_the_honors_register(api: Ap
         "评审员3",
     }
     for org, user in APPLICANTS.items():
-        await api.post(user, f"/cycles/{year}/applications/{org}/site-report/confirm", expect=200)
+        await confirm_site_report(api, year, org, user)
     assert await phase(api, year) == "committee"
 
     # 6 committee: the secretary signals the vote results in; publicity opens by itself.

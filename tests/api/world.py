@@ -4,6 +4,7 @@ and the steps of a cycle as the users would take them over HTTP.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import timedelta
 from typing import Any
 
@@ -107,8 +108,21 @@ async def to_committee(api: Api) -> int:
         await assign(api, year, org, "site", PANEL)
         for reviewer in PANEL:
             await score(api, year, org, "site", reviewer, 720)
-        await api.post(user, f"/cycles/{year}/applications/{org}/site-report/confirm", expect=200)
+        await confirm_site_report(api, year, org, user)
     return year
+
+
+async def site_report(api: Api, year: int, org: str, user: str) -> bytes:
+    """The site review report as the applicant downloads it (§4(3))."""
+    path = f"/cycles/{year}/documents/review_report?stage=site&credit_code={org}"
+    return (await api.get(user, path, expect=200)).content
+
+
+async def confirm_site_report(api: Api, year: int, org: str, user: str) -> None:
+    """The applicant reads its site review report and confirms it by its digest."""
+    digest = hashlib.sha256(await site_report(api, year, org, user)).hexdigest()
+    path = f"/cycles/{year}/applications/{org}/site-report/confirm"
+    await api.post(user, path, json={"report_sha256": digest}, expect=200)
 
 
 async def to_publicity(api: Api) -> int:

@@ -12,6 +12,7 @@ from domain.errors import DomainError, ErrorCode
 from domain.rules import Award, ProgramRules, load_rules
 from domain.scoring import (
     Rubric,
+    check_comment_categories,
     item_total,
     recommend_shortlist,
     round_half_up,
@@ -226,3 +227,12 @@ def test_shortlist_minimum_document_score() -> None:
     rules = load_rules({"shortlist": {"min_document_score": 600, "max_per_award": 2}})
     candidates = [(1, Award.QUALITY, 599.9), (2, Award.QUALITY, 600.0), (3, "quality", 800)]
     assert recommend_shortlist(candidates, rules) == [3, 2]  # type: ignore[arg-type]
+
+
+def test_comments_are_given_per_rubric_category() -> None:
+    check_comment_categories(["4.1", "4.7"])
+    check_comment_categories([])
+    with pytest.raises(DomainError) as caught:
+        check_comment_categories(["4.1", "4.1.2", "5"])
+    assert caught.value.code == ErrorCode.INVALID_SCORE
+    assert "4.1.2, 5" in caught.value.message

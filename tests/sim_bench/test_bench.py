@@ -26,7 +26,7 @@ def test_generated_scenario_parses_and_every_credit_code_is_valid() -> None:
     # one vote per award, approval and the final snapshot
     assert len(kinds) == 3 * 10 + 7
     assert kinds[-1] == "snapshot"
-    assert data["rules"] == {"shortlist": {"max_per_award": 3}}
+    assert data["rules"] == {"shortlist": {"max_per_award": 3}, "feedback": {"after_cycle": False}}
 
 
 def _rows(out: str, first: str) -> list[list[str]]:

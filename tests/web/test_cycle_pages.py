@@ -106,6 +106,9 @@ async def test_a_cycle_through_the_pages_with_each_roles_to_do_list(
         for reviewer in PANEL:
             await score_total(console, year, code, "site", reviewer, 720)
     assert f"site-report:{year}" in await todo(console, "org_a")
+    shown = (await console.get("org_a", page)).text
+    assert "现场评审报告" in shown
+    assert "SHA-256" in shown  # §4(3): the applicant confirms this report, by its digest
     confirmed = await console.submit("org_a", page, f"{page}/site-report/confirm")
     assert confirmed.status_code == 303, confirmed.text
     assert f"site-report:{year}" not in await todo(console, "org_a")

@@ -144,7 +144,18 @@ def test_a_whole_cycle_as_plain_function_calls() -> None:
         c.score(
             ScoreCommand(stage=Stage.SITE, credit_code=a, reviewer=reviewer, points=700), at(90)
         )
-    c.confirm_site_report(ConfirmSiteReportCommand(credit_code=a), at(91))
+    # §4(3): the report read is the panel's state then; a rescore since (even to the same
+    # total) refuses its confirmation.
+    read = c.state.applications[a].site.fingerprint()
+    c.score(ScoreCommand(stage=Stage.SITE, credit_code=a, reviewer="R2", points=700), at(90))
+    stale = ConfirmSiteReportCommand(credit_code=a, report_sha256="d" * 64, report_fingerprint=read)
+    refused(ErrorCode.REPORT_DIGEST_MISMATCH, c.check_confirm_site_report, stale)
+    current = c.state.applications[a].site.fingerprint()
+    c.confirm_site_report(
+        ConfirmSiteReportCommand(credit_code=a, report_sha256="d" * 64, report_fingerprint=current),
+        at(91),
+    )
+    assert c.state.applications[a].site_report_sha256 == "d" * 64
     assert phase(c) == Phase.COMMITTEE
     assert c.state.applications[a].total_score == pytest.approx(601 * 0.4 + 700 * 0.6)
 
@@ -169,7 +180,11 @@ def test_a_whole_cycle_as_plain_function_calls() -> None:
     assert bulletin.kind == "award_bulletin"  # §5(1): winners per award, each with its bonus
     assert "庆元县人民政府质量奖：A（奖金20万元）" in bulletin.body
     assert "庆元县人民政府质量奖创新奖：无" in bulletin.body
-    assert [n.kind for n in approved.notices[1:]] == ["awarded"]
+    # Every shortlisted applicant gets its feedback report after the cycle (#15).
+    assert [(n.kind, n.credit_code) for n in approved.notices[1:]] == [
+        ("awarded", a),
+        ("feedback_report", a),
+    ]
     assert grant.bonus_cny == 200_000
     assert grant.workflow_id == f"honor-{a}-quality-2025"
     assert phase(c) == Phase.ANNOUNCED

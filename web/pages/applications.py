@@ -12,14 +12,17 @@ from fastapi.responses import Response
 
 from api.context import Ctx, Service, SessionDep
 from api.routers import applications as application_api
+from api.routers import documents as document_api
 from api.routers import materials as material_api
 from api.schemas.applications import ApplicationCreate, FindingCreate
+from api.schemas.documents import SiteReportConfirm
+from documents.kinds import Kind
 from domain.departments import DEPARTMENT_NAMES
 from domain.eligibility import ELIGIBILITY_REASONS
 from domain.errors import MESSAGES, DomainError, ErrorCode
 from domain.names import AWARD_NAMES, OUTCOME_NAMES
 from domain.phases import Stage
-from services import materials, views
+from services import documents, materials, views
 from services.accounts import OFFICIALS, Role, Viewer
 from services.eligibility import preliminary_failures
 from services.todo import application_link, cycle_link
@@ -137,6 +140,12 @@ async def _application_page(
             context["scores"][stage.value] = await views.stage_scores(session, viewer, row, stage)
         except DomainError:
             pass
+    if viewer.role == Role.APPLICANT and row.application.site_report_confirmed_at is None:
+        site = context["scores"].get(Stage.SITE.value)
+        if site is not None and site.complete:  # §4(3): what the applicant confirms, by digest
+            ask = documents.Ask(Kind.REVIEW_REPORT, stage=Stage.SITE, credit_code=code)
+            pending = await session.run_sync(documents.prepare, year, ask, viewer)
+            context["site_report"] = await documents.made(session.run_sync, pending)
     return render(
         request,
         "application.html",
@@ -243,7 +252,8 @@ async def confirm_site_report(
     posted = await read_form(request)
 
     async def run() -> str:
-        await application_api.confirm_site_report(year, code, viewer, service, session)
+        digest = SiteReportConfirm.model_validate(posted.data("report_sha256"))
+        await application_api.confirm_site_report(year, code, digest, viewer, service, session)
         return application_link(year, code)
 
     return await act(
@@ -253,3 +263,9 @@ async def confirm_site_report(
         "现场评审报告已确认",
         again=lambda form: _application_page(request, ctx, session, viewer, year, code, form),
     )
+
+
+@router.get("/console/documents/{document_id}", summary="下载文书（控制台）")
+async def document(document_id: int, viewer: WebUser, session: SessionDep) -> Response:
+    """The archive's copy, to whoever may read what it contains (`services.documents`)."""
+    return await document_api.by_id(document_id, viewer, session)
