@@ -22,7 +22,17 @@ def _parser() -> argparse.ArgumentParser:
     simulate = sub.add_parser("simulate", help="运行情景文件，输出 JSON 结果")
     simulate.add_argument("scenario", help="情景 YAML 文件")
     bench = sub.add_parser("bench", help="性能基准：10/100/1000 个申报")
-    bench.add_argument("--sizes", default="10,100,1000")
+    bench.add_argument("--sizes", default="10,100,1000", help="申报数，逗号分隔；空＝不跑")
+    bench.add_argument(
+        "--http", type=int, default=None, metavar="N", help="HTTP 命令延迟的次数（0＝不测）"
+    )
+    bench.add_argument(
+        "--public",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="公开页面吞吐每轮秒数（0＝不测）",
+    )
     return parser
 
 
@@ -64,7 +74,8 @@ def _run(args: argparse.Namespace) -> int:
         return simulate_command(args.scenario)
     from sim.bench import bench_command
 
-    return bench_command([int(s) for s in args.sizes.split(",") if s])
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    return bench_command(sizes, args.http, args.public)
 
 
 if __name__ == "__main__":

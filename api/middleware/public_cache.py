@@ -124,14 +124,14 @@ class PublicCacheMiddleware:
 
     def _fresh(self, key: tuple[str, bytes, date]) -> Entry | None:
         entry = self._entries.get(key)
-        if entry is not None and entry.fresh(committed_writes(), time.monotonic()):
+        if entry is not None and entry.fresh(committed_writes(), self.clock()):
             return entry
         return None
 
     async def _render(
         self, key: tuple[str, bytes, date], scope: Scope, receive: Receive, send: Send
     ) -> Entry | None:
-        writes, started = committed_writes(), time.monotonic()
+        writes, started = committed_writes(), self.clock()
         captured = Captured()
         await self.app(scope, receive, captured.send)
         if not _cacheable(captured):
