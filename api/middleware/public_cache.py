@@ -89,11 +89,14 @@ class PublicCacheMiddleware:
         today: Callable[[], date],
         *,
         prefixes: tuple[str, ...] = CACHED_PREFIXES,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        """`today`: the business date (part of the key); `clock`: seconds, for the limit."""
         self.app = app
         self.ttl = ttl_seconds
         self.today = today
         self.prefixes = prefixes
+        self.clock = clock
         self._entries: dict[tuple[str, bytes, date], Entry] = {}
         self._rendering: dict[tuple[str, bytes, date], asyncio.Lock] = {}
 
