@@ -370,10 +370,10 @@ async def command_latency(commands: int) -> Latency:
     env = await _time_skipping_server()
     try:
         warmup = min(bench_http.WARMUP, commands)
-        http_ms, raw_ms = await bench_http.measure_latency(env.client, commands, warmup)
+        http_ms, direct_ms, raw_ms = await bench_http.measure_latency(env.client, commands, warmup)
     finally:
         await env.shutdown()
-    return Latency.of(bench_http.COMMAND, http_ms, raw_ms)
+    return Latency.of(bench_http.COMMAND, http_ms, raw_ms, direct_ms)
 
 
 async def public_speed(seconds: float) -> PublicSpeed:
