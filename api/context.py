@@ -86,7 +86,9 @@ async def context(request: Request) -> AppContext:
     return ctx
 
 
-async def _sessions(ctx: Annotated[AppContext, Depends(context)]) -> async_sessionmaker[AsyncSession]:
+async def _sessions(
+    ctx: Annotated[AppContext, Depends(context)],
+) -> async_sessionmaker[AsyncSession]:
     if ctx.sessions is None:
         raise DomainError(ErrorCode.ACTIVITY_FAILED, "数据库尚未就绪")
     return ctx.sessions

@@ -2,17 +2,17 @@
 bare FastAPI hello-world served the same way in the same run (issue #14, "Speed"), and the
 p95 of console pages.
 
-The data is real: the generated scenario (`sim.bench_scenario`, `PUBLIC_SIZE` applications)
-runs through the simulator into a throwaway SQLite database first, so there are notices, a
-publicity list and an honors register to serve. Then two servers run side by side, each in
-a process of its own and each exactly as production serves (`api.serve.server_config`:
-uvicorn, uvloop, httptools, no access log, one worker): the hello-world app (one route
-answering a small JSON object) and our app on that database. The load generator
-(`sim.loadgen`, in this process) keeps `CONNECTIONS` keep-alive connections busy for
-`seconds` per run; runs alternate — hello, a public path, hello, the next … hello — and
-each path is held against the mean of the two hello runs around it, so a machine that
-slows down meanwhile slows both. A last run sends ``If-None-Match`` with the first path's
-ETag (answered 304).
+The data is real: the generated scenario (`sim.bench_scenario`, `PUBLIC_SIZE` applications
+or ``QAWARD_BENCH_PUBLIC_SIZE``) runs through the simulator into a throwaway SQLite database
+first, so there are notices, a publicity list and an honors register to serve. Then two
+servers run side by side, each in a process of its own and each exactly as production
+serves (`api.serve.server_config`: uvicorn, uvloop, httptools, no access log, one worker):
+the hello-world app (one route answering a small JSON object) and our app on that database.
+The load generator (`sim.loadgen`, in this process) keeps `CONNECTIONS` keep-alive
+connections busy for `seconds` per run. Runs alternate (hello, a public path, hello, the
+next path, ..., hello) and each path is held against the mean of the two hello runs around
+it, so a machine that slows down meanwhile slows both. A last run sends ``If-None-Match``
+with the first path's ETag (answered 304).
 
 Console pages (`CONSOLE_PAGES`, paths of the `web/` console) are then fetched one after
 another, signed in as the office, `PAGE_REQUESTS` times each; their p95 is printed
@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import socket
 import statistics
 import subprocess
@@ -54,6 +55,7 @@ SESSION_COOKIE = "qaward_session"
 PAGE_REQUESTS = 50
 HELLO_PATH = "/hello"
 PUBLIC_SIZE = 100
+"""Applications of the scenario that fills the database (`QAWARD_BENCH_PUBLIC_SIZE`)."""
 OFFICE_PASSWORD = "bench-office-password"  # a throwaway database's only account
 HOST = "127.0.0.1"
 READY_S = 60.0
@@ -109,7 +111,7 @@ async def _fill(url: str) -> None:
     from sim import runner
     from sim.bench import _time_skipping_server as time_skipping_server
 
-    scenario = generate_scenario(PUBLIC_SIZE)
+    scenario = generate_scenario(int(os.environ.get("QAWARD_BENCH_PUBLIC_SIZE", PUBLIC_SIZE)))
     engine = create_engine(url)
     env = await time_skipping_server()
     try:
