@@ -9,9 +9,13 @@ COPY . .
 RUN pip install -c constraints.txt .
 
 FROM python:3.11-slim
+# `qaward api` serves with uvloop and httptools and no access log (api/serve.py); two
+# processes share its port, one per core of a small county server (more: raise it, or run
+# more `api` replicas behind the proxy).
 ENV PATH=/opt/qaward/bin:$PATH \
     PYTHONDONTWRITEBYTECODE=1 \
-    PYTHONUNBUFFERED=1
+    PYTHONUNBUFFERED=1 \
+    QAWARD_API_WORKERS=2
 COPY --from=build /opt/qaward /opt/qaward
 RUN useradd --system --create-home --uid 10001 --user-group qaward
 USER qaward

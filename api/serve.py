@@ -36,6 +36,7 @@ from qaward.process import stop_on_signals
 from qaward.settings import Settings
 
 GRACEFUL_SHUTDOWN_SECONDS = 10
+WORKER_START_SECONDS = 60
 
 
 def server_config(app: Any, settings: Settings, **overrides: Any) -> uvicorn.Config:
@@ -113,7 +114,14 @@ def run_api_command() -> int:
         return 0
     asyncio.run(reach_temporal(settings))
     config = server_config(
-        "api.serve:worker_app", settings, factory=True, workers=settings.api_workers
+        "api.serve:worker_app",
+        settings,
+        factory=True,
+        workers=settings.api_workers,
+        # A worker answers the supervisor's pings once it is up; a loaded machine takes
+        # longer than uvicorn's 5 s to import and start it, and it would be killed and
+        # started again, over and over.
+        timeout_worker_healthcheck=WORKER_START_SECONDS,
     )
     # uvicorn's supervisor: it binds once, restarts a worker that dies, and stops them all
     # on SIGINT/SIGTERM.
