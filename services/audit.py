@@ -11,7 +11,8 @@ with the key, stored in `audit_checkpoints` and appended to
 ``QAWARD_DATA_DIR/audit-checkpoints.jsonl`` outside the database. `verify` compares the
 chain with the latest valid checkpoint: a checkpointed head that is missing or different
 means the trail was cut. What this proves and what not: SECURITY.md. The SQL is in
-`db.repositories.audit`.
+`db.repositories.audit`. (A little over 300 lines: the chain, its checkpoints and their
+verification are one mechanism, each part written against the others' formats.)
 """
 
 from __future__ import annotations
