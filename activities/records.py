@@ -27,6 +27,7 @@ from db.repositories.honors import add_record, eligibility_data, upsert_honor
 from db.repositories.lookups import organization_ids
 from db.repositories.notices import insert_notices
 from db.repositories.projection import application_states, create_tasks, write_projection
+from db.repositories.supervision import write_follow_ups
 from db.session import Database
 
 
@@ -97,5 +98,7 @@ def _project_honor(session: Session, projection: HonorProjection) -> None:
         add_record(
             session, ids[entry.credit_code], entry.on, "credit_record", entry.note, entry.key
         )
+    if projection.follow_ups:  # §2(3)4, §6(3)
+        write_follow_ups(session, honor.id, projection.follow_ups)
     if projection.notices:
         insert_notices(session, projection.notices)

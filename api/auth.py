@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api.context import Ctx, Sessions
 from domain.errors import DomainError, ErrorCode
-from services import accounts
+from services import accounts, supervision
 from services.accounts import Role, Viewer
 
 bearer = HTTPBearer(
@@ -69,9 +69,19 @@ async def signed_in(
     return viewer
 
 
-async def current_viewer(viewer: Annotated[Viewer, Depends(signed_in)]) -> Viewer:
+async def current_viewer(
+    viewer: Annotated[Viewer, Depends(signed_in)], session: SessionDep
+) -> Viewer:
     if viewer.must_change_password:
         raise DomainError(ErrorCode.PASSWORD_CHANGE_REQUIRED)
+    if (
+        viewer.role == Role.REVIEWER
+        and viewer.reviewer_id is not None
+        and await supervision.is_disqualified(session, viewer.reviewer_id)
+    ):  # §6(7): a disqualified reviewer keeps read access to nothing
+        raise DomainError(
+            ErrorCode.FORBIDDEN, "已被取消评审资格（§6(7)），不能再查阅或提交评审信息", rule="9"
+        )
     return viewer
 
 

@@ -50,6 +50,14 @@ class ConflictCommand(Contract):
     credit_code: str
 
 
+class DisqualifyCommand(Contract):
+    """§6(7) 取消评审资格: the reviewer leaves every open panel of the cycle."""
+
+    reviewer: str
+    reason: str
+    on: date
+
+
 class ScoreCommand(Contract):
     stage: Stage
     credit_code: str

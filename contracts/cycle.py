@@ -130,6 +130,8 @@ class CycleState(Contract):
     opened_at: datetime
     applications: dict[str, ApplicationState] = Field(default_factory=dict)
     declared_conflicts: dict[str, list[str]] = Field(default_factory=dict)
+    disqualified: dict[str, date] = Field(default_factory=dict)
+    """§6(7): reviewers disqualified while the cycle runs, with the date."""
     timers: dict[str, datetime] = Field(default_factory=dict)
     stage_due: dict[str, date] = Field(default_factory=dict)
     results: dict[str, AwardResult] = Field(default_factory=dict)
@@ -143,6 +145,9 @@ class CycleState(Contract):
     application_deadline: date | None = None
     """The application deadline once the office has extended it (else the input's)."""
     extensions: list[DeadlineExtension] = Field(default_factory=list)
+    entered: dict[str, datetime] = Field(default_factory=dict)
+    """When the cycle entered each phase it has been in (business time; by phase code):
+    what the timeline draws. Empty in runs begun before it was kept."""
     applications_in_database: bool = False
     """Continued as new: `applications` is empty, and the new run reads them back from the
     database (every one as last written) before it handles anything."""

@@ -47,6 +47,29 @@ class FraudCommand(Contract):
     note: str = ""
 
 
+class FollowUpCommand(Contract):
+    """§2(3)4, §6(3): the holder submitted its report for year `number` of validity."""
+
+    number: int
+
+
+class FollowUpState(Contract):
+    """A yearly follow-up task as the honor workflow keeps it."""
+
+    due_on: date
+    submitted: bool = False
+    overdue: bool = False
+
+
+class FollowUpTask(Contract):
+    """What the register learns of a follow-up task (written by `project-honor`)."""
+
+    number: int
+    reminded_on: date
+    due_on: date
+    overdue: bool = False
+
+
 class Incident(Contract):
     occurred_on: date
     kind: str
@@ -63,6 +86,8 @@ class HonorState(Contract):
     revoked_on: date | None = None
     revocation_reason: RevocationReason | None = None
     bonus_recovered_cny: int = 0
+    follow_ups: dict[int, FollowUpState] = Field(default_factory=dict)
+    """§2(3)4: the yearly follow-up tasks by year of validity (patch `follow-up-tasks`)."""
 
 
 class HonorInput(Contract):

@@ -9,7 +9,7 @@ from pydantic import Field
 
 from contracts.base import Contract
 from contracts.cycle import ApplicationState, DeadlineExtension, ObjectionState, VoteRecord
-from contracts.honor import HonorGrant, HonorInput, RevocationReason
+from contracts.honor import FollowUpTask, HonorGrant, HonorInput, RevocationReason
 from contracts.notices import NoticeDraft
 from domain.eligibility import HeldHonor, OrganizationFacts
 from domain.phases import Phase, Stage
@@ -60,6 +60,7 @@ class CycleProjection(Contract):
     winners: dict[str, list[str]]
     stage_due: dict[str, date] = Field(default_factory=dict)
     extensions: list[DeadlineExtension] = Field(default_factory=list)
+    entered: dict[str, datetime] = Field(default_factory=dict)
     applications: list[ApplicationState]
     objections: list[ObjectionState]
     votes: dict[str, list[VoteRecord]]
@@ -96,6 +97,8 @@ class HonorProjection(Contract):
     """Published in the same transaction (a revocation's notice)."""
     credit_record: CreditRecordEntry | None = None
     """§6(2): a fraud revocation's credit-record entry, in the same transaction."""
+    follow_ups: list[FollowUpTask] = Field(default_factory=list)
+    """§2(3)4, §6(3): yearly follow-up tasks opened or gone overdue, same transaction."""
 
 
 CycleProjection.model_rebuild()

@@ -79,6 +79,15 @@ class ErrorCode(StrEnum):
     RATE_LIMITED = "rate_limited"
     IDEMPOTENCY_CONFLICT = "idempotency_conflict"
     ACTIVITY_FAILED = "activity_failed"
+    # Supervision (§2(3)3, §2(3)4, §6(1), §6(3), §6(7))
+    REVIEWER_DISQUALIFIED = "reviewer_disqualified"
+    REVIEWER_OUT_OF_TERM = "reviewer_out_of_term"
+    IRREGULARITY_NOT_FOUND = "irregularity_not_found"
+    IRREGULARITY_STATE = "irregularity_state"
+    DRAW_NOT_FOUND = "draw_not_found"
+    DRAW_DECIDED = "draw_decided"
+    ADJUSTMENT_REASON_REQUIRED = "adjustment_reason_required"
+    FOLLOW_UP_NOT_FOUND = "follow_up_not_found"
 
 
 E = ErrorCode
@@ -151,6 +160,14 @@ _TABLE: dict[ErrorCode, tuple[str, str, str]] = {
     E.RATE_LIMITED: ("7", "", "请求过于频繁，请稍后再试"),
     E.IDEMPOTENCY_CONFLICT: ("7", "", "重复请求的内容与原请求不一致"),
     E.ACTIVITY_FAILED: ("", "", "后台处理失败，请稍后重试"),
+    E.REVIEWER_DISQUALIFIED: ("9", "§6(7)", "该评审员已被取消评审资格（§6(7)）"),
+    E.REVIEWER_OUT_OF_TERM: ("9", "§2(3)3", "该评审员不在聘任期内，不能参加评审（§2(3)3）"),
+    E.IRREGULARITY_NOT_FOUND: ("9", "§6(1)", "未找到该违规记录（§6(1)）"),
+    E.IRREGULARITY_STATE: ("9", "§6(1)", "该违规记录当前状态不允许此操作（§6(1)）"),
+    E.DRAW_NOT_FOUND: ("9", "§2(4)", "未找到该抽取记录（§2(4)）"),
+    E.DRAW_DECIDED: ("9", "§2(4)", "该抽取结果已采用或调整（§2(4)）"),
+    E.ADJUSTMENT_REASON_REQUIRED: ("9", "§2(4)", "调整抽取结果须说明理由（§2(4)）"),
+    E.FOLLOW_UP_NOT_FOUND: ("9", "§2(3)4, §6(3)", "未找到该年度跟踪任务（§2(3)4, §6(3)）"),
 }
 
 RULE_IDS: dict[ErrorCode, str] = {code: row[0] for code, row in _TABLE.items()}
@@ -167,6 +184,9 @@ _STATUS: dict[int, frozenset[ErrorCode]] = {
             E.UNKNOWN_REVIEWER,
             E.OBJECTION_NOT_FOUND,
             E.HONOR_NOT_FOUND,
+            E.IRREGULARITY_NOT_FOUND,
+            E.DRAW_NOT_FOUND,
+            E.FOLLOW_UP_NOT_FOUND,
         }
     ),
     409: frozenset(
@@ -187,6 +207,8 @@ _STATUS: dict[int, frozenset[ErrorCode]] = {
             E.ALREADY_REVOKED,
             E.IDEMPOTENCY_CONFLICT,
             E.MATERIALS_LOCKED,
+            E.IRREGULARITY_STATE,
+            E.DRAW_DECIDED,
         }
     ),
     413: frozenset({E.MATERIAL_TOO_LARGE, E.BODY_TOO_LARGE}),

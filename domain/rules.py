@@ -99,6 +99,8 @@ class ScoringRules(_Section):
 
     allow_totals: bool
     weights: Weights
+    normalise: bool = False
+    """When true the z-score normalised stage score is the official one (README: supervision)."""
 
 
 class ShortlistRules(_Section):
@@ -145,6 +147,10 @@ class ReviewRules(_Section):
     document_days: int = Field(ge=1)
     site_days: int = Field(ge=1)
     reminder_days_before: int = Field(ge=0)
+    spread_alert_points: float = Field(default=100, ge=0, le=1000)
+    """§2(4), §6(1): a panel whose totals differ by more than this is flagged before consensus."""
+    item_spread_alert: int = Field(default=30, ge=0, le=100)
+    """…or whose percentages for one item differ by more than this many points."""
 
 
 class RevocationRules(_Section):
@@ -168,6 +174,8 @@ class HonorRules(_Section):
     """When the validity_expiring notice is due (DESIGN 3.5)."""
 
     validity_expiring_months: int = Field(ge=0)
+    follow_up_days: int = Field(default=60, ge=1)
+    """§2(3)4, §6(3): the yearly follow-up report is due this many days after the reminder."""
 
 
 class ProgramRules(_Section):

@@ -21,6 +21,11 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("migrate", help="执行数据库迁移到最新版本")
     simulate = sub.add_parser("simulate", help="运行情景文件，输出 JSON 结果")
     simulate.add_argument("scenario", help="情景 YAML 文件")
+    simulate.add_argument("--timeline", metavar="DIR", help="把周期和称号的时间线（SVG）写入该目录")
+    simulate.add_argument(
+        "--compare", metavar="RULES.yaml", help="再按这些规则覆盖项运行一次，并列输出两次结果的差异"
+    )
+    simulate.add_argument("--json", action="store_true", help="与 --compare 合用：差异输出为 JSON")
     bench = sub.add_parser("bench", help="性能基准：10/100/1000 个申报")
     bench.add_argument("--sizes", default="10,100,1000", help="申报数，逗号分隔；空＝不跑")
     bench.add_argument(
@@ -68,10 +73,14 @@ def _run(args: argparse.Namespace) -> int:
         from qaward.stack import run_migrate_command
 
         return run_migrate_command()
+    if args.command == "simulate" and args.compare:
+        from sim.compare import compare_command
+
+        return compare_command(args.compare, args.scenario, args.json)
     if args.command == "simulate":
         from sim.cli import simulate_command
 
-        return simulate_command(args.scenario)
+        return simulate_command(args.scenario, args.timeline)
     from sim.bench import bench_command
 
     sizes = [int(s) for s in args.sizes.split(",") if s]

@@ -45,6 +45,7 @@ from contracts.commands import (
     ConfirmSiteReportCommand,
     ConflictCommand,
     ConsensusCommand,
+    DisqualifyCommand,
     ExtendDeadlineCommand,
     FindingCommand,
     InvestigateCommand,
@@ -55,7 +56,7 @@ from contracts.commands import (
     WithdrawCommand,
 )
 from contracts.cycle import CycleInput
-from contracts.honor import FraudCommand, HonorGrant, HonorInput, IncidentCommand
+from contracts.honor import FollowUpCommand, FraudCommand, HonorGrant, HonorInput, IncidentCommand
 from db.models import Cycle, Honor
 from db.repositories import cycles, honor_reads
 from db.repositories.honors import upsert_honor
@@ -74,6 +75,7 @@ from domain.workflow_ids import cycle_workflow_id, honor_workflow_id
 from services import registry
 from services.errors import from_temporal
 from services.schemas import CycleCreate, HistoricalHonorCreate
+from services.supervision import check_assignable
 from workflows.base import CONTINUING_AS_NEW
 from workflows.cycle import AwardCycleWorkflow
 from workflows.honor import HonorWorkflow
@@ -327,6 +329,7 @@ class AwardService:
         self, year: int | None, credit_code: str, stage: Stage, reviewers: list[str], leader: str
     ) -> None:
         infos = await self._read(registry.reviewer_infos, reviewers)
+        await self._read(check_assignable, reviewers, self.now().date())  # §2(3)3, §6(7)
         await self._update(
             year,
             AwardCycleWorkflow.assign_panel,
@@ -343,6 +346,27 @@ class AwardService:
             AwardCycleWorkflow.declare_conflict,
             ConflictCommand(reviewer=reviewer, credit_code=registered),
         )
+
+    async def disqualify_reviewer(self, year: int, reviewer: str, reason: str, on: date) -> None:
+        """§6(7): the cycle withdraws the reviewer from every open panel (see
+        `services.supervision.record_discipline`, which records it first)."""
+        await self._update(
+            year,
+            AwardCycleWorkflow.disqualify_reviewer,
+            DisqualifyCommand(reviewer=reviewer, reason=reason, on=on),
+        )
+
+    async def read(
+        self, work: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        """A read for a command of another service module (see `_read`)."""
+        return await self._read(work, *args, **kwargs)
+
+    async def write_first(
+        self, work: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        """A record a workflow call then depends on (see `_write_first`)."""
+        return await self._write_first(work, *args, **kwargs)
 
     async def register_tie(self, reviewer: str, credit_code: str) -> str:
         """The office registers a tie (§6(1)): recorded in the pool, and in an open cycle it
@@ -513,6 +537,14 @@ class AwardService:
     ) -> None:
         await self._honor_update(
             credit_code, award, year, HonorWorkflow.report_fraud, FraudCommand(note=note)
+        )
+
+    async def submit_follow_up(
+        self, credit_code: str, award: Award, year: int | None, number: int
+    ) -> None:
+        """§2(3)4, §6(3): the honor workflow learns the yearly report is in."""
+        await self._honor_update(
+            credit_code, award, year, HonorWorkflow.submit_follow_up, FollowUpCommand(number=number)
         )
 
     async def approve_revocation(self, credit_code: str, award: Award, year: int | None) -> None:

@@ -149,9 +149,7 @@ async def store(
     try:
         await asyncio.to_thread(check_pdf, temp)
         await _check_room(session, application_id, size, limits, replacing)
-        target = material_path(root, sha256)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(temp, target)
+        _keep(temp, root, sha256)
     finally:
         temp.unlink(missing_ok=True)
     if replacing is not None:
@@ -170,6 +168,32 @@ async def store(
     )
     await session.run_sync(material_rows.add, material)
     return material
+
+
+def _keep(temp: Path, root: Path, sha256: str) -> None:
+    target = material_path(root, sha256)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(temp, target)
+
+
+@dataclass(frozen=True)
+class PdfUpload:
+    """An uploaded PDF outside any application (supervision evidence, winners' follow-up
+    reports), kept with the same checks as a material under its digest."""
+
+    root: Path
+    read: Callable[[int], Awaitable[bytes]]
+    max_bytes: int
+
+    async def keep(self) -> tuple[str, str]:
+        """Check and keep the file: its SHA-256 and its path under the materials root."""
+        temp, sha256, _ = await _receive(self.read, self.root, self.max_bytes)
+        try:
+            await asyncio.to_thread(check_pdf, temp)
+            _keep(temp, self.root, sha256)
+        finally:
+            temp.unlink(missing_ok=True)
+        return sha256, str(material_path(Path(), sha256))
 
 
 async def list_for(session: AsyncSession, application_id: int) -> list[Material]:

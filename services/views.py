@@ -18,8 +18,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db.models import Application, Cycle, Organization, PanelMember, VerificationTask
 from db.repositories import applications as application_rows
 from db.repositories import cycles, panels, reviewers
+from db.repositories import supervision as supervision_rows
 from domain.errors import DomainError, ErrorCode
 from domain.phases import Stage
+from domain.review_quality import Spread, panel_spread
+from domain.rules import load_rules
 from services.accounts import OFFICIALS, Role, Viewer
 
 
@@ -37,6 +40,8 @@ class ScoreLine:
     total: float
     items: dict[str, int] | None
     mine: bool = False
+    disqualified: bool = False
+    """§6(7): given by a reviewer since disqualified (a closed stage keeps it)."""
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,8 @@ class StageScores:
     consensus: float | None
     stage_score: float | None
     scores: list[ScoreLine] = field(default_factory=list)
+    spread: Spread | None = None
+    """§6(1): the panel's spread, for officials and the panel's leader (before consensus)."""
 
 
 @dataclass(frozen=True)
@@ -149,6 +156,7 @@ async def stage_scores(
     if viewer.role == Role.REVIEWER and stage not in await assigned_stages(session, viewer, row):
         raise not_found("您不是该评审环节的评审组成员")
     lines: list[ScoreLine] = []
+    disqualified = await session.run_sync(supervision_rows.disqualified_ids)
     for number, member in enumerate(members, 1):
         score = by_reviewer.get(member.reviewer_id)
         if score is None:
@@ -158,7 +166,19 @@ async def stage_scores(
             if reported:
                 lines.append(ScoreLine(f"评审员{number}", score.total, score.items))
         elif viewer.role in OFFICIALS or mine or complete:
-            lines.append(ScoreLine(codes[member.reviewer_id], score.total, score.items, mine))
+            marked = member.reviewer_id in disqualified
+            code = codes[member.reviewer_id]
+            lines.append(ScoreLine(code, score.total, score.items, mine, marked))
+    leads = any(m.leader and m.reviewer_id == viewer.reviewer_id for m in members)
+    spread = (
+        panel_spread(
+            [s.total for s in given],
+            [s.items for s in given if s.items],
+            load_rules(row.cycle.rules),
+        )
+        if viewer.role in OFFICIALS or (viewer.role == Role.REVIEWER and leads)
+        else None
+    )
     consensus = app.document_consensus if stage == Stage.DOCUMENT else app.site_consensus
     stage_score = app.document_score if stage == Stage.DOCUMENT else app.site_score
     hide = viewer.role not in OFFICIALS and not reported
@@ -170,6 +190,7 @@ async def stage_scores(
         consensus=None if hide else consensus,
         stage_score=None if hide else stage_score,
         scores=lines,
+        spread=spread,
     )
 
 

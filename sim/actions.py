@@ -10,6 +10,7 @@ from domain.errors import DomainError, ErrorCode
 from domain.phases import Stage
 from services.schemas import CycleCreate
 from sim import scenario as s
+from sim import supervision
 
 if TYPE_CHECKING:
     from sim.runner import Context
@@ -130,5 +131,7 @@ async def perform(ctx: Context, action: Any, rules: Any) -> None:
             await svc.approve_revocation(ctx.code(action.organization), action.award, action.year)
         case s.CancelCycle():
             await svc.cancel_cycle(year, action.reason)
+        case _ if action.do in supervision.READS_DATABASE:
+            await supervision.perform(ctx, action, year)
         case _:  # pragma: no cover - the scenario model admits no other action
             raise DomainError(ErrorCode.INVALID_INPUT, f"未知动作 {action.do}")

@@ -15,7 +15,7 @@ from sim.runner import run_scenario
 from sim.scenario import ScenarioError, parse_scenario
 
 
-def simulate_command(path: str) -> int:
+def simulate_command(path: str, timeline: str | None = None) -> int:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as err:
@@ -23,7 +23,8 @@ def simulate_command(path: str) -> int:
         return 2
     try:
         scenario = parse_scenario(text)
-        outcome = asyncio.run(run_scenario(scenario))
+        where = Path(timeline) if timeline else None
+        outcome = asyncio.run(run_scenario(scenario, timeline=where))
     except ScenarioError as err:
         print(f"错误：{path}：{err}", file=sys.stderr)
         return 2

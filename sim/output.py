@@ -23,6 +23,8 @@ class Outcome:
     notices: list[dict[str, Any]] = field(default_factory=list)
     rejected: list[dict[str, Any]] = field(default_factory=list)
     snapshots: list[dict[str, Any]] = field(default_factory=list)
+    supervision: dict[str, Any] = field(default_factory=dict)
+    """Irregularities, reviewers' standing, draws, follow-ups, spread flags (§6)."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -32,6 +34,7 @@ class Outcome:
             "notices": self.notices,
             "rejected": self.rejected,
             "snapshots": self.snapshots,
+            "supervision": self.supervision,
         }
 
 

@@ -38,9 +38,10 @@ from qaward.temporal import runtime, test_server_path
 from services import registry
 from services.awards import AwardService, execution_status
 from services.schemas import HistoricalHonorCreate, OrganizationCreate, RecordCreate, ReviewerCreate
-from sim import actions
+from sim import actions, supervision
 from sim.output import Outcome, collect, collect_notices
 from sim.scenario import Scenario, ScenarioError
+from sim.timelines import write_timelines
 from worker.registry import build_worker
 
 SETTLE_TIMEOUT = 60.0
@@ -80,13 +81,28 @@ async def _environment() -> AsyncIterator[WorkflowEnvironment]:
         await env.shutdown()
 
 
-Inspector = Callable[[Client], Awaitable[None]]
+@dataclass(frozen=True)
+class Finished:
+    """What an inspector sees once the run is done, before the server stops."""
+
+    client: Client
+    sessions: async_sessionmaker[AsyncSession]
+    now: datetime
+    """The run's business time at its end (its last action's)."""
+
+
+Inspector = Callable[[Finished], Awaitable[None]]
 
 
 async def run_scenario(
-    scenario: Scenario, *, progress: bool = True, inspect: Inspector | None = None
+    scenario: Scenario,
+    *,
+    progress: bool = True,
+    inspect: Inspector | None = None,
+    timeline: Path | None = None,
 ) -> Outcome:
-    """Run `scenario`; `inspect` (tests, tools) sees the client before the server stops."""
+    """Run `scenario`; `inspect` (tests, tools) sees the client before the server stops;
+    `timeline`: a directory to draw the cycles' and honors' timelines in."""
     try:
         rules = load_rules(scenario.rules)
     except RulesError as err:
@@ -99,8 +115,10 @@ async def run_scenario(
         try:
             async with _environment() as env:
                 outcome = await _run(env, sessions, scenario, rules, progress)
+                if timeline is not None:
+                    await write_timelines(sessions, timeline, outcome.now.date())
                 if inspect is not None:
-                    await inspect(env.client)
+                    await inspect(Finished(env.client, sessions, outcome.now))
                 return outcome
         finally:
             await engine.dispose()
@@ -142,6 +160,8 @@ async def _run(
                 await clock.settle(at, for_reading=True)
                 outcome.snapshots.append(await collect(ctx, at, snapshot=True))
                 continue
+            if action.do in supervision.READS_DATABASE:
+                await clock.settle(at, for_reading=True)
             clock.touched = True
             try:
                 await actions.perform(ctx, action, rules)
@@ -156,6 +176,7 @@ async def _run(
         else:
             await clock.settle(outcome.now, for_reading=True)
             final = await collect(ctx, outcome.now, snapshot=False)
+        outcome.supervision = await supervision.collect(ctx, outcome.now.date())
     outcome.cycles, outcome.honors, outcome.notices = (
         final["cycles"],
         final["honors"],
@@ -218,6 +239,7 @@ def _register_records(
             for key, reviewer in scenario.reviewers.items()
         ],
     )
+    supervision.register_pool(session, scenario)
     return codes
 
 

@@ -70,11 +70,21 @@ class HonorIn(_Model):
     awarded_on: date
 
 
+class TrainingIn(_Model):
+    on: date
+    title: Printable = Field(min_length=1, max_length=200)
+    hours: float | None = Field(default=None, ge=0)
+
+
 class ReviewerIn(_Model):
     name: Printable = Field(min_length=1, max_length=100)
     industries: list[Industry] = Field(default_factory=list)
     employer: str | None = None
     ties: list[str] = Field(default_factory=list)
+    term_from: date | None = None
+    """§2(3)3 聘任: the appointment term (both or neither); outside it, not assignable."""
+    term_until: date | None = None
+    trainings: list[TrainingIn] = Field(default_factory=list)
 
 
 class CommitteeIn(_Model):
@@ -284,6 +294,69 @@ class Snapshot(_Action):
     do: Literal["snapshot"]
 
 
+# --- supervision and review quality (§2(3)3–4, §6(1), §6(3), §6(7)) -------------------------
+
+
+class RecordIrregularity(_Action):
+    do: Literal["record_irregularity"]
+    subject_kind: Literal["reviewer", "panel", "application", "office"]
+    subject: str | None = None
+    """A reviewer key (reviewer) or an organization key (panel, application)."""
+    description: Printable = Field(min_length=1, max_length=5000)
+    occurred_on: date | None = None
+    evidence: str = ""
+
+
+class CorrectIrregularity(_Action):
+    do: Literal["correct_irregularity"]
+    number: int = Field(ge=1)
+    action: Printable = Field(min_length=1, max_length=5000)
+
+
+class CloseIrregularity(_Action):
+    do: Literal["close_irregularity"]
+    number: int = Field(ge=1)
+    note: str = ""
+
+
+class DisciplineIn(_Action):
+    do: Literal["disqualify_reviewer", "criticize_reviewer"]
+    reviewer: str
+    reason: Printable = Field(min_length=1, max_length=2000)
+    on: date | None = None
+
+
+class SubmitFollowUp(_Action):
+    do: Literal["submit_follow_up"]
+    organization: str
+    award: Award
+    number: int | None = Field(default=None, ge=1)
+    """Year of validity; default: the earliest task without a report."""
+    report: Printable = Field(default="年度持续实施卓越绩效管理情况报告", min_length=1)
+
+
+class EvaluateFollowUp(_Action):
+    do: Literal["evaluate_follow_up"]
+    organization: str
+    award: Award
+    number: int = Field(ge=1)
+    evaluation: Literal["良好", "一般", "需改进"]
+    note: str = ""
+
+
+class DrawPanel(_Action):
+    do: Literal["draw_panel"]
+    stage: Literal["document", "site"]
+    organization: str
+    seed: int | None = Field(default=None, ge=0, lt=2**31)
+    size: int | None = Field(default=None, ge=1)
+    adopt: bool = True
+    """Adopt the drawn panel (or the adjusted one, when `reviewers` is given)."""
+    reviewers: list[str] | None = None
+    leader: str | None = None
+    reason: str | None = None
+
+
 Action = Annotated[
     OpenCycle
     | Apply
@@ -307,7 +380,14 @@ Action = Annotated[
     | ReportFraud
     | ApproveRevocation
     | CancelCycle
-    | Snapshot,
+    | Snapshot
+    | RecordIrregularity
+    | CorrectIrregularity
+    | CloseIrregularity
+    | DisciplineIn
+    | SubmitFollowUp
+    | EvaluateFollowUp
+    | DrawPanel,
     Field(discriminator="do"),
 ]
 _ACTION = TypeAdapter(Action)

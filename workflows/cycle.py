@@ -32,6 +32,7 @@ from contracts.commands import (
     ConfirmSiteReportCommand,
     ConflictCommand,
     ConsensusCommand,
+    DisqualifyCommand,
     ExtendDeadlineCommand,
     FindingCommand,
     InvestigateCommand,
@@ -98,7 +99,10 @@ class AwardCycleWorkflow(TimedWorkflow):
             await self.sleep_until_due_or_woken()
             async with self._lock:
                 for name in self.pop_due():
-                    self._writer.queue(self._cycle.fire(name, self.now()))
+                    before, now = self._state.phase, self.now()
+                    effects = self._cycle.fire(name, now)
+                    self._cycle.note_phase(before, now)
+                    self._writer.queue(effects)
         await self._quiesce()
         writing.cancel()
         return CycleResult(phase=self._state.phase, revision=self._state.revision)
@@ -141,11 +145,12 @@ class AwardCycleWorkflow(TimedWorkflow):
     def _decide(self, decide: Callable[[datetime], tuple[R, Effects]]) -> tuple[R, int, bool]:
         """Apply a transition (which checks its command first) and queue its effects; the
         write that will carry them, and whether they create honors."""
-        due = self.next_due()
+        due, before, now = self.next_due(), self._state.phase, self.now()
         try:
-            result, effects = decide(self.now())
+            result, effects = decide(now)
         except DomainError as err:
             raise refuse(err) from None
+        self._cycle.note_phase(before, now)
         write = self._writer.queue(effects)
         if self.next_due() != due:
             self.wake()
@@ -217,6 +222,7 @@ class AwardCycleWorkflow(TimedWorkflow):
             winners={award: r.winners for award, r in s.results.items()},
             stage_due=s.stage_due,
             extensions=s.extensions,
+            entered=s.entered,
             applications=apps,
             objections=s.objections,
             votes={award: r.votes for award, r in s.results.items()},
@@ -327,6 +333,15 @@ class AwardCycleWorkflow(TimedWorkflow):
     @declare_conflict.validator
     def _validate_declare_conflict(self, cmd: ConflictCommand) -> None:
         self._validate(lambda: self._cycle.check_declare_conflict(cmd))
+
+    @workflow.update(name="disqualify-reviewer")
+    async def disqualify_reviewer(self, cmd: DisqualifyCommand) -> None:
+        """§6(7): the reviewer leaves every open panel, as after a declared conflict."""
+        await self._command(lambda now: self._effects(self._cycle.disqualify(cmd, now)))
+
+    @disqualify_reviewer.validator
+    def _validate_disqualify(self, cmd: DisqualifyCommand) -> None:
+        self._validate(lambda: self._cycle.check_disqualify(cmd))
 
     @workflow.update(name="score")
     async def score(self, cmd: ScoreCommand) -> float:

@@ -27,6 +27,7 @@ from domain.credit_code import is_valid_credit_code
 from domain.dates import end_of_day
 from domain.eligibility import ELIGIBILITY_REASONS
 from domain.errors import DomainError, ErrorCode
+from domain.names import PHASE_NAMES
 from domain.panels import PanelCandidate, check_panel
 from domain.phases import PHASE_ORDER, Outcome, Phase, Stage
 from domain.publicity import objection_open, validate_objection
@@ -60,7 +61,7 @@ def require_phase(state: CycleState, *phases: Phase, rule: str | None = None) ->
         raise DomainError(E.CYCLE_CLOSED)
     if state.phase not in phases:
         cited = rule or (PHASE_CLAUSES.get(phases[0]) if phases else None)
-        raise DomainError(E.NOT_IN_PHASE, f"当前阶段：{state.phase.value}", rule=cited)
+        raise DomainError(E.NOT_IN_PHASE, f"当前阶段：{PHASE_NAMES[state.phase]}", rule=cited)
 
 
 def application(state: CycleState, credit_code: str) -> ApplicationState:
@@ -103,7 +104,9 @@ def check_stage_open(state: CycleState, app: ApplicationState, stage: Stage) -> 
     if PHASE_ORDER.index(state.phase) > PHASE_ORDER.index(phases[-1]):
         raise DomainError(E.STAGE_CLOSED)
     if state.phase not in phases:
-        raise DomainError(E.NOT_IN_PHASE, f"当前阶段：{state.phase.value}", STAGE_CLAUSES[stage])
+        raise DomainError(
+            E.NOT_IN_PHASE, f"当前阶段：{PHASE_NAMES[state.phase]}", STAGE_CLAUSES[stage]
+        )
     if app.stage(stage).closed or (
         stage == Stage.DOCUMENT and state.document_closed_early_reason is not None
     ):

@@ -29,6 +29,7 @@ from contracts.commands import (
     ConfirmSiteReportCommand,
     ConflictCommand,
     ConsensusCommand,
+    DisqualifyCommand,
     ExtendDeadlineCommand,
     FindingCommand,
     InvestigateCommand,
@@ -55,9 +56,10 @@ from domain.committee import Candidate, VoteResult, candidates_for_award, select
 from domain.committee import takes_quota_place as quota_place
 from domain.dates import add_years_instant, end_of_day, start_of_day
 from domain.eligibility import DepartmentFinding, evaluate_eligibility, is_repeat_winner
-from domain.errors import ErrorCode
+from domain.errors import DomainError, ErrorCode
 from domain.phases import Outcome, Phase, Stage
 from domain.publicity import publicity_closes
+from domain.review_quality import normalised_scores
 from domain.rules import ProgramRules
 from domain.scoring import recommend_shortlist, stage_score, total_score
 from domain.types import Award
@@ -100,8 +102,14 @@ class CycleTransitions:
         """§3(2): the call for applications; intake closes at the end of the deadline's day."""
         deadline = self.deadline
         self.state.timers["deadline"] = end_of_day(deadline)
+        self.state.entered[Phase.OPEN.value] = self.state.opened_at
         notice = texts.call_for_applications(self._wf, self._year, deadline, self.state.opened_at)
         return Effects(notices=[notice])
+
+    def note_phase(self, before: Phase, now: datetime) -> None:
+        """After a transition: when it moved the cycle on, the new phase began `now`."""
+        if self.state.phase != before:
+            self.state.entered[self.state.phase.value] = now
 
     def fire(self, name: str, now: datetime) -> Effects:
         """A named timer of the state has come due."""
@@ -303,6 +311,9 @@ class CycleTransitions:
 
     def check_assign_panel(self, cmd: AssignPanelCommand) -> None:
         checks.check_assign_panel(self.state, cmd, self.rules)
+        for reviewer in cmd.reviewers:
+            if reviewer.code in self.state.disqualified:  # §6(7)
+                raise DomainError(ErrorCode.REVIEWER_DISQUALIFIED, reviewer.code)
 
     def assign_panel(self, cmd: AssignPanelCommand, now: datetime) -> Effects:
         self.check_assign_panel(cmd)
@@ -330,23 +341,43 @@ class CycleTransitions:
         if cmd.credit_code not in declared:
             declared.append(cmd.credit_code)
         app = self.state.applications.get(cmd.credit_code)
-        if app is None:
-            return Effects()
-        withdrawn = False
-        for stage in Stage:
-            panel = app.stage(stage)
-            if cmd.reviewer in panel.members and not panel.closed:
-                panel.members.remove(cmd.reviewer)
-                panel.scores.pop(cmd.reviewer, None)
-                if panel.leader == cmd.reviewer:
-                    panel.leader = None
-                self._refresh_stage_score(app, stage)
-                withdrawn = True
-        if not withdrawn:
+        if app is None or not self._withdraw(app, cmd.reviewer):
             return Effects()
         args = (self._wf, self._year, cmd.credit_code, app.name, cmd.reviewer, now)
         notices = [texts.reviewer_withdrawn(*args), texts.withdrawn_from_panel(*args)]
         return Effects(notices=notices).touch(cmd.credit_code, panels=True)
+
+    def _withdraw(self, app: ApplicationState, reviewer: str) -> bool:
+        """Take the reviewer off the application's panels whose stage is still open (their
+        score is dropped); whether there was any. A closed stage keeps its scores."""
+        withdrawn = False
+        for stage in Stage:
+            panel = app.stage(stage)
+            if reviewer in panel.members and not panel.closed:
+                panel.members.remove(reviewer)
+                panel.scores.pop(reviewer, None)
+                if panel.leader == reviewer:
+                    panel.leader = None
+                self._refresh_stage_score(app, stage)
+                withdrawn = True
+        return withdrawn
+
+    def check_disqualify(self, cmd: DisqualifyCommand) -> None:
+        checks.check_cancel(self.state)
+
+    def disqualify(self, cmd: DisqualifyCommand, now: datetime) -> Effects:
+        """§6(7) 取消评审资格: the reviewer leaves every open panel of the cycle, exactly as
+        a declared conflict withdraws them from one applicant's (§6(1)); the office is told
+        to replace them. Closed stages keep their scores (marked in the reads)."""
+        self.check_disqualify(cmd)
+        self.state.disqualified[cmd.reviewer] = cmd.on
+        effects = Effects()
+        for app in self.state.applications.values():
+            if self._withdraw(app, cmd.reviewer):
+                args = (self._wf, self._year, app.credit_code, app.name, cmd.reviewer, now)
+                effects.notices.append(texts.reviewer_disqualified(*args, cmd.reason))
+                effects.touch(app.credit_code, panels=True)
+        return effects
 
     def check_score(self, cmd: ScoreCommand) -> float:
         return checks.check_score(self.state, cmd, self.rules)
@@ -399,6 +430,20 @@ class CycleTransitions:
             self._maybe_document_done()
         return effects
 
+    def _normalise(self, stage: Stage, apps: list[ApplicationState]) -> None:
+        """`scoring.normalise` (default false): as the stage closes, the z-score normalised
+        score (`domain.review_quality`) becomes the official stage score of every panel
+        without a consensus score (the leader's consensus still stands, §2(4))."""
+        if not self.rules.scoring.normalise:
+            return
+        normalised = normalised_scores({a.credit_code: a.stage(stage).scores for a in apps})
+        for app in apps:
+            if app.stage(stage).consensus is None and app.credit_code in normalised:
+                if stage == Stage.DOCUMENT:
+                    app.document_score = normalised[app.credit_code]
+                else:
+                    app.site_score = normalised[app.credit_code]
+
     def _maybe_document_done(self) -> None:
         s = self.state
         if s.phase == Phase.DOCUMENT_REVIEW and checks.document_complete(s, self.rules):
@@ -424,6 +469,7 @@ class CycleTransitions:
         self.check_shortlist(cmd)
         s = self.state
         eligible = checks.in_document_review(s)
+        self._normalise(Stage.DOCUMENT, eligible)
         if cmd.auto:
             chosen = recommend_shortlist(
                 [
@@ -488,6 +534,7 @@ class CycleTransitions:
             return Effects()
         for name in ("site_reminder", "site_overdue"):
             s.timers.pop(name, None)
+        self._normalise(Stage.SITE, shortlisted)
         for app in shortlisted:
             assert app.document_score is not None
             assert app.site_score is not None

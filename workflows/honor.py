@@ -18,7 +18,7 @@ from typing import TypeVar
 from temporalio import workflow
 
 from contracts.cycle import CycleStatus
-from contracts.honor import FraudCommand, HonorInput, HonorState, IncidentCommand
+from contracts.honor import FollowUpCommand, FraudCommand, HonorInput, HonorState, IncidentCommand
 from contracts.notices import NoticeBatch, NoticeDraft
 from contracts.records import HonorProjection
 from domain.errors import DomainError
@@ -30,6 +30,10 @@ with workflow.unsafe.imports_passed_through():
     from activities.records import RecordsActivities
 
 R = TypeVar("R")
+
+FOLLOW_UP_TASKS = "follow-up-tasks"
+"""Patch: the yearly follow-up reminder opens a task with a due date and an overdue check
+(§2(3)4, §6(3)); histories from before it replay the plain reminder."""
 
 
 @workflow.defn(name="honor")
@@ -54,9 +58,22 @@ class HonorWorkflow(TimedWorkflow):
             await self.sleep_until_due_or_woken()
             async with self._lock:
                 for name in self.pop_due():
-                    await self._notify(self._honor.fire(name, self.now()))
+                    await self._fire(name)
         await workflow.wait_condition(workflow.all_handlers_finished)
         return self._state
+
+    async def _fire(self, name: str) -> None:
+        now = self.now()
+        projection: HonorProjection | None
+        if self._honor.is_follow_up(name) and workflow.patched(FOLLOW_UP_TASKS):
+            projection = self._honor.open_follow_up(name, now)
+        elif name.startswith("follow_up_") and name.endswith("_overdue"):
+            projection = self._honor.follow_up_overdue(name, now)
+        else:
+            await self._notify(self._honor.fire(name, now))
+            return
+        if projection is not None:
+            await self.call(RecordsActivities.project_honor, projection)
 
     async def _notify(self, drafts: list[NoticeDraft]) -> None:
         if drafts:
@@ -112,6 +129,15 @@ class HonorWorkflow(TimedWorkflow):
     @approve_revocation.validator
     def _validate_approve_revocation(self) -> None:
         check_or_refuse(self._honor.check_approve_revocation)
+
+    @workflow.update(name="submit-follow-up")
+    async def submit_follow_up(self, cmd: FollowUpCommand) -> None:
+        """§2(3)4, §6(3): the yearly report is in; no overdue reminder for it then."""
+        await self._command(lambda now: self._honor.submit_follow_up(cmd))
+
+    @submit_follow_up.validator
+    def _validate_follow_up(self, cmd: FollowUpCommand) -> None:
+        check_or_refuse(lambda: self._honor.check_follow_up(cmd))
 
     @workflow.update(name="resume")
     async def resume(self) -> None:

@@ -83,6 +83,50 @@ def follow_up_due(wf: str, grant: HonorGrant, name: str, step: str, at: datetime
     )
 
 
+def follow_up_task(
+    wf: str, grant: HonorGrant, name: str, step: str, due: date, at: datetime
+) -> NoticeDraft:
+    """§2(3)4, §6(3): the holder's yearly follow-up report is a task with a due date."""
+    return _draft(
+        f"{wf}:{step}:applicant",
+        "follow_up_due",
+        "applicant",
+        grant,
+        at,
+        "获奖组织年度跟踪报告",
+        f"请{name}于{_day(due)}前提交持续实施卓越绩效管理的年度跟踪报告"
+        "（《管理办法》第二章第三节第4项、第六章第三节）。",
+    )
+
+
+def follow_up_overdue(
+    wf: str, grant: HonorGrant, name: str, step: str, due: date, at: datetime
+) -> list[NoticeDraft]:
+    """The report was not in by its due date: the office sees it, the holder is reminded
+    once more (§2(3)4 监督获奖组织持续实施卓越绩效管理)."""
+    text = f"{name}的年度跟踪报告应于{_day(due)}前提交，至今未提交（《管理办法》第六章第三节）。"
+    return [
+        _draft(
+            f"{wf}:{step}:overdue",
+            "follow_up_overdue",
+            "office",
+            grant,
+            at,
+            "获奖组织年度跟踪报告逾期",
+            text,
+        ),
+        _draft(
+            f"{wf}:{step}:overdue:applicant",
+            "follow_up_overdue",
+            "applicant",
+            grant,
+            at,
+            "年度跟踪报告逾期提醒",
+            text + "请尽快提交。",
+        ),
+    ]
+
+
 def revocation(
     wf: str, grant: HonorGrant, name: str, reason: RevocationReason, at: datetime
 ) -> NoticeDraft:

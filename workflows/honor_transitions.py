@@ -8,9 +8,18 @@ Temporal, no I/O (`tests/workflows/test_honor_transitions.py`).
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from contracts.honor import FraudCommand, HonorInput, HonorState, Incident, IncidentCommand
+from contracts.honor import (
+    FollowUpCommand,
+    FollowUpState,
+    FollowUpTask,
+    FraudCommand,
+    HonorInput,
+    HonorState,
+    Incident,
+    IncidentCommand,
+)
 from contracts.notices import NoticeDraft
 from contracts.records import CreditRecordEntry, HonorProjection
 from domain.awards import HonorDates, follow_up_dates, honor_dates, incident_in_window
@@ -57,6 +66,53 @@ class HonorTransitions:
         if name.startswith("follow_up_"):
             return [texts.follow_up_due(wf, grant, org, name, now)]
         return []
+
+    @staticmethod
+    def is_follow_up(name: str) -> bool:
+        """A yearly follow-up timer (`follow_up_N`), not its overdue check."""
+        return name.startswith("follow_up_") and not name.endswith("_overdue")
+
+    def open_follow_up(self, name: str, now: datetime) -> HonorProjection:
+        """§2(3)4, §6(3): the yearly reminder opens a task for the holder, due in
+        `honor.follow_up_days`; an overdue check is armed for the end of its due day."""
+        number = int(name.removeprefix("follow_up_"))
+        due = now.date() + timedelta(days=self.inp.rules.honor.follow_up_days)
+        self.state.follow_ups[number] = FollowUpState(due_on=due)
+        self.state.timers[f"{name}_overdue"] = end_of_day(due)
+        wf, grant, org = self.inp.workflow_id, self.grant, self.inp.name
+        notices = [
+            texts.follow_up_due(wf, grant, org, name, now),
+            texts.follow_up_task(wf, grant, org, name, due, now),
+        ]
+        task = FollowUpTask(number=number, reminded_on=now.date(), due_on=due)
+        return self.projection(notices=notices, follow_ups=[task])
+
+    def follow_up_overdue(self, name: str, now: datetime) -> HonorProjection | None:
+        """The due day has passed: a missing report is overdue, the office is told and the
+        holder reminded once more; a submitted one needs nothing."""
+        step = name.removesuffix("_overdue")
+        number = int(step.removeprefix("follow_up_"))
+        task = self.state.follow_ups[number]
+        if task.submitted:
+            return None
+        task.overdue = True
+        wf, grant, org = self.inp.workflow_id, self.grant, self.inp.name
+        reminded = task.due_on - timedelta(days=self.inp.rules.honor.follow_up_days)
+        row = FollowUpTask(number=number, reminded_on=reminded, due_on=task.due_on, overdue=True)
+        notices = texts.follow_up_overdue(wf, grant, org, step, task.due_on, now)
+        return self.projection(notices=notices, follow_ups=[row])
+
+    def check_follow_up(self, cmd: FollowUpCommand) -> None:
+        self._require_not_revoked()
+        if cmd.number not in self.state.follow_ups:
+            raise DomainError(ErrorCode.FOLLOW_UP_NOT_FOUND, f"第{cmd.number}年")
+
+    def submit_follow_up(self, cmd: FollowUpCommand) -> tuple[None, None]:
+        """The holder's report is in (the service keeps its text and PDF): nothing to
+        write from here."""
+        self.check_follow_up(cmd)
+        self.state.follow_ups[cmd.number].submitted = True
+        return None, None
 
     def _require_not_revoked(self) -> None:
         if self.state.revoked_on is not None:
@@ -139,6 +195,7 @@ class HonorTransitions:
         *,
         notices: list[NoticeDraft] | None = None,
         credit_record: CreditRecordEntry | None = None,
+        follow_ups: list[FollowUpTask] | None = None,
     ) -> HonorProjection:
         s = self.state
         return HonorProjection(
@@ -150,4 +207,5 @@ class HonorTransitions:
             bonus_recovered_cny=s.bonus_recovered_cny,
             notices=notices or [],
             credit_record=credit_record,
+            follow_ups=follow_ups or [],
         )

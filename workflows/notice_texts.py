@@ -397,3 +397,21 @@ def next_cycle_due(wf: str, year: int, at: datetime) -> NoticeDraft:
         f"{year}年度评审开始已满两年，请筹备新一届庆元县人民政府质量奖评审工作。",
         cycle_year=year,
     )
+
+
+def reviewer_disqualified(
+    wf: str, year: int, credit_code: str, name: str, reviewer: str, at: datetime, reason: str
+) -> NoticeDraft:
+    """§6(7): a disqualified reviewer's seats are withdrawn; the office must replace them."""
+    return _draft(
+        f"{wf}:review_assignment:disqualified:{credit_code}:{reviewer}",
+        "review_assignment",
+        "office",
+        at,
+        "评审员被取消评审资格，请更换评审员",
+        f"评审员 {reviewer} 因违反评审纪律被取消评审资格（《管理办法》第六章第（七）项；"
+        f"理由：{reason}），其对{name}的评审任务已撤回、评分不再计入，请另行安排评审员。",
+        credit_code=credit_code,
+        reviewer=reviewer,
+        cycle_year=year,
+    )

@@ -9,6 +9,7 @@ from api.routers import (
     auth,
     committee,
     cycles,
+    follow_ups,
     health,
     honors,
     materials,
@@ -17,8 +18,12 @@ from api.routers import (
     panels,
     public,
     publicity,
+    review_quality,
     reviewers,
     rubric,
+    scenarios,
+    supervision,
+    timelines,
 )
 
 ROUTERS: list[APIRouter] = [
@@ -34,6 +39,11 @@ ROUTERS: list[APIRouter] = [
     publicity.router,
     approvals.router,
     honors.router,
+    timelines.router,
+    scenarios.router,
+    supervision.router,
+    review_quality.router,
+    follow_ups.router,
     notices.router,
     audit.router,
     health.router,

@@ -18,6 +18,7 @@ from api.routers.params import Year
 from api.schemas.applications import (
     ApplicationCreate,
     ApplicationOut,
+    BecauseOut,
     FindingCreate,
     QualificationOut,
     ReasonOut,
@@ -27,7 +28,7 @@ from api.schemas.base import Done
 from domain.departments import DEPARTMENT_NAMES, Department
 from domain.eligibility import Failure
 from domain.errors import DomainError, ErrorCode
-from services import views
+from services import explanations, views
 from services.accounts import Role, Viewer
 from services.eligibility import is_preliminary, preliminary_failures
 from services.views import ApplicationRow
@@ -126,7 +127,11 @@ async def get_application(
     year: Year, credit_code: str, viewer: AnyUser, session: SessionDep
 ) -> ApplicationOut:
     row = await visible(session, viewer, year, credit_code)
-    return application_out(row, viewer, await preliminary_failures(session, [row]))
+    out = application_out(row, viewer, await preliminary_failures(session, [row]))
+    if viewer.role != Role.REVIEWER:
+        found = await explanations.explanation(session, row)
+        out.explanation = [BecauseOut(clause=b.clause, text=b.text) for b in found]
+    return out
 
 
 @router.post(ONE + "/withdraw", summary="撤回申报")

@@ -8,7 +8,9 @@ from api.auth import AsCommittee, Officials
 from api.context import Service, SessionDep
 from api.routers.params import Year
 from api.schemas.committee import CandidateOut, VoteCreate, VoteOut, VoteReplace, VoteResultOut
-from services import listings
+from domain.phases import Stage
+from services import irregularities, listings, review_quality
+from services.views import find_cycle
 
 router = APIRouter(tags=["评委会表决"])
 
@@ -16,16 +18,26 @@ router = APIRouter(tags=["评委会表决"])
 @router.get("/cycles/{year}/candidates", summary="候选名单（按总分排序）")
 async def candidates(year: Year, viewer: Officials, session: SessionDep) -> list[CandidateOut]:
     found = await listings.candidates(session, year)
-    return [
-        CandidateOut(
-            credit_code=c.credit_code,
-            name=c.name,
-            award=c.award,
-            total_score=c.total_score,
-            outcome=c.outcome,
+    spreads = await review_quality.spreads(session, await find_cycle(session, year))
+    concerns = irregularities.open_counts(await irregularities.open_irregularities(session, year))
+    out = []
+    for c in found:
+        document = spreads.get((c.credit_code, Stage.DOCUMENT))
+        site = spreads.get((c.credit_code, Stage.SITE))
+        out.append(
+            CandidateOut(
+                credit_code=c.credit_code,
+                name=c.name,
+                award=c.award,
+                total_score=c.total_score,
+                outcome=c.outcome,
+                document_spread=document.total_spread if document else None,
+                site_spread=site.total_spread if site else None,
+                spread_flagged=any(s is not None and s.flagged for s in (document, site)),
+                open_irregularities=concerns.get(c.credit_code, 0),
+            )
         )
-        for c in found
-    ]
+    return out
 
 
 @router.post("/cycles/{year}/votes", summary="录入评委会表决结果")

@@ -18,8 +18,8 @@ from api.schemas.cycles import (
 )
 from api.schemas.cycles import ShortlistRequest as ShortlistIn
 from db.models import Cycle
-from services import listings
-from services.accounts import Role, Viewer
+from services import irregularities, listings
+from services.accounts import OFFICIALS, Role, Viewer
 from services.views import find_cycle
 
 router = APIRouter(tags=["评审周期"])
@@ -47,7 +47,10 @@ async def list_cycles(viewer: AnyUser, session: SessionDep) -> list[CycleOut]:
 
 @router.get("/cycles/{year}", summary="评审周期状态")
 async def get_cycle(year: Year, viewer: AnyUser, session: SessionDep) -> CycleOut:
-    return cycle_out(await find_cycle(session, year), viewer)
+    out = cycle_out(await find_cycle(session, year), viewer)
+    if viewer.role in OFFICIALS:  # §6(1): never shown to applicants, reviewers or the public
+        out.open_irregularities = len(await irregularities.open_irregularities(session, year))
+    return out
 
 
 @router.post("/cycles/{year}/cancel", summary="取消评审周期")

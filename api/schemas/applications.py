@@ -25,6 +25,11 @@ class ReasonOut(Response):
     message: str = Field(description="中文说明")
 
 
+class BecauseOut(Response):
+    clause: str = Field(description="《管理办法》条款")
+    text: str = Field(description="依据与数字（中文）")
+
+
 class ApplicationOut(Response):
     year: int = Field(description="评审年度")
     credit_code: str = Field(description="统一社会信用代码")
@@ -48,6 +53,9 @@ class ApplicationOut(Response):
     total_score: Score | None = Field(default=None, description="总得分")
     site_report_confirmed_at: Instant | None = Field(
         default=None, description="申报组织确认现场评审报告的时间"
+    )
+    explanation: list[BecauseOut] | None = Field(
+        default=None, description="结论的依据：决定它的规则、条款和数字（仅申报详情）"
     )
 
     @computed_field(description="奖项中文名称")  # type: ignore[prop-decorator]

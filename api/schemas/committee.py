@@ -50,6 +50,14 @@ class CandidateOut(Response):
     award: str = Field(json_schema_extra=AWARD_ENUM, description="奖项")
     total_score: Score = Field(description="总得分")
     outcome: str = Field(description="结论")
+    document_spread: Score | None = Field(
+        default=None, description="资料评审组总分最高与最低之差（§6(1)）"
+    )
+    site_spread: Score | None = Field(default=None, description="现场评审组总分最高与最低之差")
+    spread_flagged: bool = Field(default=False, description="任一评审组评分差异超过提示阈值")
+    open_irregularities: int = Field(
+        default=0, description="涉及该组织的未关闭违规记录数（§6(1) 监督组）"
+    )
 
     @computed_field(description="奖项中文名称")  # type: ignore[prop-decorator]
     @property

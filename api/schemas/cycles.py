@@ -40,6 +40,10 @@ class CycleOut(Response):
         description="各评审环节的截止日期（document 资料评审、site 现场评审；当日24时，含延期）",
     )
     extensions: list[ExtensionOut] = Field(default_factory=list, description="截止日期延期记录")
+    open_irregularities: int | None = Field(
+        default=None,
+        description="未关闭的违规记录数（§6(1)；仅评审办、监督组、评委会、县政府可见）",
+    )
 
     @field_validator("stage_due", mode="before")
     @classmethod

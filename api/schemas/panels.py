@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import Field, computed_field
 
 from api.schemas.base import Int32, Request, Response, Score
+from api.schemas.supervision import SpreadOut
 from domain.names import STAGE_NAMES, name_of
 from domain.phases import Stage
 
@@ -44,6 +45,9 @@ class ScoreLineOut(Response):
     total: Score = Field(description="该评审员的总分")
     items: dict[str, int] | None = Field(description="各评分项得分（百分比）")
     mine: bool = Field(description="是否本人的评分")
+    disqualified: bool = Field(
+        default=False, description="该评审员此后被取消评审资格（§6(7)；已结束环节的评分保留）"
+    )
 
 
 class StageScoresOut(Response):
@@ -54,6 +58,9 @@ class StageScoresOut(Response):
     consensus: Score | None = Field(description="合议分")
     stage_score: Score | None = Field(description="本环节得分")
     scores: list[ScoreLineOut] = Field(description="各评审员评分")
+    spread: SpreadOut | None = Field(
+        default=None, description="评分差异提示（评审办、监督组、评委会与组长可见，§6(1)）"
+    )
 
     @computed_field(description="评审环节中文名称")  # type: ignore[prop-decorator]
     @property

@@ -43,3 +43,16 @@ from db.models.security import ObjectionSlot, Throttle
 
 __all__ += ["AccessToken", "AuditEntry", "IdempotentRequest", "Material", "User"]
 __all__ += ["ObjectionSlot", "Throttle"]
+
+# Supervision and review quality (issue #16).
+from db.models.supervision import (  # noqa: E402
+    FollowUp,
+    Irregularity,
+    PanelDraw,
+    ReviewerAppointment,
+    ReviewerDiscipline,
+    ReviewerTraining,
+)
+
+__all__ += ["FollowUp", "Irregularity", "PanelDraw", "ReviewerAppointment"]
+__all__ += ["ReviewerDiscipline", "ReviewerTraining"]

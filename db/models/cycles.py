@@ -34,6 +34,8 @@ class Cycle(TimestampMixin, Base):
     """Each review stage's due date once the stage has started (`{"document": "2025-…"}`)."""
     extensions: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
     """Deadline extensions, each with what moved, from when to when, why and when decided."""
+    entered: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    """When the cycle entered each phase (phase code → ISO instant): the timeline's source."""
     revision: Mapped[int] = mapped_column(default=0)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

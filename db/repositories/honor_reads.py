@@ -34,3 +34,15 @@ def awarded_before(session: Session, organization_id: int, on: date) -> list[Hon
             select(Honor).where(Honor.organization_id == organization_id, Honor.awarded_on < on)
         )
     )
+
+
+def one(
+    session: Session, credit_code: str, award: str, year: int
+) -> tuple[Honor, Organization] | None:
+    """The honor of that holder (by credit code), award and year, with its holder."""
+    row = session.execute(
+        select(Honor, Organization)
+        .join(Organization, Organization.id == Honor.organization_id)
+        .where(Organization.credit_code == credit_code, Honor.award == award, Honor.year == year)
+    ).first()
+    return None if row is None else (row[0], row[1])

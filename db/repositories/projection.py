@@ -63,6 +63,7 @@ def _cycle_values(p: CycleProjection) -> dict[str, Any]:
         "winners": p.winners,
         "stage_due": {stage: day.isoformat() for stage, day in p.stage_due.items()},
         "extensions": [e.model_dump(mode="json") for e in p.extensions],
+        "entered": {phase: at.isoformat() for phase, at in p.entered.items()},
         "updated_at": utcnow(),
     }
 

@@ -58,6 +58,9 @@ ALLOWED: dict[tuple[str, str], frozenset[str] | None] = {
     ("POST", "/cycles/{year}/close-stage"): frozenset({OFFICE}),
     ("POST", "/cycles/{year}/deadline-extensions"): frozenset({OFFICE}),
     ("POST", "/cycles/{year}/shortlist"): frozenset({OFFICE}),
+    ("GET", "/cycles/{year}/timeline.svg"): EVERYONE,
+    ("GET", "/cycles/{year}/scenario.yaml"): frozenset({OFFICE, SUPERVISOR}),
+    ("GET", HONOR + "/timeline.svg"): READERS | {APPLICANT},
     ("POST", "/cycles/{year}/resume"): frozenset({OFFICE}),
     # applications
     ("POST", "/cycles/{year}/applications"): frozenset({OFFICE, APPLICANT}),
@@ -104,6 +107,29 @@ ALLOWED: dict[tuple[str, str], frozenset[str] | None] = {
     ("POST", HONOR + "/incidents"): frozenset({OFFICE}),
     ("POST", HONOR + "/fraud-reports"): frozenset({OFFICE}),
     ("POST", HONOR + "/revocation-approval"): frozenset({GOVERNMENT}),
+    # supervision and review quality (§2(3)3–4, §6(1), §6(3), §6(7))
+    ("GET", "/reviewer-pool"): frozenset({OFFICE, SUPERVISOR}),
+    ("GET", "/reviewer-pool/{code}"): frozenset({OFFICE, SUPERVISOR}),
+    ("POST", "/reviewers/{code}/appointments"): frozenset({OFFICE}),
+    ("POST", "/reviewers/{code}/trainings"): frozenset({OFFICE}),
+    ("POST", "/reviewers/{code}/discipline"): frozenset({OFFICE}),
+    ("GET", "/cycles/{year}/reviewer-workload"): frozenset({OFFICE, SUPERVISOR}),
+    ("POST", "/cycles/{year}/irregularities"): frozenset({SUPERVISOR}),
+    ("GET", "/cycles/{year}/irregularities"): frozenset({OFFICE, SUPERVISOR, COMMITTEE}),
+    ("PUT", "/cycles/{year}/irregularities/{number}/evidence"): frozenset({SUPERVISOR}),
+    ("POST", "/cycles/{year}/irregularities/{number}/corrective-action"): frozenset(
+        {OFFICE, SUPERVISOR}
+    ),
+    ("POST", "/cycles/{year}/irregularities/{number}/close"): frozenset({SUPERVISOR}),
+    ("POST", APP + "/panel-draws/{stage}"): frozenset({OFFICE}),
+    ("GET", "/cycles/{year}/panel-draws"): frozenset({OFFICE, SUPERVISOR}),
+    ("GET", "/cycles/{year}/panel-draws/{draw_id}/reproduction"): frozenset({OFFICE, SUPERVISOR}),
+    ("POST", "/cycles/{year}/panel-draws/{draw_id}/decision"): frozenset({OFFICE}),
+    ("GET", "/cycles/{year}/review-quality/{stage}"): frozenset({OFFICE, SUPERVISOR, COMMITTEE}),
+    ("GET", "/follow-ups"): frozenset({OFFICE, SUPERVISOR, APPLICANT}),
+    ("POST", HONOR + "/follow-ups/{number}"): frozenset({OFFICE, APPLICANT}),
+    ("PUT", HONOR + "/follow-ups/{number}/pdf"): frozenset({OFFICE, APPLICANT}),
+    ("POST", HONOR + "/follow-ups/{number}/evaluation"): frozenset({OFFICE}),
     # notices, audit, health
     ("GET", "/notices"): EVERYONE,
     ("GET", "/audit"): frozenset({SUPERVISOR}),
@@ -126,6 +152,7 @@ PARAMS = {
     "award": "quality",
     "number": "1",
     "material_id": "1",
+    "draw_id": "1",
     "code": "R1",
     "username": "rev1",
 }

@@ -278,6 +278,7 @@ MODULES = (
     "tests.sim.test_honors",
     "tests.sim.test_cycles",
     "tests.sim.test_rules",
+    "tests.sim.test_supervision",
 )
 SCENARIO_DIR = Path(__file__).parent / "scenarios"
 

@@ -75,7 +75,15 @@ def test_completed_run_exits_0_with_json_on_stdout(tmp_path: Path) -> None:
     result = _simulate(path)
     assert result.returncode == 0, result.stderr
     outcome = json.loads(result.stdout)
-    assert list(outcome) == ["now", "cycles", "honors", "notices", "rejected", "snapshots"]
+    assert list(outcome) == [
+        "now",
+        "cycles",
+        "honors",
+        "notices",
+        "rejected",
+        "snapshots",
+        "supervision",
+    ]
     assert outcome["now"] == "2025-05-06T00:00:00+08:00"
     assert outcome["rejected"] == [
         {"index": 2, "do": "apply", "error": "duplicate_application"},
@@ -274,3 +282,31 @@ def test_an_organization_with_a_bad_grade_or_a_control_character_is_an_invalid_f
         parse_scenario(text)
     assert "organizations.A" in str(raised.value)
     assert fragment in str(raised.value)
+
+
+def test_timeline_writes_each_cycle_and_honor_as_svg(tmp_path: Path) -> None:
+    scenario = Path(__file__).parent / "scenarios" / "example-2025-cycle.yaml"
+    out = tmp_path / "timelines"
+    done = subprocess.run(
+        [str(QAWARD), "simulate", str(scenario), "--timeline", str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    names = sorted(p.name for p in out.iterdir())
+    assert names[0] == "cycle-2025-1.svg"
+    assert len([n for n in names if n.startswith("honor-")]) == 2
+    cycle = (out / names[0]).read_text(encoding="utf-8")
+    phases = [
+        "申报受理",
+        "资格审查",
+        "资料评审",
+        "现场评审",
+        "评委会审查表决",
+        "社会公示",
+        "县政府审定",
+    ]
+    positions = [cycle.index(f"<title>{p}：") for p in phases]
+    assert positions == sorted(positions)
+    assert "县政府审定、通报表彰" in cycle

@@ -175,7 +175,8 @@ def test_follow_up_due_each_year_of_validity(lifetime: Json) -> None:
     days = notice_days(lifetime, "follow_up_due", "bamboo")
     assert {"2026-11-10", "2027-11-10", "2028-11-10", "2029-11-10"} <= set(days)
     assert all("2026-11-10" <= day <= "2030-11-10" for day in days)
-    assert {n["audience"] for n in notices(lifetime, "follow_up_due")} == {"office"}
+    # §2(3)4, §6(3): the office is reminded, and the holder gets the task with its due date.
+    assert {n["audience"] for n in notices(lifetime, "follow_up_due")} == {"office", "applicant"}
 
 
 def test_validity_expiring_six_months_before_expiry(lifetime: Json) -> None:

@@ -12,9 +12,7 @@ import asyncio
 import json
 from pathlib import Path
 
-from temporalio.client import Client
-
-from sim.runner import run_scenario
+from sim.runner import Finished, run_scenario
 from sim.scenario import parse_scenario
 
 HERE = Path(__file__).parent
@@ -22,9 +20,9 @@ SCENARIO = HERE / "histories" / "replay-scenario.yaml"
 WORKFLOW_IDS = ("cycle-2025", "honor-91331126MA00005021-quality-2025")
 
 
-async def _dump(client: Client) -> None:
+async def _dump(run: Finished) -> None:
     for workflow_id in WORKFLOW_IDS:
-        history = await client.get_workflow_handle(workflow_id).fetch_history()
+        history = await run.client.get_workflow_handle(workflow_id).fetch_history()
         path = HERE / "histories" / f"{workflow_id}.json"
         path.write_text(json.dumps(json.loads(history.to_json()), indent=1) + "\n")
         print(f"wrote {path} ({len(history.events)} events)")

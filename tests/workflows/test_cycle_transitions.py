@@ -243,3 +243,11 @@ def test_fraud_revokes_with_a_credit_record() -> None:
     revoked = h.approve_revocation(datetime(2031, 1, 5, tzinfo=SHANGHAI))
     assert revoked.credit_record is not None
     assert revoked.credit_record.note == "虚报数据"
+
+
+def test_a_refusal_for_the_phase_names_the_phase_in_chinese() -> None:
+    c = through_qualification()
+    with pytest.raises(DomainError) as err:
+        c.check_approve(ApproveCommand())
+    assert err.value.code == ErrorCode.NOT_IN_PHASE
+    assert err.value.message.endswith("当前阶段：申报受理")
