@@ -18,7 +18,7 @@ from fastapi import Depends, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from api.context import Ctx, Sessions
+from api.context import Ctx, SessionDep, Sessions
 from domain.errors import DomainError, ErrorCode
 from services import accounts, supervision
 from services.accounts import Role, Viewer
