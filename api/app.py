@@ -22,6 +22,7 @@ from api import docs, errors, openapi
 from api.context import AppContext, utc_now
 from api.middleware.audit import AuditMiddleware
 from api.middleware.body_limit import BodyLimitMiddleware
+from api.middleware.codec_cors import CodecCorsMiddleware
 from api.middleware.idempotency import IdempotencyMiddleware
 from api.middleware.public_cache import PublicCacheMiddleware
 from api.middleware.security_headers import SecurityHeadersMiddleware
@@ -31,6 +32,7 @@ from qaward.settings import Settings, get_settings
 from qaward.temporal import connect
 from services import accounts
 from services.awards import AwardService
+from web import console
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +91,7 @@ def create_app(
     for router in ROUTERS:
         app.include_router(router)
     openapi.install(app)
+    console.install(app)  # the HTML console (web/), after the API's error handlers
     # Outermost last: headers, the public cache, size limit, audit, idempotency, the routes.
     app.add_middleware(IdempotencyMiddleware, ctx=ctx)
     app.add_middleware(AuditMiddleware, ctx=ctx)
@@ -101,6 +104,7 @@ def create_app(
         PublicCacheMiddleware, ttl_seconds=settings.public_cache_seconds, today=ctx.today
     )
     app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(CodecCorsMiddleware, origin=settings.ui_origin)
     return app
 
 

@@ -18,7 +18,7 @@ from fastapi import Depends, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from api.context import Ctx, SessionDep, Sessions
+from api.context import Ctx, SessionDep
 from domain.errors import DomainError, ErrorCode
 from services import accounts, supervision
 from services.accounts import Role, Viewer
@@ -55,17 +55,26 @@ async def token_holder(
 async def signed_in(
     request: Request,
     ctx: Ctx,
-    sessions: Sessions,
+    session: SessionDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)],
 ) -> Viewer:
-    if credentials is None:
+    return await holder_of(request, ctx, session, credentials.credentials if credentials else None)
+
+
+async def holder_of(request: Request, ctx: Ctx, session: SessionDep, token: str | None) -> Viewer:
+    """The signed-in caller a token stands for (401 when none); ``/codec`` also reads the
+    token from its cookie (`api.routers.codec`). The token is looked up once per request
+    (`token_holder`), outside `session`, which is left for the request's own work."""
+    if token is None:
         raise DomainError(ErrorCode.NOT_AUTHENTICATED)
+    if ctx.sessions is None:
+        raise DomainError(ErrorCode.ACTIVITY_FAILED, "数据库尚未就绪")
     state = request.scope.setdefault("state", {})
-    viewer = await token_holder(state, sessions, credentials.credentials, ctx.clock)
+    viewer = await token_holder(state, ctx.sessions, token, ctx.clock)
     if viewer is None:
         raise DomainError(ErrorCode.NOT_AUTHENTICATED)
     request.state.viewer = viewer
-    request.state.token = credentials.credentials
+    request.state.token = token
     return viewer
 
 

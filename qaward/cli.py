@@ -1,4 +1,4 @@
-"""``qaward`` command line: up | worker | api | migrate | simulate | bench."""
+"""``qaward`` command line: up | worker | api | migrate | backup | restore | simulate | bench."""
 
 from __future__ import annotations
 
@@ -17,6 +17,10 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("up", help="启动内嵌环境：Temporal 开发服务器 + worker + API")
     sub.add_parser("worker", help="只启动 worker（连接外部 Temporal）")
+    backup = sub.add_parser("backup", help="备份内嵌环境（服务运行时亦可）到一个空目录")
+    backup.add_argument("folder", help="备份目录（须为空或不存在）")
+    restore = sub.add_parser("restore", help="从备份目录恢复数据目录（须先停止服务）")
+    restore.add_argument("folder", help="qaward backup 写出的目录")
     sub.add_parser("api", help="只启动 HTTP API（连接外部 Temporal）")
     sub.add_parser("migrate", help="执行数据库迁移到最新版本")
     simulate = sub.add_parser("simulate", help="运行情景文件，输出 JSON 结果")
@@ -57,6 +61,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    if args.command in ("backup", "restore"):
+        from qaward.backup import backup_command, restore_command
+
+        command = backup_command if args.command == "backup" else restore_command
+        return command(args.folder)
     if args.command == "up":
         from qaward.stack import run_stack
 

@@ -149,14 +149,23 @@ def check_port(host: str, port: int, setting: str) -> None:
             ) from None
 
 
+def check_metrics_port(settings: Settings) -> None:
+    """The worker's Prometheus port, when it has one, is free (``qaward worker``)."""
+    if settings.metrics_port:
+        check_port(settings.metrics_host, settings.metrics_port, "QAWARD_METRICS_PORT")
+
+
 def check_stack_ports(settings: Settings) -> None:
-    """The three ports ``qaward up`` listens on: distinct, and free right now."""
+    """The ports ``qaward up`` listens on (Temporal, its UI, the API, the worker's metrics):
+    distinct, and free right now."""
     temporal_host, temporal_port = local_temporal_endpoint(settings)
     wanted = [
         (temporal_host, temporal_port, "QAWARD_TEMPORAL_ADDRESS"),
         (temporal_host, settings.temporal_ui_port, "QAWARD_TEMPORAL_UI_PORT"),
         (settings.api_host, settings.api_port, "QAWARD_API_PORT"),
     ]
+    if settings.metrics_port:
+        wanted.append((settings.metrics_host, settings.metrics_port, "QAWARD_METRICS_PORT"))
     seen: dict[int, str] = {}
     for _, port, setting in wanted:
         if port in seen:
@@ -243,6 +252,7 @@ async def reach_temporal(
     *,
     within: float = 30.0,
     still_starting: Callable[[], None] = _still_starting,
+    for_worker: bool = False,
 ) -> Client:
     """Connect, retrying until ``within`` seconds have passed.
 
@@ -254,7 +264,7 @@ async def reach_temporal(
     while True:
         still_starting()
         try:
-            return await asyncio.wait_for(connect(settings), timeout=5)
+            return await asyncio.wait_for(connect(settings, for_worker=for_worker), timeout=5)
         except Exception:  # the SDK raises RuntimeError; timeouts and OS errors also mean "not yet"
             if loop.time() >= deadline:
                 break

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hashlib
 from functools import lru_cache
 from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
@@ -11,6 +14,24 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PLACEHOLDER_SECRET = "change-me"
+DEVELOPMENT_PAYLOAD_KEY = hashlib.sha256(b"qaward development payload key").digest()
+"""Stands in for the placeholder outside production: histories are sealed, not secret."""
+
+
+def parse_payload_key(text: str, setting: str) -> bytes:
+    """A 256-bit key written as 64 hex digits or as base64 (``openssl rand -base64 32``)."""
+    text = text.strip()
+    try:
+        key = bytes.fromhex(text) if len(text) == 64 else base64.b64decode(text, validate=True)
+    except (ValueError, binascii.Error):
+        key = b""
+    if len(key) != 32:
+        raise ValueError(
+            f"{setting} 必须是 256 位密钥（64 个十六进制字符或 base64，"
+            "可用 openssl rand -hex 32 生成） / "
+            f"{setting} must be a 256-bit key (64 hex digits or base64; openssl rand -hex 32)"
+        )
+    return key
 
 
 class Settings(BaseSettings):
@@ -69,6 +90,21 @@ class Settings(BaseSettings):
     """All materials of one application together."""
     objection_rate_limit_per_hour: int = Field(default=5, ge=1)
 
+    payload_key: SecretStr = SecretStr(PLACEHOLDER_SECRET)
+    """AES-256-GCM key sealing every Temporal payload (``qaward.codec``)."""
+    payload_key_id: str = Field(default="k1", min_length=1, pattern=r"^[A-Za-z0-9._-]+$")
+    """Written into each sealed payload; change it together with the key to rotate."""
+    payload_old_keys: SecretStr = SecretStr("")
+    """Earlier keys still needed to read old histories: ``id:key,id:key``."""
+    temporal_ui_origin: str = ""
+    """The Temporal UI's origin, the only one allowed to call ``/codec`` from a browser;
+    empty means ``http://127.0.0.1:{temporal_ui_port}`` (the embedded stack's UI)."""
+    ready_max_delivery_backlog: int = Field(default=500, ge=0)
+    """``/health/ready`` fails while more messages than this wait for delivery."""
+    metrics_host: str = "127.0.0.1"
+    metrics_port: int = Field(default=9464, ge=0, le=65535)
+    """The worker's Prometheus endpoint (SDK runtime metrics, ``/metrics``); 0 disables."""
+
     smtp_host: str = ""
     smtp_port: int = 25
     smtp_sender: str = "qaward@localhost"
@@ -89,14 +125,33 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> Settings:
         if self.environment == "production":
-            for name in ("secret_key", "bootstrap_office_password", "audit_key"):
+            for name in ("secret_key", "bootstrap_office_password", "audit_key", "payload_key"):
                 value: SecretStr = getattr(self, name)
                 if value.get_secret_value() in ("", PLACEHOLDER_SECRET):
                     raise ValueError(
                         f"QAWARD_{name.upper()} 仍为占位值，生产环境必须设置 / "
                         f"QAWARD_{name.upper()} is still a placeholder; set it in production"
                     )
+        _ = self.payload_keys  # a malformed key is refused at start-up, not at first use
         return self
+
+    @property
+    def payload_keys(self) -> tuple[str, dict[str, bytes]]:
+        """The current key id and every key by id (the current one and the older ones)."""
+        keys: dict[str, bytes] = {}
+        for entry in self.payload_old_keys.get_secret_value().replace(",", " ").split():
+            key_id, _, text = entry.partition(":")
+            keys[key_id] = parse_payload_key(text, f"QAWARD_PAYLOAD_OLD_KEYS ({key_id})")
+        current = self.payload_key.get_secret_value()
+        if current == PLACEHOLDER_SECRET:
+            keys[self.payload_key_id] = DEVELOPMENT_PAYLOAD_KEY
+        else:
+            keys[self.payload_key_id] = parse_payload_key(current, "QAWARD_PAYLOAD_KEY")
+        return self.payload_key_id, keys
+
+    @property
+    def ui_origin(self) -> str:
+        return self.temporal_ui_origin or f"http://127.0.0.1:{self.temporal_ui_port}"
 
     @property
     def bootstrap_must_change_password(self) -> bool:

@@ -25,6 +25,7 @@ from temporalio.client import Client
 
 from db.migrate import upgrade
 from db.session import create_engine, session_factory
+from qaward.datadir import TEMPORAL_DB, stack_lock
 from qaward.logging import configure_logging
 from qaward.preflight import (
     ConfigError,
@@ -61,8 +62,9 @@ def run_stack() -> int:
     binary = require_dev_server()
     check_stack_ports(settings)
     check_database(settings)
-    upgrade(settings.effective_database_url)
-    asyncio.run(_run_stack(settings, binary))
+    with stack_lock(settings.data_dir.resolve()):  # `qaward restore` tests it (qaward.datadir)
+        upgrade(settings.effective_database_url)
+        asyncio.run(_run_stack(settings, binary))
     return 0
 
 
@@ -73,7 +75,10 @@ async def _run_stack(settings: Settings, binary: Path) -> None:
         client = await unless_stopped(
             stop,
             reach_temporal(
-                settings, within=STARTUP_SECONDS, still_starting=dev_server.ensure_running
+                settings,
+                within=STARTUP_SECONDS,
+                still_starting=dev_server.ensure_running,
+                for_worker=True,
             ),
         )
         if client is not None:
@@ -127,7 +132,7 @@ class DevServer:
             "server",
             "start-dev",
             "--db-filename",
-            str(data_dir / "temporal.sqlite3"),
+            str(data_dir / TEMPORAL_DB),
             "--namespace",
             settings.temporal_namespace,
             "--ip",
@@ -136,6 +141,9 @@ class DevServer:
             str(port),
             "--ui-port",
             str(settings.temporal_ui_port),
+            # The UI decodes sealed payloads through the API (`api.routers.codec`).
+            "--ui-codec-endpoint",
+            f"{_local_url(settings.api_host, settings.api_port)}/codec",
             "--log-level",
             "warn",
         ]

@@ -9,7 +9,9 @@ reviewers with their registered ties, and the honors awarded before the cycle (a
 historical honors). Organizations are keyed by credit code, reviewers by their code.
 
 What the file cannot carry: a fact edited after the cycle used it is exported as it is
-now, and a tie registered during the cycle as if it had been there from the start.
+now, and a tie registered during the cycle as if it had been there from the start. The
+supervision group's records (irregularities, criticism, panel draws, follow-up texts and
+evaluations) live in the database only and decide no outcome: they are not exported.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from temporalio.client import Client
 
 from contracts import commands as c
 from contracts.cycle import CycleInput
-from contracts.honor import FraudCommand, IncidentCommand
+from contracts.honor import FollowUpCommand, FraudCommand, IncidentCommand
 from db.models import Cycle
 from db.repositories import honor_reads, organizations, reviewers
 from domain.dates import SHANGHAI
@@ -49,6 +51,9 @@ CYCLE_COMMANDS: dict[str, tuple[type[BaseModel] | None, Command]] = {
     "assign-panel": (c.AssignPanelCommand, lambda m: {
         "do": "assign_panel", **_stage(m), "reviewers": [r.code for r in m.reviewers],
         "leader": m.leader}),
+    "disqualify-reviewer": (c.DisqualifyCommand, lambda m: {
+        "do": "disqualify_reviewer", "reviewer": m.reviewer, "reason": m.reason,
+        "on": m.on.isoformat()}),
     "declare-conflict": (c.ConflictCommand, lambda m: {
         "do": "declare_conflict", "reviewer": m.reviewer, "organization": m.credit_code}),
     "score": (c.ScoreCommand, lambda m: {
@@ -86,6 +91,7 @@ HONOR_COMMANDS: dict[str, tuple[type[BaseModel] | None, Command]] = {
         "major_adverse_impact": m.major_adverse_impact, "note": m.note}),
     "report-fraud": (FraudCommand, lambda m: {"do": "report_fraud", "note": m.note}),
     "approve-revocation": (None, lambda _: {"do": "approve_revocation"}),
+    "submit-follow-up": (FollowUpCommand, lambda m: {"do": "submit_follow_up", "number": m.number}),
 }  # fmt: skip
 
 

@@ -62,7 +62,6 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from temporalio.client import Client, Interceptor, WorkflowHandle
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 from temporalio.worker._worker import load_default_build_id
@@ -70,6 +69,8 @@ from temporalio.worker._worker import load_default_build_id
 from db.migrate import upgrade
 from db.session import create_engine, session_factory
 from domain.rules import load_rules
+from qaward.codec import data_converter
+from qaward.settings import get_settings
 from qaward.temporal import runtime, test_server_path
 from sim import runner
 from sim.bench_histories import Counts, Load, measured_load, workflow_counts
@@ -167,7 +168,7 @@ def _server_hwm_kb() -> int:
 
 async def _time_skipping_server() -> WorkflowEnvironment:
     return await WorkflowEnvironment.start_time_skipping(
-        data_converter=pydantic_data_converter,
+        data_converter=data_converter(get_settings()),
         test_server_existing_path=str(test_server_path()),
         runtime=runtime(),
     )

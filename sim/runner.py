@@ -23,7 +23,6 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
 from temporalio.client import Client, WorkflowExecutionStatus, WorkflowHandle
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from contracts.cycle import CycleStatus
@@ -34,6 +33,8 @@ from domain.dates import SHANGHAI
 from domain.errors import DomainError, ErrorCode
 from domain.phases import Phase
 from domain.rules import RulesError, load_rules
+from qaward.codec import data_converter
+from qaward.settings import get_settings
 from qaward.temporal import runtime, test_server_path
 from services import registry
 from services.awards import AwardService, execution_status
@@ -71,7 +72,7 @@ class Context:
 @asynccontextmanager
 async def _environment() -> AsyncIterator[WorkflowEnvironment]:
     env = await WorkflowEnvironment.start_time_skipping(
-        data_converter=pydantic_data_converter,
+        data_converter=data_converter(get_settings()),
         test_server_existing_path=str(test_server_path()),
         runtime=runtime(),
     )
@@ -176,7 +177,8 @@ async def _run(
         else:
             await clock.settle(outcome.now, for_reading=True)
             final = await collect(ctx, outcome.now, snapshot=False)
-        outcome.supervision = await supervision.collect(ctx, outcome.now.date())
+        if supervision.used_by(scenario):
+            outcome.supervision = await supervision.collect(ctx, outcome.now.date())
     outcome.cycles, outcome.honors, outcome.notices = (
         final["cycles"],
         final["honors"],

@@ -187,6 +187,28 @@ async def _follow_up(
     return honor_year, number
 
 
+SUPERVISION_ACTIONS = frozenset(
+    {
+        "record_irregularity",
+        "correct_irregularity",
+        "close_irregularity",
+        "disqualify_reviewer",
+        "criticize_reviewer",
+        "submit_follow_up",
+        "evaluate_follow_up",
+        "draw_panel",
+    }
+)
+
+
+def used_by(scenario: s.Scenario) -> bool:
+    """Whether the scenario asks for supervision: an action of it, or reviewer terms."""
+    return any(a.do in SUPERVISION_ACTIONS for a in scenario.actions) or any(
+        r.term_from is not None or r.term_until is not None or r.trainings
+        for r in scenario.reviewers.values()
+    )
+
+
 async def collect(ctx: Context, today: date) -> dict[str, Any]:
     """The `supervision` section of the outcome (lists by year, then organization key)."""
     keys = {code: key for key, code in ctx.codes.items()}

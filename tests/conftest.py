@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from db.base import Base
@@ -21,6 +20,7 @@ from db.migrate import upgrade
 from db.session import create_engine, session_factory
 from qaward.temporal import dev_server_path, runtime, test_server_path
 from tests.support.append_only import triggers_dropped
+from tests.support.codec import CONVERTER
 
 APPEND_ONLY = ("audit_entries", "audit_checkpoints")
 
@@ -67,7 +67,7 @@ async def time_skipping_env() -> AsyncIterator[WorkflowEnvironment]:
     skips time, or lets the server skip it while waiting for a result, moves no other
     test's clock."""
     env = await WorkflowEnvironment.start_time_skipping(
-        data_converter=pydantic_data_converter,
+        data_converter=CONVERTER,
         test_server_existing_path=str(test_server_path()),
         runtime=runtime(),
     )
@@ -78,7 +78,7 @@ async def time_skipping_env() -> AsyncIterator[WorkflowEnvironment]:
 @pytest.fixture(scope="session")
 async def local_env() -> AsyncIterator[WorkflowEnvironment]:
     env = await WorkflowEnvironment.start_local(
-        data_converter=pydantic_data_converter,
+        data_converter=CONVERTER,
         dev_server_existing_path=str(dev_server_path()),
         runtime=runtime(),
     )

@@ -8,29 +8,23 @@ from __future__ import annotations
 
 import asyncio
 import socket
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import structlog
-from temporalio.api.enums.v1 import TaskQueueType
-from temporalio.api.taskqueue.v1 import TaskQueue
-from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
 from temporalio.worker import Worker
 
 from db.session import create_engine, session_factory
 from qaward.logging import configure_logging
-from qaward.preflight import check_database, load_settings, reach_temporal
+from qaward.preflight import check_database, check_metrics_port, load_settings, reach_temporal
 from qaward.process import stop_on_signals
 from qaward.settings import Settings
-from qaward.temporal import connect
+from qaward.temporal import connect, recent_pollers
 from worker.registry import build_worker
 
 log = structlog.get_logger(__name__)
 
 GRACEFUL_SHUTDOWN = timedelta(seconds=20)
 """Activities running at a stop get this long to finish before they are cancelled (retried)."""
-
-POLLER_FRESHNESS = timedelta(minutes=2)
-"""A long poll lasts about a minute; a poller not seen for two has stopped polling."""
 
 
 async def run_worker(worker: Worker, stop: asyncio.Event) -> None:
@@ -49,7 +43,7 @@ async def run_worker(worker: Worker, stop: asyncio.Event) -> None:
 async def _serve(settings: Settings) -> None:
     stop = asyncio.Event()
     stop_on_signals(stop)
-    client = await reach_temporal(settings)
+    client = await reach_temporal(settings, for_worker=True)
     engine = create_engine(settings.effective_database_url)
     try:
         worker = build_worker(
@@ -69,6 +63,7 @@ def run_worker_command() -> int:
     settings = load_settings()
     configure_logging(settings.log_level, json=settings.log_json)
     check_database(settings)
+    check_metrics_port(settings)
     asyncio.run(_serve(settings))
     return 0
 
@@ -79,20 +74,9 @@ async def _polls_from_here(settings: Settings) -> bool:
     The SDK's default worker identity is ``pid@hostname`` and every container has its own
     hostname, so this checks this replica, not just any worker of the deployment.
     """
-    client = await connect(settings)
-    response = await client.workflow_service.describe_task_queue(
-        DescribeTaskQueueRequest(
-            namespace=settings.temporal_namespace,
-            task_queue=TaskQueue(name=settings.temporal_task_queue),
-            task_queue_type=TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
-        )
-    )
     suffix = f"@{socket.gethostname()}"
-    since = datetime.now(UTC) - POLLER_FRESHNESS
-    return any(
-        poller.identity.endswith(suffix) and poller.last_access_time.ToDatetime(UTC) >= since
-        for poller in response.pollers
-    )
+    pollers = await recent_pollers(await connect(settings), settings.temporal_task_queue)
+    return any(identity.endswith(suffix) for identity in pollers)
 
 
 def healthcheck() -> int:

@@ -7,6 +7,7 @@ from api.routers import (
     approvals,
     audit,
     auth,
+    codec,
     committee,
     cycles,
     follow_ups,
@@ -47,5 +48,6 @@ ROUTERS: list[APIRouter] = [
     notices.router,
     audit.router,
     health.router,
+    codec.router,
     public.router,
 ]

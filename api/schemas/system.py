@@ -61,3 +61,16 @@ class VerificationOut(Response):
 class HealthOut(Response):
     database: Literal["ok", "error"] = Field(description="数据库状态")
     temporal: Literal["ok", "error"] = Field(description="流程引擎状态")
+
+
+class LiveOut(Response):
+    status: Literal["ok"] = Field(description="进程在运行并能应答")
+
+
+class ReadyOut(HealthOut):
+    worker: Literal["ok", "error"] = Field(
+        description="是否有 worker 在两分钟内轮询过任务队列（describe_task_queue）"
+    )
+    pollers: int = Field(description="近期轮询任务队列的 worker 数")
+    delivery: Literal["ok", "error"] = Field(description="待投递消息是否在上限之内")
+    delivery_backlog: int | None = Field(description="待投递消息数（尚无投递功能时为空）")

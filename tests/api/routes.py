@@ -1,4 +1,7 @@
-"""Every operation of the app, found by walking its routers (included routers nest)."""
+"""Every operation of the app, found by walking its routers (included routers nest).
+
+The console's HTML pages (`web/`, `include_in_schema=False`) are not API operations: their
+role gates are tested in `tests/web`."""
 
 from __future__ import annotations
 
@@ -12,7 +15,8 @@ from fastapi.routing import APIRoute
 def _walk(routes: Sequence[Any]) -> Iterator[APIRoute]:
     for route in routes:
         if isinstance(route, APIRoute):
-            yield route
+            if route.include_in_schema:
+                yield route
         elif hasattr(route, "original_router"):  # FastAPI's included-router branch
             yield from _walk(route.original_router.routes)
 

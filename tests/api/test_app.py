@@ -90,7 +90,7 @@ def test_openapi_documents_every_operation_in_chinese_with_its_security(app: Fas
         (path, method, op) for path, item in spec["paths"].items() for method, op in item.items()
     ]
     assert len(ops) == len(operations(app)) >= 30
-    public = {"/auth/login", "/health"}
+    public = {"/auth/login", "/health", "/health/live", "/health/ready"}
     for path, method, op in ops:
         assert CHINESE.search(op.get("summary", "")), (method, path)
         if path.startswith("/public/") or path in public:
@@ -117,7 +117,12 @@ def test_openapi_says_who_may_call_each_operation_and_how_it_refuses(app: FastAP
                     assert CHINESE.search(answer["description"]), (method, path, status)
             refusals = set(op["responses"])
             assert "422" in refusals
-            if path.startswith("/public/") or path in ("/auth/login", "/health"):
+            if path.startswith("/public/") or path in (
+                "/auth/login",
+                "/health",
+                "/health/live",
+                "/health/ready",
+            ):
                 assert "403" not in refusals, (method, path)
             else:
                 assert {"401", "403"} <= refusals, (method, path)

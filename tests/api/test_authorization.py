@@ -136,6 +136,11 @@ ALLOWED: dict[tuple[str, str], frozenset[str] | None] = {
     ("GET", "/audit/verify"): frozenset({SUPERVISOR}),
     ("POST", "/audit/checkpoints"): frozenset({SUPERVISOR}),
     ("GET", "/health"): PUBLIC,
+    ("GET", "/health/live"): PUBLIC,
+    ("GET", "/health/ready"): PUBLIC,
+    ("POST", "/codec/encode"): frozenset({OFFICE, SUPERVISOR}),
+    ("POST", "/codec/decode"): frozenset({OFFICE, SUPERVISOR}),
+    ("POST", "/codec/session"): frozenset({OFFICE, SUPERVISOR}),
     # public
     ("GET", "/public/notices"): PUBLIC,
     ("GET", "/public/publicity"): PUBLIC,
@@ -177,7 +182,8 @@ async def test_role_gate_of_every_operation(api: Api, role: str | None) -> None:
         path = template.format(**PARAMS)
         response = await api.http.request(method, path, headers=headers_used, json={})
         where = f"{role} {method} {template}: {response.status_code} {response.text[:200]}"
-        assert response.status_code < 500, where
+        # Readiness may answer 503 (the time-skipping server lists no pollers): an answer.
+        assert response.status_code < 500 or template == "/health/ready", where
         if allowed is PUBLIC:
             assert response.status_code not in (401, 403), where
         elif role is None:

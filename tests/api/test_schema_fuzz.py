@@ -85,6 +85,8 @@ async def test_generated_requests_never_crash_and_keep_their_contract(
                 await request.aread()  # multipart bodies stream; the checks read them again
                 response = await api.http.send(request)
                 where = f"{case.method} {case.formatted_path} -> {response.status_code}"
+                if (case.path, response.status_code) == ("/health/ready", 503):
+                    continue  # the time-skipping server lists no pollers: not ready, by design
                 try:
                     checks: list[CheckFunction] = [not_a_server_error]
                     if "json" in response.headers.get("content-type", ""):

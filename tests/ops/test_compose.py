@@ -13,7 +13,7 @@ from sqlalchemy.engine import make_url
 from qaward.settings import Settings
 from tests.ops.conftest import REPO
 
-SERVICES = {"postgresql", "temporal", "temporal-ui", "migrate", "api", "worker"}
+SERVICES = {"postgresql", "temporal", "temporal-ui", "migrate", "api", "worker", "prometheus"}
 OWN_IMAGES = ("migrate", "api", "worker")
 LONG_RUNNING = SERVICES - {"migrate"}
 VARIABLE = re.compile(r"\$\{(?P<name>\w+)(?::(?P<rule>[?-])(?P<word>[^}]*))?\}")
@@ -40,6 +40,8 @@ def _substituted(value: str) -> str:
     def resolve(match: re.Match[str]) -> str:
         if match["rule"] == "-":
             return match["word"]
+        if match["name"] == "QAWARD_PAYLOAD_KEY":
+            return "ab" * 32  # the operator's `openssl rand -hex 32`
         return f"{match['name'].lower().replace('_', '-')}-value"
 
     return VARIABLE.sub(resolve, value)
@@ -49,7 +51,7 @@ def _waits_for(service: dict[str, Any]) -> dict[str, str]:
     return {name: rule["condition"] for name, rule in service.get("depends_on", {}).items()}
 
 
-def test_the_six_services_are_defined(services: dict[str, dict[str, Any]]) -> None:
+def test_the_seven_services_are_defined(services: dict[str, dict[str, Any]]) -> None:
     assert set(services) == SERVICES
 
 
@@ -130,7 +132,11 @@ def test_own_services_share_one_production_configuration(
 def test_secrets_must_be_set_by_the_operator(services: dict[str, dict[str, Any]]) -> None:
     for name in OWN_IMAGES:
         env = _environment(services[name])
-        for secret in ("QAWARD_SECRET_KEY", "QAWARD_BOOTSTRAP_OFFICE_PASSWORD"):
+        for secret in (
+            "QAWARD_SECRET_KEY",
+            "QAWARD_BOOTSTRAP_OFFICE_PASSWORD",
+            "QAWARD_PAYLOAD_KEY",
+        ):
             assert env[secret].startswith(f"${{{secret}:?"), (name, secret)
         assert "${POSTGRES_PASSWORD:?" in env["QAWARD_DATABASE_URL"]
     assert _environment(services["postgresql"])["POSTGRES_PASSWORD"].startswith(
@@ -155,6 +161,7 @@ def test_published_ports(services: dict[str, dict[str, Any]]) -> None:
     assert services["api"]["ports"] == ["8000:8000"]
     assert _environment(services["api"])["QAWARD_API_HOST"] == "0.0.0.0"
     assert services["temporal-ui"]["ports"] == ["127.0.0.1:8233:8080"]
+    assert services["prometheus"]["ports"] == ["127.0.0.1:9090:9090"]
     for name in ("postgresql", "temporal", "migrate", "worker"):
         assert "ports" not in services[name], name
 
@@ -177,3 +184,24 @@ def test_dockerignore_keeps_local_state_out_of_the_image() -> None:
     assert {".git", ".venv", "data", ".env", "tests"} <= ignored
     assert "README.md" not in ignored  # pyproject.toml names it as the package readme
     assert Path(REPO / "README.md").is_file()
+
+
+def test_prometheus_scrapes_the_workers_sdk_metrics(services: dict[str, dict[str, Any]]) -> None:
+    worker = _environment(services["worker"])
+    port = int(worker["QAWARD_METRICS_PORT"])
+    assert worker["QAWARD_METRICS_HOST"] == "0.0.0.0"
+    config = yaml.safe_load(_compose()["configs"]["prometheus"]["content"])
+    [job] = config["scrape_configs"]
+    assert job["dns_sd_configs"] == [{"names": ["worker"], "type": "A", "port": port}]
+    assert services["prometheus"]["profiles"] == ["monitoring"]
+
+
+def test_the_temporal_ui_decodes_through_the_api_codec(
+    services: dict[str, dict[str, Any]],
+) -> None:
+    ui = _environment(services["temporal-ui"])
+    api = _environment(services["api"])
+    assert ui["TEMPORAL_CODEC_ENDPOINT"] == f"http://127.0.0.1:{api['QAWARD_API_PORT']}/codec"
+    assert ui["TEMPORAL_CODEC_INCLUDE_CREDENTIALS"] == "true"
+    published = services["temporal-ui"]["ports"][0].rsplit(":", 1)[0]
+    assert api["QAWARD_TEMPORAL_UI_ORIGIN"] == f"http://{published}"

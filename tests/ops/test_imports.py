@@ -7,7 +7,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("api", "db", "domain", "qaward", "services", "worker", "workflows", "activities")
+PACKAGES = ("api", "db", "domain", "qaward", "services", "worker", "workflows", "activities", "web")
 
 
 def _imported(path: Path) -> set[str]:

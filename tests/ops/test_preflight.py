@@ -253,3 +253,18 @@ def test_qaward_up_with_a_malformed_setting_names_it(
     assert result.returncode == 2
     assert result.stderr.strip().startswith("错误：设置 QAWARD_API_PORT 的值无效")
     assert "eight-thousand" not in result.stderr
+
+
+def test_the_workers_metrics_port_is_checked_with_the_stacks_ports(listening: int) -> None:
+    temporal_port, ui_port, api_port = free_ports(3)
+    settings = _settings(
+        temporal_address=f"127.0.0.1:{temporal_port}",
+        temporal_ui_port=ui_port,
+        api_port=api_port,
+        metrics_port=listening,
+    )
+
+    with pytest.raises(ConfigError) as caught:
+        check_stack_ports(settings)
+    assert "QAWARD_METRICS_PORT" in caught.value.line
+    check_stack_ports(settings.model_copy(update={"metrics_port": 0}))  # 0: no metrics port

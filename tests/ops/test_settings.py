@@ -66,7 +66,9 @@ def test_placeholder_secrets_are_accepted_in_development() -> None:
     assert _read().secret_key.get_secret_value() == PLACEHOLDER_SECRET
 
 
-@pytest.mark.parametrize("missing", ["secret_key", "bootstrap_office_password", "audit_key"])
+@pytest.mark.parametrize(
+    "missing", ["secret_key", "bootstrap_office_password", "audit_key", "payload_key"]
+)
 @pytest.mark.parametrize("value", [None, "", PLACEHOLDER_SECRET])
 def test_production_refuses_a_placeholder_or_empty_secret(
     monkeypatch: pytest.MonkeyPatch, missing: str, value: str | None
@@ -75,6 +77,7 @@ def test_production_refuses_a_placeholder_or_empty_secret(
         "secret_key": "k" * 32,
         "bootstrap_office_password": "a-long-password",
         "audit_key": "a" * 32,
+        "payload_key": "b" * 64,
     }
     others.pop(missing)
     _production(monkeypatch, **others)
@@ -93,6 +96,7 @@ def test_production_starts_with_real_secrets(monkeypatch: pytest.MonkeyPatch) ->
         secret_key="k" * 32,
         bootstrap_office_password="a-long-password",
         audit_key="a" * 32,
+        payload_key="b" * 64,
     )
 
     assert _read().environment == "production"
@@ -104,6 +108,7 @@ def test_the_bootstrap_password_change_is_forced_in_production_unless_turned_off
     monkeypatch.setenv("QAWARD_SECRET_KEY", "a-real-secret")
     monkeypatch.setenv("QAWARD_BOOTSTRAP_OFFICE_PASSWORD", "a-real-password")
     monkeypatch.setenv("QAWARD_AUDIT_KEY", "a-real-audit-key")
+    monkeypatch.setenv("QAWARD_PAYLOAD_KEY", "c" * 64)
     assert Settings(_env_file=None, environment="production").bootstrap_must_change_password
     assert not Settings(_env_file=None, environment="development").bootstrap_must_change_password
     assert not Settings(_env_file=None, environment="test").bootstrap_must_change_password

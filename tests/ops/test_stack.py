@@ -21,95 +21,26 @@ from temporalio.client import Client, WorkflowExecutionStatus
 from qaward.preflight import check_port
 from tests.ops.conftest import QAWARD
 from tests.ops.sleeper import SleeperWorkflow
+from tests.ops.stacks import Stack, dev_server_pids
 
 pytestmark = [
     pytest.mark.sqlite_only,  # the stack brings its own SQLite database; once is enough
     pytest.mark.skipif(sys.platform != "linux", reason="process checks read /proc"),
 ]
 
-LAUNCH = (
-    "import sys\n"
-    "from tests.ops import stack_double\n"
-    "sys.modules['worker.registry'] = sys.modules['api.app'] = stack_double\n"
-    "from qaward.cli import main\n"
-    "sys.exit(main(['up']))\n"
-)
-STARTED = "服务已启动"
-
-
-def _dev_server_pids(data_dir: Path) -> list[int]:
-    """Live (not zombie) processes started with this test's Temporal database file."""
-    marker = str(data_dir.resolve() / "temporal.sqlite3").encode()
-    pids = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            cmdline = (entry / "cmdline").read_bytes()
-            state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
-        except OSError:
-            continue
-        if marker in cmdline and state != "Z":
-            pids.append(int(entry.name))
-    return pids
-
-
-class Stack:
-    """One ``qaward up`` child process, its output in a file."""
-
-    def __init__(self, env: dict[str, str], cwd: Path) -> None:
-        self.output = cwd / f"stack-{len(list(cwd.glob('stack-*.log')))}.log"
-        with self.output.open("wb") as sink:
-            self.process = subprocess.Popen(
-                [sys.executable, "-c", LAUNCH],
-                env=env,
-                cwd=cwd,
-                stdout=sink,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-
-    def text(self) -> str:
-        return self.output.read_text(errors="replace")
-
-    async def started(self, within: float = 90.0) -> None:
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + within
-        while STARTED not in self.text():
-            assert self.process.poll() is None, f"qaward up exited early:\n{self.text()}"
-            assert loop.time() < deadline, f"qaward up did not start:\n{self.text()}"
-            await asyncio.sleep(0.2)
-
-    async def stop(self, signum: int, within: float = 30.0) -> int:
-        self.process.send_signal(signum)
-        return await asyncio.to_thread(self.process.wait, within)
-
-    def kill(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
-
 
 @pytest.fixture
 def data_dir(ops_env: dict[str, str]) -> Iterator[Path]:
     path = Path(ops_env["QAWARD_DATA_DIR"])
     yield path
-    for pid in _dev_server_pids(path):  # only if a test failed half-way
+    for pid in dev_server_pids(path):  # only if a test failed half-way
         os.kill(pid, signal.SIGKILL)
-
-
-@pytest.fixture
-def stacks() -> Iterator[list[Stack]]:
-    started: list[Stack] = []
-    yield started
-    for stack in started:
-        stack.kill()
 
 
 async def _wait_until_gone(data_dir: Path, within: float = 15.0) -> list[int]:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + within
-    while (pids := _dev_server_pids(data_dir)) and loop.time() < deadline:
+    while (pids := dev_server_pids(data_dir)) and loop.time() < deadline:
         await asyncio.sleep(0.2)
     return pids
 
@@ -125,14 +56,14 @@ async def test_up_serves_health_stops_on_signals_and_resumes_open_workflows(
     await first.started()
     async with httpx.AsyncClient(trust_env=False) as http:
         assert (await http.get(f"{api}/health")).status_code == 200
-    assert len(_dev_server_pids(data_dir)) == 1
+    assert len(dev_server_pids(data_dir)) == 1
     client = await Client.connect(temporal)
     handle = await client.start_workflow(
         SleeperWorkflow.run, id="ops-sleeper", task_queue="quality-award"
     )
 
     assert await first.stop(signal.SIGTERM) == 0
-    assert _dev_server_pids(data_dir) == []
+    assert dev_server_pids(data_dir) == []
     check_port("127.0.0.1", int(temporal.rsplit(":", 1)[1]), "QAWARD_TEMPORAL_ADDRESS")
     check_port("127.0.0.1", int(ops_env["QAWARD_API_PORT"]), "QAWARD_API_PORT")
     assert "Traceback" not in first.text()
@@ -145,7 +76,7 @@ async def test_up_serves_health_stops_on_signals_and_resumes_open_workflows(
     assert description.status == WorkflowExecutionStatus.RUNNING
 
     assert await second.stop(signal.SIGINT) == 0
-    assert _dev_server_pids(data_dir) == []
+    assert dev_server_pids(data_dir) == []
     assert "Traceback" not in second.text()
 
 
@@ -155,7 +86,7 @@ async def test_dev_server_does_not_outlive_a_killed_qaward(
     stack = Stack(ops_env, tmp_path)
     stacks.append(stack)
     await stack.started()
-    assert len(_dev_server_pids(data_dir)) == 1
+    assert len(dev_server_pids(data_dir)) == 1
 
     stack.process.kill()  # SIGKILL: no chance to clean up; the kernel must stop the child
     stack.process.wait()

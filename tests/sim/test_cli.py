@@ -82,8 +82,7 @@ def test_completed_run_exits_0_with_json_on_stdout(tmp_path: Path) -> None:
         "notices",
         "rejected",
         "snapshots",
-        "supervision",
-    ]
+    ]  # `supervision` only for a scenario that uses it (tests/sim/test_supervision.py)
     assert outcome["now"] == "2025-05-06T00:00:00+08:00"
     assert outcome["rejected"] == [
         {"index": 2, "do": "apply", "error": "duplicate_application"},

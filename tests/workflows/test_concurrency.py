@@ -17,7 +17,6 @@ from typing import Any
 
 import pytest
 from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import WorkflowEnvironment
 
@@ -37,6 +36,7 @@ from domain.phases import Outcome, Phase, Stage
 from domain.rules import default_rules
 from domain.types import Award
 from qaward import temporal
+from tests.support.codec import CONVERTER
 from tests.workflows.mock_activities import Recorder, mock_worker
 from workflows.cycle import AwardCycleWorkflow
 
@@ -48,7 +48,7 @@ YES = Ballot(yes=9, no=0, abstain=0)
 async def env() -> AsyncIterator[WorkflowEnvironment]:
     """A server of this module's own: its time skips never reach another test."""
     env = await WorkflowEnvironment.start_time_skipping(
-        data_converter=pydantic_data_converter,
+        data_converter=CONVERTER,
         test_server_existing_path=str(temporal.test_server_path()),
         runtime=temporal.runtime(),
     )

@@ -1,0 +1,94 @@
+"""What the to-do lists read of a cycle in a few queries (`services.todo`): every panel
+seat with its reviewer code and whether it has scored, open verification tasks, material
+counts and objections, each keyed by application id."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from db.models import (
+    Application,
+    Material,
+    Objection,
+    PanelMember,
+    Reviewer,
+    Score,
+    VerificationTask,
+)
+
+
+@dataclass(frozen=True)
+class SeatRow:
+    application_id: int
+    stage: str
+    reviewer_id: int
+    reviewer_code: str
+    leader: bool
+    withdrawn: bool
+    scored: bool
+
+
+def seats(session: Session, cycle_id: int) -> list[SeatRow]:
+    """Every seat of the cycle's panels, withdrawn ones too, in the order named."""
+    scored = {
+        (a, s, r)
+        for a, s, r in session.execute(
+            select(Score.application_id, Score.stage, Score.reviewer_id)
+            .join(Application, Application.id == Score.application_id)
+            .where(Application.cycle_id == cycle_id)
+        )
+    }
+    rows = session.execute(
+        select(PanelMember, Reviewer.code)
+        .join(Application, Application.id == PanelMember.application_id)
+        .join(Reviewer, Reviewer.id == PanelMember.reviewer_id)
+        .where(Application.cycle_id == cycle_id)
+        .order_by(PanelMember.id)
+    )
+    return [
+        SeatRow(
+            m.application_id,
+            m.stage,
+            m.reviewer_id,
+            code,
+            m.leader,
+            m.withdrawn,
+            (m.application_id, m.stage, m.reviewer_id) in scored,
+        )
+        for m, code in rows
+    ]
+
+
+def open_verifications(session: Session, cycle_id: int) -> dict[int, list[str]]:
+    """Departments still to report, by application (§4(1))."""
+    found: dict[int, list[str]] = {}
+    rows = session.execute(
+        select(VerificationTask.application_id, VerificationTask.department)
+        .join(Application, Application.id == VerificationTask.application_id)
+        .where(Application.cycle_id == cycle_id, VerificationTask.done_at.is_(None))
+        .order_by(VerificationTask.id)
+    )
+    for application_id, department in rows:
+        found.setdefault(application_id, []).append(department)
+    return found
+
+
+def material_counts(session: Session, cycle_id: int) -> dict[int, int]:
+    rows = session.execute(
+        select(Material.application_id, func.count(Material.id))
+        .join(Application, Application.id == Material.application_id)
+        .where(Application.cycle_id == cycle_id)
+        .group_by(Material.application_id)
+    )
+    return {application_id: int(count) for application_id, count in rows}
+
+
+def objections(session: Session, cycle_id: int) -> list[Objection]:
+    return list(
+        session.scalars(
+            select(Objection).where(Objection.cycle_id == cycle_id).order_by(Objection.number)
+        )
+    )

@@ -1,0 +1,16 @@
+"""The console's pages, one router per module; `PAGES` is the order they are mounted in."""
+
+from fastapi import APIRouter
+
+from web.pages import applications, auth, cycles, home, records, registry, review, shortlist
+
+PAGES: list[APIRouter] = [
+    auth.router,
+    home.router,
+    cycles.router,
+    registry.router,
+    applications.router,
+    review.router,
+    shortlist.router,
+    records.router,
+]

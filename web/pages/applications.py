@@ -1,0 +1,255 @@
+"""Applications (申报): applying, the list with filters, one application with everything
+its reader may see, materials, department findings and the applicant's site-report
+confirmation. Reads go through `services.views` with the viewer (the API's confidentiality);
+the fields shown are the API's `application_out` for that viewer."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from fastapi import APIRouter, Request, UploadFile
+from fastapi.responses import Response
+
+from api.context import Ctx, Service, SessionDep
+from api.routers import applications as application_api
+from api.routers import materials as material_api
+from api.schemas.applications import ApplicationCreate, FindingCreate
+from domain.departments import DEPARTMENT_NAMES
+from domain.eligibility import ELIGIBILITY_REASONS
+from domain.errors import MESSAGES, DomainError, ErrorCode
+from domain.names import AWARD_NAMES, OUTCOME_NAMES
+from domain.phases import Stage
+from services import materials, views
+from services.accounts import OFFICIALS, Role, Viewer
+from services.eligibility import preliminary_failures
+from services.todo import application_link, cycle_link
+from web.forms import Form, act, read_form
+from web.render import render
+from web.session import ApplicantUser, OfficeOrApplicantUser, OfficeUser, WebUser
+
+router = APIRouter(include_in_schema=False)
+
+AWARDS = [(a.value, n) for a, n in AWARD_NAMES.items()]
+OUTCOMES = [(o.value, n) for o, n in OUTCOME_NAMES.items()]
+DEPARTMENTS = [(d.value, n) for d, n in DEPARTMENT_NAMES.items()]
+REASONS = [(c.value, f"{MESSAGES[c]}") for c in [*sorted(ELIGIBILITY_REASONS), ErrorCode.OTHER]]
+
+
+async def _apply_page(request: Request, year: int, form: Form) -> Response:
+    return render(
+        request, "apply.html", title=f"提交{year}年度申报", year=year, form=form, awards=AWARDS
+    )
+
+
+@router.get("/console/cycles/{year}/apply")
+async def apply_form(request: Request, year: int, viewer: OfficeOrApplicantUser) -> Response:
+    return await _apply_page(request, year, Form(values={"award": "quality"}))
+
+
+@router.post("/console/cycles/{year}/apply", summary="提交申报")
+async def apply(
+    request: Request,
+    year: int,
+    viewer: OfficeOrApplicantUser,
+    service: Service,
+    session: SessionDep,
+) -> Response:
+    posted = await read_form(request)
+
+    async def run() -> str:
+        body = ApplicationCreate.model_validate(posted.data("award", "credit_code"))
+        out = await application_api.apply(year, body, viewer, service, session)
+        return application_link(year, out.credit_code)
+
+    return await act(
+        request,
+        posted,
+        run,
+        "申报已提交，请上传申报材料",
+        again=lambda form: _apply_page(request, year, form),
+        fields={
+            ErrorCode.DUPLICATE_APPLICATION: "award",
+            ErrorCode.DEADLINE_PASSED: "award",
+            ErrorCode.INVALID_CREDIT_CODE: "credit_code",
+            ErrorCode.UNKNOWN_ORGANIZATION: "credit_code",
+        },
+    )
+
+
+@router.get("/console/cycles/{year}/applications")
+async def application_list(
+    request: Request,
+    year: int,
+    viewer: WebUser,
+    session: SessionDep,
+    award: str = "",
+    outcome: str = "",
+    q: str = "",
+) -> Response:
+    cycle = await views.find_cycle(session, year)
+    rows = await views.applications(session, viewer, year)
+    preliminary = await preliminary_failures(session, rows)
+    shown = [application_api.application_out(r, viewer, preliminary) for r in rows]
+    needle = q.strip().upper()
+    shown = [
+        a
+        for a in shown
+        if (not award or a.award == award)
+        and (not outcome or a.outcome == outcome)
+        and (not needle or needle in a.credit_code or q.strip() in a.name)
+    ]
+    return render(
+        request,
+        "applications.html",
+        title=f"{year}年度申报列表",
+        cycle=cycle,
+        applications=shown,
+        filters={"award": award, "outcome": outcome, "q": q},
+        awards=AWARDS,
+        outcomes=OUTCOMES,
+        year=year,
+    )
+
+
+async def _application_page(
+    request: Request,
+    ctx: Ctx,
+    session: SessionDep,
+    viewer: Viewer,
+    year: int,
+    code: str,
+    form: Form,
+) -> Response:
+    row = await views.application(session, viewer, year, code)
+    out = application_api.application_out(row, viewer, await preliminary_failures(session, [row]))
+    context: dict[str, Any] = {"materials": None, "tasks": [], "panels": {}, "scores": {}}
+    context["materials"] = await materials.list_for(session, row.application.id)
+    context["locked"] = ctx.clock() >= materials.locked_from(row.cycle.application_deadline)
+    if viewer.role in OFFICIALS:
+        context["tasks"] = await views.verification_tasks(session, row.application.id)
+    for stage in Stage:
+        if viewer.role != Role.APPLICANT:
+            try:
+                context["panels"][stage.value] = await views.panel(session, viewer, row, stage)
+            except DomainError:
+                pass  # not on this stage's panel: the reviewer sees the stage it sits on
+        try:
+            context["scores"][stage.value] = await views.stage_scores(session, viewer, row, stage)
+        except DomainError:
+            pass
+    return render(
+        request,
+        "application.html",
+        title=f"{row.organization.name}（{year}年度申报）",
+        app=out,
+        row=row,
+        org=row.organization,
+        form=form,
+        year=year,
+        departments=DEPARTMENTS,
+        reasons=REASONS,
+        stages=list(Stage),
+        cycle_href=cycle_link(year),
+        **context,
+    )
+
+
+@router.get("/console/cycles/{year}/applications/{code}")
+async def application(
+    request: Request, year: int, code: str, viewer: WebUser, ctx: Ctx, session: SessionDep
+) -> Response:
+    return await _application_page(request, ctx, session, viewer, year, code, Form())
+
+
+@router.post("/console/cycles/{year}/applications/{code}/findings", summary="录入职能部门核查意见")
+async def record_finding(
+    request: Request,
+    year: int,
+    code: str,
+    viewer: OfficeUser,
+    ctx: Ctx,
+    service: Service,
+    session: SessionDep,
+) -> Response:
+    posted = await read_form(request)
+
+    async def run() -> str:
+        data: dict[str, Any] = posted.data("reason", "note", "department")
+        data["passed"] = posted.get("passed") == "yes"
+        if data["passed"]:
+            data.pop("reason", None)
+        await application_api.record_finding(
+            year, code, FindingCreate.model_validate(data), viewer, service
+        )
+        return application_link(year, code, "#findings")
+
+    return await act(
+        request,
+        posted,
+        run,
+        "核查意见已记录",
+        again=lambda form: _application_page(request, ctx, session, viewer, year, code, form),
+        fields={ErrorCode.NOT_IN_PHASE: "passed", ErrorCode.INVALID_INPUT: "reason"},
+    )
+
+
+@router.post("/console/cycles/{year}/applications/{code}/materials", summary="上传申报材料（PDF）")
+async def upload_material(
+    request: Request,
+    year: int,
+    code: str,
+    viewer: OfficeOrApplicantUser,
+    ctx: Ctx,
+    session: SessionDep,
+) -> Response:
+    posted = await read_form(request)
+
+    async def run() -> str:
+        file = posted.file("file")
+        if file is None:
+            raise DomainError(ErrorCode.INVALID_MATERIAL, "请选择要上传的PDF文件")
+        await material_api.upload(year, code, viewer, ctx, session, cast(UploadFile, file))
+        return application_link(year, code, "#materials")
+
+    return await act(
+        request,
+        posted,
+        run,
+        "材料已上传",
+        again=lambda form: _application_page(request, ctx, session, viewer, year, code, form),
+        fields={
+            ErrorCode.INVALID_MATERIAL: "file",
+            ErrorCode.MATERIAL_TOO_LARGE: "file",
+            ErrorCode.NOT_IN_PHASE: "file",
+            ErrorCode.MATERIALS_LOCKED: "file",
+        },
+        session=session,
+    )
+
+
+@router.post(
+    "/console/cycles/{year}/applications/{code}/site-report/confirm",
+    summary="申报组织确认现场评审报告",
+)
+async def confirm_site_report(
+    request: Request,
+    year: int,
+    code: str,
+    viewer: ApplicantUser,
+    ctx: Ctx,
+    service: Service,
+    session: SessionDep,
+) -> Response:
+    posted = await read_form(request)
+
+    async def run() -> str:
+        await application_api.confirm_site_report(year, code, viewer, service, session)
+        return application_link(year, code)
+
+    return await act(
+        request,
+        posted,
+        run,
+        "现场评审报告已确认",
+        again=lambda form: _application_page(request, ctx, session, viewer, year, code, form),
+    )

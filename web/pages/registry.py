@@ -1,0 +1,261 @@
+"""The office's registers: organizations (组织), the reviewer pool (评审员专家库, with
+industries and registered ties) and user accounts."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from api.auth import ROLE_NAMES
+from api.context import Ctx, Service, SessionDep
+from api.routers import auth as auth_api
+from api.routers import organizations as org_api
+from api.routers import reviewers as reviewer_api
+from api.schemas.auth import PasswordReset, UserCreate
+from api.schemas.organizations import OrganizationIn
+from api.schemas.reviewers import TieCreate
+from domain.errors import ErrorCode
+from domain.names import INDUSTRY_NAMES
+from services import accounts, listings
+from services.schemas import ReviewerCreate
+from web.forms import Form, Posted, act, read_form
+from web.render import render
+from web.session import OfficeOrSupervisorUser, OfficeUser, OfficialUser
+
+router = APIRouter(include_in_schema=False)
+
+INDUSTRIES = list(INDUSTRY_NAMES.items())
+GRADES = [("A", "A档"), ("B", "B档"), ("C", "C档"), ("D", "D档")]
+
+
+def _grade_years(today: date) -> list[int]:
+    """亩均效益 (E6) is judged on the year before the cycle: the last three years are asked."""
+    return [today.year - 3, today.year - 2, today.year - 1]
+
+
+# --- organizations -----------------------------------------------------------------------------
+
+
+async def _organizations_page(
+    request: Request, session: SessionDep, form: Form, today: date
+) -> Response:
+    return render(
+        request,
+        "organizations.html",
+        title="组织",
+        form=form,
+        organizations=await listings.organizations(session),
+        industries=INDUSTRIES,
+        grades=GRADES,
+        years=_grade_years(today),
+    )
+
+
+@router.get("/console/organizations")
+async def organizations(
+    request: Request, viewer: OfficialUser, ctx: Ctx, session: SessionDep
+) -> Response:
+    form = Form(values={"county": "庆元县", "industry": "manufacturing"})
+    return await _organizations_page(request, session, form, ctx.today())
+
+
+def _organization_body(posted: Posted, today: date) -> OrganizationIn:
+    data: dict[str, Any] = posted.data(
+        "credit_code", "name", "county", "registered_on", "industry", "excellence_since"
+    )
+    data["industrial"] = posted.get("industrial") == "on"
+    data["mu_efficiency"] = {
+        str(y): grade for y in _grade_years(today) if (grade := posted.get(f"mu_{y}"))
+    }
+    return OrganizationIn.model_validate(data)
+
+
+@router.post("/console/organizations", summary="登记或更新组织信息")
+async def register_organization(
+    request: Request, viewer: OfficeUser, ctx: Ctx, session: SessionDep
+) -> Response:
+    posted = await read_form(request)
+
+    async def run() -> str:
+        await org_api.register(_organization_body(posted, ctx.today()), viewer, session)
+        return "/console/organizations"
+
+    return await act(
+        request,
+        posted,
+        run,
+        "组织信息已登记",
+        again=lambda form: _organizations_page(request, session, form, ctx.today()),
+        fields={ErrorCode.INVALID_CREDIT_CODE: "credit_code"},
+        session=session,
+    )
+
+
+# --- reviewers ---------------------------------------------------------------------------------
+
+
+async def _reviewers_page(request: Request, session: SessionDep, form: Form) -> Response:
+    pool = await listings.reviewers(session)
+    ties = {r.id: await listings.ties(session, r.id) for r in pool}
+    return render(
+        request,
+        "reviewers.html",
+        title="评审员专家库",
+        form=form,
+        pool=pool,
+        ties=ties,
+        industries=INDUSTRIES,
+    )
+
+
+@router.get("/console/reviewers")
+async def reviewers(
+    request: Request, viewer: OfficeOrSupervisorUser, session: SessionDep
+) -> Response:
+    return await _reviewers_page(request, session, Form())
+
+
+@router.post("/console/reviewers", summary="登记或更新评审员")
+async def register_reviewer(request: Request, viewer: OfficeUser, session: SessionDep) -> Response:
+    posted = await read_form(request)
+
+    async def run() -> str:
+        data: dict[str, Any] = posted.data("code", "name", "employer_credit_code")
+        data["industries"] = posted.getlist("industries")
+        data["ties"] = [
+            c for c in (posted.get("ties") or "").replace("，", ",").split(",") if c.strip()
+        ]
+        await reviewer_api.register(ReviewerCreate.model_validate(data), viewer, session)
+        return "/console/reviewers"
+
+    return await act(
+        request,
+        posted,
+        run,
+        "评审员已登记",
+        again=lambda form: _reviewers_page(request, session, form),
+        fields={ErrorCode.INVALID_CREDIT_CODE: "ties", ErrorCode.UNKNOWN_ORGANIZATION: "ties"},
+        session=session,
+    )
+
+
+@router.post("/console/reviewers/{code}/ties", summary="登记评审员与组织的利害关系")
+async def add_tie(
+    request: Request, code: str, viewer: OfficeUser, service: Service, session: SessionDep
+) -> Response:
+    posted = await read_form(request)
+
+    async def run() -> str:
+        body = TieCreate.model_validate(posted.data("credit_code"))
+        await reviewer_api.add_tie(code, body, viewer, session, service)
+        return "/console/reviewers"
+
+    return await act(
+        request,
+        posted,
+        run,
+        "利害关系已登记，相关评审任务已撤回",
+        again=lambda form: _reviewers_page(request, session, form),
+        fields={
+            ErrorCode.INVALID_CREDIT_CODE: "credit_code",
+            ErrorCode.UNKNOWN_ORGANIZATION: "credit_code",
+        },
+        session=session,
+    )
+
+
+# --- users -------------------------------------------------------------------------------------
+
+
+def _roles() -> list[tuple[str, str]]:
+    return [(role.value, name) for role, name in ROLE_NAMES.items()]
+
+
+async def _users_page(request: Request, session: SessionDep, form: Form) -> Response:
+    return render(
+        request,
+        "users.html",
+        title="用户",
+        form=form,
+        users=await accounts.list_users(session),
+        roles=_roles(),
+    )
+
+
+@router.get("/console/users")
+async def users(request: Request, viewer: OfficeOrSupervisorUser, session: SessionDep) -> Response:
+    return await _users_page(request, session, Form(values={"role": "reviewer"}))
+
+
+@router.post("/console/users", summary="创建用户账户")
+async def create_user(request: Request, viewer: OfficeUser, session: SessionDep) -> Response:
+    posted = await read_form(request)
+
+    async def run() -> str:
+        data = posted.data(
+            "username", "display_name", "password", "role", "reviewer_code", "credit_code"
+        )
+        await auth_api.create_user(UserCreate.model_validate(data), viewer, session)
+        return "/console/users"
+
+    return await act(
+        request,
+        posted,
+        run,
+        "用户账户已创建",
+        again=lambda form: _users_page(request, session, form),
+        fields={
+            ErrorCode.ALREADY_EXISTS: "username",
+            ErrorCode.UNKNOWN_REVIEWER: "reviewer_code",
+            ErrorCode.INVALID_CREDIT_CODE: "credit_code",
+            ErrorCode.UNKNOWN_ORGANIZATION: "credit_code",
+            ErrorCode.INVALID_INPUT: "password",
+        },
+        session=session,
+    )
+
+
+@router.post("/console/users/{username}/active", summary="停用或重新启用用户账户")
+async def set_active(
+    request: Request, username: str, viewer: OfficeUser, session: SessionDep
+) -> Response:
+    posted = await read_form(request)
+    active = posted.get("active") == "1"
+
+    async def run() -> str:
+        await accounts.set_active(session, viewer, username, active=active)
+        return "/console/users"
+
+    return await act(
+        request,
+        posted,
+        run,
+        "账户已启用" if active else "账户已停用",
+        again=lambda form: _users_page(request, session, form),
+        session=session,
+    )
+
+
+@router.post("/console/users/{username}/password-reset", summary="重置用户密码并解除锁定")
+async def reset_password(
+    request: Request, username: str, viewer: OfficeUser, ctx: Ctx, session: SessionDep
+) -> Response:
+    posted = await read_form(request)
+
+    async def run() -> str:
+        body = PasswordReset.model_validate(posted.data("new_password"))
+        await auth_api.reset_password(username, body, viewer, ctx, session)
+        return "/console/users"
+
+    return await act(
+        request,
+        posted,
+        run,
+        f"用户 {username} 的密码已重置",
+        again=lambda form: _users_page(request, session, form),
+        fields={ErrorCode.INVALID_INPUT: "new_password"},
+        session=session,
+    )

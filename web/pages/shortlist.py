@@ -1,0 +1,118 @@
+"""The shortlist for site review (确定现场评审名单, §4(2)): the recommendation previewed
+(`domain.scoring.recommend_shortlist`, the rule the workflow's ``auto`` applies) before the
+office adopts it or names its own list, and closing the document stage early."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from api.context import Service, SessionDep
+from api.routers import cycles as cycle_api
+from api.schemas.cycles import CloseStageRequest, ShortlistRequest
+from domain.errors import ErrorCode
+from domain.phases import Stage
+from domain.rules import load_rules
+from domain.scoring import recommend_shortlist
+from domain.types import Award
+from services import views
+from services.todo import cycle_link
+from web.forms import Form, act, read_form
+from web.render import render
+from web.session import OfficeUser
+
+router = APIRouter(include_in_schema=False)
+
+
+async def _page(
+    request: Request, session: SessionDep, viewer: Any, year: int, form: Form
+) -> Response:
+    cycle = await views.find_cycle(session, year)
+    rows = [
+        r
+        for r in await views.applications(session, viewer, year)
+        if r.application.eligible and r.application.outcome == "pending"
+    ]
+    rules = load_rules(cycle.rules)
+    scored = [
+        (r.organization.credit_code, Award(r.application.award), r.application.document_score)
+        for r in rows
+        if r.application.document_score is not None
+    ]
+    recommended = recommend_shortlist(scored, rules)
+    incomplete = []
+    for r in rows:
+        found = await views.stage_scores(session, viewer, r, Stage.DOCUMENT)
+        if not found.complete:
+            incomplete.append(r.organization.name)
+    ranked = sorted(
+        rows, key=lambda r: (r.application.award, -(r.application.document_score or -1))
+    )
+    if not form.values:
+        form.values = {"credit_codes": recommended}
+    return render(
+        request,
+        "shortlist.html",
+        title=f"{year}年度确定现场评审名单（§4(2)）",
+        cycle=cycle,
+        rows=ranked,
+        recommended=recommended,
+        incomplete=incomplete,
+        form=form,
+        year=year,
+        rules=rules,
+        back=cycle_link(year),
+    )
+
+
+@router.get("/console/cycles/{year}/shortlist")
+async def shortlist_form(
+    request: Request, year: int, viewer: OfficeUser, session: SessionDep
+) -> Response:
+    return await _page(request, session, viewer, year, Form())
+
+
+@router.post("/console/cycles/{year}/shortlist", summary="确定现场评审名单（指定或采用推荐）")
+async def shortlist(
+    request: Request, year: int, viewer: OfficeUser, service: Service, session: SessionDep
+) -> Response:
+    posted = await read_form(request)
+
+    async def run() -> str:
+        if posted.get("adopt") == "recommended":
+            body = ShortlistRequest(auto=True)
+        else:
+            body = ShortlistRequest(credit_codes=posted.getlist("credit_codes"))
+        await cycle_api.shortlist(year, body, viewer, service)
+        return cycle_link(year)
+
+    return await act(
+        request,
+        posted,
+        run,
+        "现场评审名单已确定，未入围的申报组织已收到反馈",
+        again=lambda form: _page(request, session, viewer, year, form),
+        fields={ErrorCode.REVIEWS_INCOMPLETE: "_form", ErrorCode.UNKNOWN_CANDIDATE: "credit_codes"},
+    )
+
+
+@router.post("/console/cycles/{year}/close-stage", summary="提前结束资料评审")
+async def close_stage(
+    request: Request, year: int, viewer: OfficeUser, service: Service, session: SessionDep
+) -> Response:
+    posted = await read_form(request)
+
+    async def run() -> str:
+        body = CloseStageRequest.model_validate(posted.data("reason"))
+        await cycle_api.close_stage(year, body, viewer, service)
+        return cycle_link(year, "/shortlist")
+
+    return await act(
+        request,
+        posted,
+        run,
+        "资料评审已提前结束",
+        again=lambda form: _page(request, session, viewer, year, form),
+    )
