@@ -47,10 +47,15 @@ from sim.bench_public_report import CONNECTIONS, PageTime, PathSpeed, PublicSpee
 from sim.bench_scenario import generate_scenario
 
 PUBLIC_PATHS = ("/public/notices", "/public/publicity", "/public/honors", "/public/objection")
-CONSOLE_PAGES: list[str] = []
-"""Console pages whose p95 the bench prints, e.g. ``"/console/cycles/2025/applications"``
-(the scenario's cycle is `sim.bench_scenario`'s year). Signed in as the office: the session
-cookie `SESSION_COOKIE` and the bearer header both carry the API's token."""
+CONSOLE_PAGES: list[str] = [
+    "/",
+    "/console/cycles",
+    "/console/cycles/2025",
+    "/console/cycles/2025/applications",
+]
+"""Console pages whose p95 the bench prints (2025: `sim.bench_scenario`'s cycle); add more.
+Signed in as the office: the session cookie `SESSION_COOKIE` and the bearer header both
+carry the API's token."""
 SESSION_COOKIE = "qaward_session"
 PAGE_REQUESTS = 50
 HELLO_PATH = "/hello"
