@@ -9,9 +9,13 @@ COPY . .
 RUN pip install -c constraints.txt .
 
 FROM python:3.11-slim
+# `qaward api` serves with uvloop and httptools and no access log (api/serve.py); two
+# processes share its port, one per core of a small county server (more: raise it, or run
+# more `api` replicas behind the proxy).
 ENV PATH=/opt/qaward/bin:$PATH \
     PYTHONDONTWRITEBYTECODE=1 \
-    PYTHONUNBUFFERED=1
+    PYTHONUNBUFFERED=1 \
+    QAWARD_API_WORKERS=2
 # The documents' PDFs (WeasyPrint): Pango and the CJK fonts it embeds (never downloaded at run time).
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk \

@@ -24,6 +24,7 @@ from api.middleware.audit import AuditMiddleware
 from api.middleware.body_limit import BodyLimitMiddleware
 from api.middleware.codec_cors import CodecCorsMiddleware
 from api.middleware.idempotency import IdempotencyMiddleware
+from api.middleware.public_cache import PublicCacheMiddleware
 from api.middleware.security_headers import SecurityHeadersMiddleware
 from api.routers import ROUTERS
 from db.session import create_engine, transaction
@@ -91,13 +92,16 @@ def create_app(
         app.include_router(router)
     openapi.install(app)
     console.install(app)  # the HTML console (web/), after the API's error handlers
-    # Outermost last: headers, size limit, then audit, then idempotency, then the routes.
+    # Outermost last: headers, the public cache, size limit, audit, idempotency, the routes.
     app.add_middleware(IdempotencyMiddleware, ctx=ctx)
     app.add_middleware(AuditMiddleware, ctx=ctx)
     app.add_middleware(
         BodyLimitMiddleware,
         max_json_bytes=settings.max_json_bytes,
         max_upload_bytes=settings.max_material_bytes,
+    )
+    app.add_middleware(
+        PublicCacheMiddleware, ttl_seconds=settings.public_cache_seconds, today=ctx.today
     )
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(CodecCorsMiddleware, origin=settings.ui_origin)

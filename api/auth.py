@@ -10,11 +10,13 @@ for what a caller may not see) lives in `services.views`.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Annotated
+from collections.abc import Awaitable, Callable, MutableMapping
+from datetime import datetime
+from typing import Annotated, Any
 
 from fastapi import Depends, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api.context import Ctx, SessionDep
 from domain.errors import DomainError, ErrorCode
@@ -28,6 +30,28 @@ bearer = HTTPBearer(
 )
 
 
+_LOOKED_UP = "bearer_lookup"
+
+
+async def token_holder(
+    state: MutableMapping[str, Any],
+    sessions: async_sessionmaker[AsyncSession],
+    token: str,
+    now: Callable[[], datetime],
+) -> Viewer | None:
+    """The account a bearer token stands for, looked up once per request: the answer is
+    kept in the request's ASGI state, so the idempotency middleware (which needs the
+    key's owner before the route runs) and the route's dependency share one lookup. A
+    short read of its own, before the request's transaction (`accounts.identify`)."""
+    kept = state.get(_LOOKED_UP)
+    if kept is not None and kept[0] == token:
+        found: Viewer | None = kept[1]
+        return found
+    viewer = await accounts.identify(sessions, token, now())
+    state[_LOOKED_UP] = (token, viewer)
+    return viewer
+
+
 async def signed_in(
     request: Request,
     ctx: Ctx,
@@ -39,10 +63,14 @@ async def signed_in(
 
 async def holder_of(request: Request, ctx: Ctx, session: SessionDep, token: str | None) -> Viewer:
     """The signed-in caller a token stands for (401 when none); ``/codec`` also reads the
-    token from its cookie (`api.routers.codec`)."""
+    token from its cookie (`api.routers.codec`). The token is looked up once per request
+    (`token_holder`), outside `session`, which is left for the request's own work."""
     if token is None:
         raise DomainError(ErrorCode.NOT_AUTHENTICATED)
-    viewer = await accounts.authenticate(session, token, ctx.clock())
+    if ctx.sessions is None:
+        raise DomainError(ErrorCode.ACTIVITY_FAILED, "数据库尚未就绪")
+    state = request.scope.setdefault("state", {})
+    viewer = await token_holder(state, ctx.sessions, token, ctx.clock)
     if viewer is None:
         raise DomainError(ErrorCode.NOT_AUTHENTICATED)
     request.state.viewer = viewer

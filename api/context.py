@@ -79,12 +79,18 @@ class AppContext:
         return self.clock().astimezone(SHANGHAI).date()
 
 
-def context(request: Request) -> AppContext:
+# The dependencies are coroutines, even where they need not await: FastAPI runs a plain
+# function in a worker thread, a round trip that cost each request more than their work.
+
+
+async def context(request: Request) -> AppContext:
     ctx: AppContext = request.app.state.ctx
     return ctx
 
 
-def _sessions(ctx: Annotated[AppContext, Depends(context)]) -> async_sessionmaker[AsyncSession]:
+async def _sessions(
+    ctx: Annotated[AppContext, Depends(context)],
+) -> async_sessionmaker[AsyncSession]:
     if ctx.sessions is None:
         raise DomainError(ErrorCode.ACTIVITY_FAILED, "数据库尚未就绪")
     return ctx.sessions

@@ -2,13 +2,26 @@
 
 ``qaward up`` runs the same server next to the worker, through :func:`api_server` and
 :func:`serve_until`.
+
+The server settings of a production deployment are in one place, :func:`server_config`
+(``qaward bench`` serves its hello-world and our public pages with them too): the
+``httptools`` HTTP parser, no access log (the audit trail records every command; a
+reverse proxy logs requests), and for ``qaward api`` the ``uvloop`` event loop and
+``QAWARD_API_WORKERS`` processes on one socket. uvloop also turns Nagle's algorithm off
+on every connection; asyncio does so only for sockets created as ``IPPROTO_TCP``, which
+uvicorn's own socket for several workers is not, and there every response waited about
+40 ms for the client's delayed ACK.
 """
 
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import uvicorn
+import uvloop
+from fastapi import FastAPI
+from uvicorn.supervisors import Multiprocess
 
 from api.app import create_app
 from qaward.logging import configure_logging
@@ -23,20 +36,34 @@ from qaward.process import stop_on_signals
 from qaward.settings import Settings
 
 GRACEFUL_SHUTDOWN_SECONDS = 10
+WORKER_START_SECONDS = 60
+
+
+def server_config(app: Any, settings: Settings, **overrides: Any) -> uvicorn.Config:
+    """uvicorn as production runs it; logging goes through the process's own configuration."""
+    options: dict[str, Any] = {
+        "host": settings.api_host,
+        "port": settings.api_port,
+        "http": "httptools",
+        "loop": "uvloop",
+        "access_log": False,
+        "log_config": None,
+        "log_level": settings.log_level.lower(),
+        "timeout_graceful_shutdown": GRACEFUL_SHUTDOWN_SECONDS,
+    }
+    return uvicorn.Config(app, **(options | overrides))
 
 
 def api_server(settings: Settings) -> uvicorn.Server:
-    """The uvicorn server; logging goes through the process's own configuration."""
-    config = uvicorn.Config(
-        create_app,
-        factory=True,
-        host=settings.api_host,
-        port=settings.api_port,
-        log_config=None,
-        log_level=settings.log_level.lower(),
-        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
-    )
-    return uvicorn.Server(config)
+    """The server of one process (``qaward up`` and ``qaward api`` with one worker)."""
+    return uvicorn.Server(server_config(create_app, settings, factory=True))
+
+
+def worker_app() -> FastAPI:
+    """The app of one of several ``qaward api`` processes: each configures its own logging."""
+    settings = load_settings()
+    configure_logging(settings.log_level, json=settings.log_json)
+    return create_app(settings=settings)
 
 
 async def serve(server: uvicorn.Server) -> None:
@@ -81,5 +108,22 @@ def run_api_command() -> int:
     configure_logging(settings.log_level, json=settings.log_json)
     check_port(settings.api_host, settings.api_port, "QAWARD_API_PORT")
     check_database(settings)
-    asyncio.run(_serve_alone(settings))
+    if settings.api_workers == 1:
+        with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+            runner.run(_serve_alone(settings))
+        return 0
+    asyncio.run(reach_temporal(settings))
+    config = server_config(
+        "api.serve:worker_app",
+        settings,
+        factory=True,
+        workers=settings.api_workers,
+        # A worker answers the supervisor's pings once it is up; a loaded machine takes
+        # longer than uvicorn's 5 s to import and start it, and it would be killed and
+        # started again, over and over.
+        timeout_worker_healthcheck=WORKER_START_SECONDS,
+    )
+    # uvicorn's supervisor: it binds once, restarts a worker that dies, and stops them all
+    # on SIGINT/SIGTERM.
+    Multiprocess(config, sockets=[config.bind_socket()]).run()
     return 0

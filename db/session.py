@@ -59,6 +59,19 @@ class Database:
     three times the write itself (`make bench`, README "Decisions").
     """
 
+    @classmethod
+    def of(cls, sessions: async_sessionmaker[AsyncSession]) -> Database:
+        """The one `Database` of a session factory (its SQLite engine made once), for the
+        short units of work of the request's bookkeeping: audit entries, idempotency keys,
+        the token lookup."""
+        # Kept on the factory itself, so the two live and go together (a dictionary beside
+        # them would keep every factory of a test run, and its engine, alive).
+        found: Database | None = getattr(sessions, "_qaward_database", None)
+        if found is None:
+            found = cls(sessions)
+            sessions._qaward_database = found  # type: ignore[attr-defined]
+        return found
+
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
         self._sync: sessionmaker[Session] | None = None

@@ -31,7 +31,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     simulate.add_argument("--json", action="store_true", help="与 --compare 合用：差异输出为 JSON")
     bench = sub.add_parser("bench", help="性能基准：10/100/1000 个申报")
-    bench.add_argument("--sizes", default="10,100,1000")
+    bench.add_argument("--sizes", default="10,100,1000", help="申报数，逗号分隔；空＝不跑")
+    bench.add_argument(
+        "--http", type=int, default=None, metavar="N", help="HTTP 命令延迟的次数（0＝不测）"
+    )
+    bench.add_argument(
+        "--public",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="公开页面吞吐每轮秒数（0＝不测）",
+    )
     return parser
 
 
@@ -82,7 +92,8 @@ def _run(args: argparse.Namespace) -> int:
         return simulate_command(args.scenario, args.timeline)
     from sim.bench import bench_command
 
-    return bench_command([int(s) for s in args.sizes.split(",") if s])
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    return bench_command(sizes, args.http, args.public)
 
 
 if __name__ == "__main__":

@@ -51,6 +51,11 @@ class Settings(BaseSettings):
 
     api_host: str = "127.0.0.1"
     api_port: int = 8000
+    api_workers: int = Field(default=1, ge=1, le=64)
+    """`qaward api` processes serving one port (uvicorn workers); `qaward up` is always one."""
+    public_cache_seconds: float = Field(default=2.0, ge=0, le=3600)
+    """How long a public page may be served from a process's cache before it is rendered
+    again (0: never cached); this process's own writes end it at once (`api.public_cache`)."""
 
     secret_key: SecretStr = SecretStr(PLACEHOLDER_SECRET)
     audit_key: SecretStr = SecretStr(PLACEHOLDER_SECRET)

@@ -11,7 +11,8 @@ with the key, stored in `audit_checkpoints` and appended to
 ``QAWARD_DATA_DIR/audit-checkpoints.jsonl`` outside the database. `verify` compares the
 chain with the latest valid checkpoint: a checkpointed head that is missing or different
 means the trail was cut. What this proves and what not: SECURITY.md. The SQL is in
-`db.repositories.audit`.
+`db.repositories.audit`. (A little over 300 lines: the chain, its checkpoints and their
+verification are one mechanism, each part written against the others' formats.)
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import hmac
 import json
 import logging
 import os
+import weakref
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,11 +31,12 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import Session
 
 from db.models import AuditEntry
 from db.models.audit import AuditCheckpoint
 from db.repositories import audit as audit_rows
-from db.session import transaction
+from db.session import Database, transaction
 from domain.dates import SHANGHAI
 from qaward.settings import Settings
 
@@ -152,34 +155,58 @@ def _row_of(checkpoint: Checkpoint) -> AuditCheckpoint:
 
 
 async def append(sessions: async_sessionmaker[AsyncSession], draft: AuditDraft, seal: Seal) -> int:
-    """Add an entry after the current last one; concurrent writers retry on the next number.
+    """Add an entry after the current last one: its id and mac.
 
     Its own short transaction, not the request's: the entry records refused and failed
     commands too, whose request transaction is rolled back (the audit middleware calls
-    this after the request has ended). Every `checkpoint_every`-th entry is checkpointed in
-    the same transaction.
+    this after the request has ended). It runs as one synchronous unit of work
+    (`Database.run`: on a SQLite file one trip to a thread instead of a dozen through
+    aiosqlite). Appends of this process go one at a time; on PostgreSQL the chain's head is
+    locked for the transaction (`lock_chain`), so other processes queue as well; a
+    collision that remains (another process on SQLite) is retried on the next number.
+    Every `checkpoint_every`-th entry is checkpointed in the same transaction.
     """
-    for attempt in range(_ATTEMPTS):
-        try:
-            async with transaction(sessions) as session:
-                last = await session.run_sync(audit_rows.last_link)
-                entry_id, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
-                stored = AuditDraft(**(asdict(draft) | {"at": draft.at.astimezone(UTC)}))
-                mac = entry_mac(seal, entry_id, stored, prev)
-                entry = AuditEntry(id=entry_id, **asdict(stored), prev_hash=prev, hash=mac)
-                await session.run_sync(audit_rows.add, entry)
-                checkpoint = None
-                if entry_id % seal.checkpoint_every == 0:
-                    checkpoint = _sign(seal, entry_id, mac, stored.at)
-                    await session.run_sync(audit_rows.add_checkpoint, _row_of(checkpoint))
-            if checkpoint is not None:
-                await _publish(seal, checkpoint)
-            return entry_id
-        except (IntegrityError, OperationalError):
-            if attempt == _ATTEMPTS - 1:
-                raise
-            await asyncio.sleep(0.01 * (attempt + 1))
-    raise AssertionError("unreachable")
+    database = Database.of(sessions)
+    async with _one_at_a_time():
+        for attempt in range(_ATTEMPTS):
+            try:
+                entry_id, checkpoint = await database.run(_append, draft, seal)
+                break
+            except (IntegrityError, OperationalError):
+                if attempt == _ATTEMPTS - 1:
+                    raise
+                await asyncio.sleep(0.01 * (attempt + 1))
+    if checkpoint is not None:
+        await _publish(seal, checkpoint)
+    return entry_id
+
+
+_appending: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _one_at_a_time() -> asyncio.Lock:
+    """This process's appends in turn (a lock per event loop: tests run several)."""
+    loop = asyncio.get_running_loop()
+    lock = _appending.get(loop)
+    if lock is None:
+        lock = _appending[loop] = asyncio.Lock()
+    return lock
+
+
+def _append(session: Session, draft: AuditDraft, seal: Seal) -> tuple[int, Checkpoint | None]:
+    audit_rows.lock_chain(session)
+    last = audit_rows.last_link(session)
+    entry_id, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
+    stored = AuditDraft(**(asdict(draft) | {"at": draft.at.astimezone(UTC)}))
+    mac = entry_mac(seal, entry_id, stored, prev)
+    audit_rows.add(session, AuditEntry(id=entry_id, **asdict(stored), prev_hash=prev, hash=mac))
+    checkpoint = None
+    if entry_id % seal.checkpoint_every == 0:
+        checkpoint = _sign(seal, entry_id, mac, stored.at)
+        audit_rows.add_checkpoint(session, _row_of(checkpoint))
+    return entry_id, checkpoint
 
 
 async def checkpoint(

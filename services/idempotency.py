@@ -8,7 +8,9 @@ a request that never finished (the process died) is taken over after `STALE_AFTE
 Each step is its own short transaction, not the request's: the middleware calls them
 around the request, and a claim must be committed before the request runs (a concurrent
 retry must see it) and its answer kept or released after the request's transaction has
-ended, whichever way. The SQL is in `db.repositories.idempotency`.
+ended, whichever way. Each is one synchronous unit of work (`Database.run`: on a SQLite
+file one trip to a thread rather than a dozen through aiosqlite). The SQL is in
+`db.repositories.idempotency`.
 """
 
 from __future__ import annotations
@@ -21,10 +23,11 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import Session
 
 from db.models import IdempotentRequest
 from db.repositories import idempotency as key_rows
-from db.session import transaction
+from db.session import Database
 from domain.errors import DomainError, ErrorCode
 
 STALE_AFTER = timedelta(minutes=10)
@@ -70,41 +73,41 @@ async def claim(
     now: datetime,
 ) -> StoredAnswer | None:
     """None: the caller runs the request. An answer: give it again. Else a refusal."""
-
-    def fresh() -> IdempotentRequest:
-        return IdempotentRequest(owner=owner, key=key, fingerprint=print_, created_at=now)
-
+    database = Database.of(sessions)
+    fresh = IdempotentRequest(owner=owner, key=key, fingerprint=print_, created_at=now)
     try:
-        async with transaction(sessions) as session:
-            await session.run_sync(key_rows.add_claim, fresh())
+        await database.run(key_rows.add_claim, fresh)
         return None
     except IntegrityError:
         pass
-    async with transaction(sessions) as session:
-        row = await session.run_sync(key_rows.find, owner, key)
-        if row is None:  # released meanwhile: try once more from the start
-            await session.run_sync(key_rows.add_claim, fresh())
-            return None
-        if row.fingerprint != print_:
-            raise DomainError(ErrorCode.IDEMPOTENCY_CONFLICT)
-        if row.status_code is not None:
-            return StoredAnswer(row.status_code, row.content_type, row.body or "")
-        if now - _aware(row.created_at) < STALE_AFTER:
-            raise DomainError(ErrorCode.IDEMPOTENCY_CONFLICT, "原请求仍在处理中")
-        row.created_at = now
+    again = IdempotentRequest(owner=owner, key=key, fingerprint=print_, created_at=now)
+    return await database.run(_existing, again)
+
+
+def _existing(session: Session, fresh: IdempotentRequest) -> StoredAnswer | None:
+    """The key was taken: its answer, a refusal, or a claim taken over (stale or released)."""
+    row = key_rows.find(session, fresh.owner, fresh.key)
+    if row is None:  # released meanwhile: claim it now
+        key_rows.add_claim(session, fresh)
         return None
+    if row.fingerprint != fresh.fingerprint:
+        raise DomainError(ErrorCode.IDEMPOTENCY_CONFLICT)
+    if row.status_code is not None:
+        return StoredAnswer(row.status_code, row.content_type, row.body or "")
+    if fresh.created_at - _aware(row.created_at) < STALE_AFTER:
+        raise DomainError(ErrorCode.IDEMPOTENCY_CONFLICT, "原请求仍在处理中")
+    row.created_at = fresh.created_at
+    return None
 
 
 async def complete(
     sessions: async_sessionmaker[AsyncSession], owner: str, key: str, answer: StoredAnswer
 ) -> None:
-    async with transaction(sessions) as session:
-        await session.run_sync(
-            key_rows.keep_answer, owner, key, answer.status_code, answer.content_type, answer.body
-        )
+    await Database.of(sessions).run(
+        key_rows.keep_answer, owner, key, answer.status_code, answer.content_type, answer.body
+    )
 
 
 async def release(sessions: async_sessionmaker[AsyncSession], owner: str, key: str) -> None:
     """Forget a claim whose request did not act (a retry may then run it)."""
-    async with transaction(sessions) as session:
-        await session.run_sync(key_rows.remove, owner, key)
+    await Database.of(sessions).run(key_rows.remove, owner, key)

@@ -75,6 +75,7 @@ from qaward.temporal import runtime, test_server_path
 from sim import runner
 from sim.bench_histories import Counts, Load, measured_load, workflow_counts
 from sim.bench_payloads import PayloadSize, QueryResults
+from sim.bench_public_report import PublicSpeed
 from sim.bench_report import COMMANDS, Latency, SizeResult, render
 from sim.bench_scenario import generate_scenario
 from sim.floor import FloorChildWorkflow, FloorPlan, FloorWorkflow, noop
@@ -88,6 +89,8 @@ SIZE_TIMEOUT_S = 3600.0
 """Our run of a size still going after this long is stopped, and reported as a miss with
 what its histories show so far (`QAWARD_BENCH_TIMEOUT`, seconds, overrides it)."""
 BACKSTOP_S = 600.0
+PUBLIC_SECONDS = 3.0
+"""Length of each load run of the public speed (`sim.bench_public`)."""
 
 T = TypeVar("T")
 
@@ -368,10 +371,21 @@ async def command_latency(commands: int) -> Latency:
     env = await _time_skipping_server()
     try:
         warmup = min(bench_http.WARMUP, commands)
-        http_ms, raw_ms = await bench_http.measure_latency(env.client, commands, warmup)
+        http_ms, direct_ms, raw_ms = await bench_http.measure_latency(env.client, commands, warmup)
     finally:
         await env.shutdown()
-    return Latency.of(bench_http.COMMAND, http_ms, raw_ms)
+    return Latency.of(bench_http.COMMAND, http_ms, raw_ms, direct_ms)
+
+
+async def public_speed(seconds: float) -> PublicSpeed:
+    """The public pages against a hello-world (`sim.bench_public`)."""
+    from sim import bench_public  # uvicorn and the API: not loaded by the size processes
+
+    load_default_build_id()
+    try:
+        return await bench_public.measure_public(seconds)
+    except Exception as err:  # a named miss in the report, like a failed size
+        return PublicSpeed(error=_describe(err))
 
 
 # --- the command ----------------------------------------------------------------------------
@@ -425,10 +439,19 @@ def _run_latency(commands: int) -> Latency:
     return Latency(**data) if data is not None else Latency(error=why)
 
 
-def bench_command(sizes: list[int], http_commands: int | None = None) -> int:
-    """Every size, then the command latency (`http_commands` requests; 0 skips it): the
-    tables on stdout, exit status 1 when a target is missed."""
+def _run_public(seconds: float) -> PublicSpeed:
+    data, why = _in_own_process(["--public", str(seconds)], _backstop(size_timeout()))
+    return PublicSpeed.from_json(data) if data is not None else PublicSpeed(error=why)
+
+
+def bench_command(
+    sizes: list[int], http_commands: int | None = None, public_seconds: float | None = None
+) -> int:
+    """Every size, then the command latency (`http_commands` requests; 0 skips it), then the
+    public speed (`public_seconds` per run; 0 skips it): the tables on stdout, exit status 1
+    when a target is missed."""
     commands = COMMANDS if http_commands is None else http_commands
+    seconds = PUBLIC_SECONDS if public_seconds is None else public_seconds
     results = []
     for size in sizes:
         print(f"bench: {size} 个申报 / applications …", file=sys.stderr, flush=True)
@@ -443,9 +466,20 @@ def bench_command(sizes: list[int], http_commands: int | None = None) -> int:
         latency = _run_latency(commands)
         took = time.perf_counter() - started
         print(f"bench: HTTP commands done in {took:.0f} s", file=sys.stderr, flush=True)
-    print(render(results, latency, floor_same=floor_on_same_server()))
+    public = None
+    if seconds > 0:
+        print(f"bench: 公开页面 / public pages, {seconds:g} s each …", file=sys.stderr, flush=True)
+        started = time.perf_counter()
+        public = _run_public(seconds)
+        took = time.perf_counter() - started
+        print(f"bench: public pages done in {took:.0f} s", file=sys.stderr, flush=True)
+    if results or latency is not None:
+        print(render(results, latency, floor_same=floor_on_same_server()))
+    if public is not None:
+        print("\n" + public.render())
     misses = [miss for r in results for miss in r.misses()]
     misses += latency.misses() if latency is not None else []
+    misses += public.misses() if public is not None else []
     if misses:
         print("\n未达标 / targets missed:")
         for miss in misses:
@@ -459,9 +493,12 @@ def _main(argv: Sequence[str]) -> int:
     which = parser.add_mutually_exclusive_group(required=True)
     which.add_argument("--size", type=int)
     which.add_argument("--http", type=int, metavar="COMMANDS")
+    which.add_argument("--public", type=float, metavar="SECONDS")
     args = parser.parse_args(argv)
-    result: SizeResult | Latency
-    if args.http is not None:
+    result: SizeResult | Latency | PublicSpeed
+    if args.public is not None:
+        result = asyncio.run(public_speed(args.public))
+    elif args.http is not None:
         result = asyncio.run(command_latency(args.http))
     else:
         result = asyncio.run(measure(args.size))

@@ -115,9 +115,18 @@ class Latency:
     raw_p95_ms: float = 0.0
     command: str = ""
     error: str = ""
+    direct_p50_ms: float = 0.0
+    """The same command's update sent straight to the workflow (no HTTP, no API)."""
+    direct_p95_ms: float = 0.0
 
     @classmethod
-    def of(cls, command: str, http_ms: Sequence[float], raw_ms: Sequence[float]) -> Latency:
+    def of(
+        cls,
+        command: str,
+        http_ms: Sequence[float],
+        raw_ms: Sequence[float],
+        direct_ms: Sequence[float] = (),
+    ) -> Latency:
         return cls(
             count=len(http_ms),
             http_p50_ms=statistics.median(http_ms),
@@ -125,11 +134,18 @@ class Latency:
             raw_p50_ms=statistics.median(raw_ms),
             raw_p95_ms=percentile(raw_ms, 95),
             command=command,
+            direct_p50_ms=statistics.median(direct_ms) if direct_ms else 0.0,
+            direct_p95_ms=percentile(direct_ms, 95) if direct_ms else 0.0,
         )
 
     @property
     def ratio(self) -> float:
         return self.http_p50_ms / self.raw_p50_ms if self.raw_p50_ms > 0 else float("inf")
+
+    @property
+    def http_overhead(self) -> float:
+        """The API's share: the HTTP command's p50 over its own update's, sent directly."""
+        return self.http_p50_ms / self.direct_p50_ms if self.direct_p50_ms > 0 else float("inf")
 
     def misses(self) -> list[str]:
         if self.error:
@@ -215,8 +231,11 @@ def _render_latency(latency: Latency) -> str:
             "| 往返 round trip | p50 ms | p95 ms |",
             "|---|---:|---:|",
             f"| HTTP {latency.command} | {latency.http_p50_ms:.1f} | {latency.http_p95_ms:.1f} |",
+            f"| 同一更新直接发送 the same update, direct | {latency.direct_p50_ms:.1f} |"
+            f" {latency.direct_p95_ms:.1f} |",
             f"| 原始更新 raw update | {latency.raw_p50_ms:.1f} | {latency.raw_p95_ms:.1f} |",
             "",
-            f"p50 比值 / ratio: {latency.ratio:.2f}",
+            f"p50 比值 / ratio: {latency.ratio:.2f}（目标 / target ≤ {HTTP_RATIO_TARGET}）；"
+            f" HTTP / 直接 direct: {latency.http_overhead:.2f}",
         ]
     )

@@ -11,6 +11,7 @@ import re
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from api.auth import token_holder
 from api.context import AppContext
 from api.middleware.asgi import (
     COMMAND_METHODS,
@@ -23,7 +24,7 @@ from api.middleware.asgi import (
     send_error,
 )
 from domain.errors import DomainError, ErrorCode
-from services import accounts, idempotency
+from services import idempotency
 
 HEADER = b"idempotency-key"
 KEY_PATTERN = re.compile(r"^[\x21-\x7e]{1,200}$")
@@ -90,8 +91,8 @@ class IdempotencyMiddleware:
         auth = header(scope, b"authorization") or ""
         scheme, _, token = auth.partition(" ")
         if scheme.lower() == "bearer" and token and self.ctx.sessions is not None:
-            async with self.ctx.sessions() as session:
-                viewer = await accounts.authenticate(session, token.strip(), self.ctx.clock())
+            state = scope.setdefault("state", {})
+            viewer = await token_holder(state, self.ctx.sessions, token.strip(), self.ctx.clock)
             if viewer is not None:
                 return f"user:{viewer.user_id}"
         return f"client:{client_address(scope, self.ctx.settings.trusted_proxies) or '-'}"

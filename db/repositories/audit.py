@@ -5,11 +5,22 @@ Checkpoints of the chain's head are appended beside them, likewise never changed
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import AuditEntry
 from db.models.audit import AuditCheckpoint
+
+CHAIN_LOCK = 0x5141_7564_6974
+"""The PostgreSQL advisory lock key of the chain's head ("QAudit")."""
+
+
+def lock_chain(session: Session) -> None:
+    """Hold the chain's head until the transaction ends, so appends from several processes
+    queue instead of colliding on the next id. PostgreSQL only: SQLite has one writer at a
+    time anyway, and a collision there is retried (`services.audit.append`)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.pg_advisory_xact_lock(CHAIN_LOCK)))
 
 
 def last_link(session: Session) -> tuple[int, str] | None:
