@@ -68,8 +68,12 @@ async def claim(
     key: str,
     print_: str,
     now: datetime,
+    stale_after: timedelta = STALE_AFTER,
 ) -> StoredAnswer | None:
-    """None: the caller runs the request. An answer: give it again. Else a refusal."""
+    """None: the caller runs the request. An answer: give it again. Else a refusal.
+
+    `stale_after`: how long an unanswered claim holds its key (`QAWARD_IDEMPOTENCY_STALE_SECONDS`;
+    the chaos run shortens it, as its APIs are killed mid-request)."""
 
     def fresh() -> IdempotentRequest:
         return IdempotentRequest(owner=owner, key=key, fingerprint=print_, created_at=now)
@@ -89,7 +93,7 @@ async def claim(
             raise DomainError(ErrorCode.IDEMPOTENCY_CONFLICT)
         if row.status_code is not None:
             return StoredAnswer(row.status_code, row.content_type, row.body or "")
-        if now - _aware(row.created_at) < STALE_AFTER:
+        if now - _aware(row.created_at) < stale_after:
             raise DomainError(ErrorCode.IDEMPOTENCY_CONFLICT, "原请求仍在处理中")
         row.created_at = now
         return None
