@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import random
+import signal
 import sys
 import tempfile
 import time
@@ -240,12 +241,17 @@ async def main_async(seed: int, size: int, kills: int, folder: Path) -> bool:
     return report(seed, calm, chaos)
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="混沌测试 / chaos run (issue #17 item 1)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--size", type=int, default=20, help="applications (default 20)")
     parser.add_argument("--kills", type=int, default=24, help="SIGKILLs (default 24)")
     args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, _interrupt)  # stop the stack's processes on the way out
     with tempfile.TemporaryDirectory(prefix="qaward-chaos-") as tmp:
         passed = asyncio.run(main_async(args.seed, args.size, args.kills, Path(tmp)))
     return 0 if passed else 1
