@@ -40,7 +40,7 @@ from tests.chaos.client import Client, Step, Tally, plan
 from tests.chaos.stack import Proxy, Stack, create_database, drop_database
 
 TARGETS = ["worker-1", "worker-2", "api-1", "api-2", "temporal"]
-SETUP_SECONDS_PER_STEP = 0.6
+SETUP_SECONDS_PER_STEP = 1.2
 """Time budgeted per step before the deadline (the business clock is set from it)."""
 
 
