@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint typecheck pytest pytest-sqlite pytest-postgres bench lock clean
+.PHONY: install run test lint typecheck pytest pytest-sqlite pytest-postgres bench chaos lock clean
 
 $(STAMP): pyproject.toml constraints.txt scripts/system-deps.sh
 	@scripts/system-deps.sh
@@ -35,6 +35,11 @@ test: lint typecheck pytest-sqlite pytest-postgres
 
 bench: $(STAMP)
 	$(BIN)/qaward bench
+
+# The chaos run (README, 混沌测试): SEED=N to reproduce one; on the machine's PostgreSQL.
+SEED ?= 1
+chaos: $(STAMP)
+	$(BIN)/python -m tests.chaos.run --seed $(SEED)
 
 # Refresh the pinned versions after editing pyproject.toml.
 lock: $(STAMP)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from fastapi import FastAPI
 from sqlalchemy.exc import IntegrityError
@@ -55,9 +55,13 @@ def create_app(
     clock: Callable[[], datetime] | None = None,
 ) -> FastAPI:
     settings = settings or get_settings()
+    offset = timedelta(seconds=settings.clock_offset_seconds)
+    if clock is None and offset:
+        clock = lambda: utc_now() + offset  # noqa: E731
     ctx = AppContext(
         settings=settings,
         clock=clock or utc_now,
+        clock_offset=offset,
         service=service,
         task_queue=task_queue or settings.temporal_task_queue,
     )

@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -49,6 +49,8 @@ class AppContext:
     task_queue: str = ""
     delivery_workflow_id: str = "notice-delivery"
     """The notice-delivery workflow a resend wakes (`worker.delivery.WORKFLOW_ID`)."""
+    clock_offset: timedelta = timedelta(0)
+    """Carried into the workflows the service starts (`QAWARD_CLOCK_OFFSET_SECONDS`)."""
 
     def use_engine(self, engine: AsyncEngine) -> None:
         self.engine = engine
@@ -57,7 +59,13 @@ class AppContext:
     def use_client(self, client: Client) -> None:
         self.client = client
         if self.service is None and self.sessions is not None:
-            self.service = AwardService(client, self.sessions, self.task_queue, clock=self.clock)
+            self.service = AwardService(
+                client,
+                self.sessions,
+                self.task_queue,
+                clock=self.clock,
+                clock_offset=self.clock_offset,
+            )
 
     async def award_service(self) -> AwardService:
         """The service; connects to Temporal on first need if start-up could not."""

@@ -117,6 +117,14 @@ class Settings(BaseSettings):
     digest_hour: int | None = Field(default=8, ge=0, le=23)
     """Beijing hour of the daily digest e-mail (每日摘要); empty turns the digest off."""
 
+    idempotency_stale_seconds: int = Field(default=600, ge=1)
+    """A command's ``Idempotency-Key`` whose request never answered (its API process died)
+    is taken over by a retry after this long; until then the retry gets 409."""
+    clock_offset_seconds: float = 0.0
+    """Business clock = wall clock + this (development and test only: the chaos run, `make
+    chaos`, places the business day just before a deadline's midnight on a real-time dev
+    server). Cycles the API opens carry it into their workflows. Refused in production."""
+
     log_level: str = "INFO"
     log_json: bool = False
 
@@ -174,6 +182,15 @@ class Settings(BaseSettings):
     @property
     def ui_origin(self) -> str:
         return self.temporal_ui_origin or f"http://127.0.0.1:{self.temporal_ui_port}"
+
+    @model_validator(mode="after")
+    def _refuse_clock_offset_in_production(self) -> Settings:
+        if self.environment == "production" and self.clock_offset_seconds:
+            raise ValueError(
+                "QAWARD_CLOCK_OFFSET_SECONDS 仅用于开发和测试，生产环境必须为 0 / "
+                "QAWARD_CLOCK_OFFSET_SECONDS is for development and test only; 0 in production"
+            )
+        return self
 
     @property
     def bootstrap_must_change_password(self) -> bool:

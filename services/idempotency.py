@@ -71,8 +71,12 @@ async def claim(
     key: str,
     print_: str,
     now: datetime,
+    stale_after: timedelta = STALE_AFTER,
 ) -> StoredAnswer | None:
-    """None: the caller runs the request. An answer: give it again. Else a refusal."""
+    """None: the caller runs the request. An answer: give it again. Else a refusal.
+
+    `stale_after`: how long an unanswered claim holds its key (`QAWARD_IDEMPOTENCY_STALE_SECONDS`;
+    the chaos run shortens it, as its APIs are killed mid-request)."""
     database = Database.of(sessions)
     fresh = IdempotentRequest(owner=owner, key=key, fingerprint=print_, created_at=now)
     try:
@@ -81,10 +85,12 @@ async def claim(
     except IntegrityError:
         pass
     again = IdempotentRequest(owner=owner, key=key, fingerprint=print_, created_at=now)
-    return await database.run(_existing, again)
+    return await database.run(_existing, again, stale_after)
 
 
-def _existing(session: Session, fresh: IdempotentRequest) -> StoredAnswer | None:
+def _existing(
+    session: Session, fresh: IdempotentRequest, stale_after: timedelta
+) -> StoredAnswer | None:
     """The key was taken: its answer, a refusal, or a claim taken over (stale or released)."""
     row = key_rows.find(session, fresh.owner, fresh.key)
     if row is None:  # released meanwhile: claim it now
@@ -94,7 +100,7 @@ def _existing(session: Session, fresh: IdempotentRequest) -> StoredAnswer | None
         raise DomainError(ErrorCode.IDEMPOTENCY_CONFLICT)
     if row.status_code is not None:
         return StoredAnswer(row.status_code, row.content_type, row.body or "")
-    if fresh.created_at - _aware(row.created_at) < STALE_AFTER:
+    if fresh.created_at - _aware(row.created_at) < stale_after:
         raise DomainError(ErrorCode.IDEMPOTENCY_CONFLICT, "原请求仍在处理中")
     row.created_at = fresh.created_at
     return None

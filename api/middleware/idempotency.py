@@ -8,6 +8,7 @@ password requests are never stored (their answers and bodies hold secrets).
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -61,7 +62,8 @@ class IdempotencyMiddleware:
         )
         sessions = self.ctx.sessions
         try:
-            stored = await idempotency.claim(sessions, owner, key, print_, self.ctx.clock())
+            stale = timedelta(seconds=self.ctx.settings.idempotency_stale_seconds)
+            stored = await idempotency.claim(sessions, owner, key, print_, self.ctx.clock(), stale)
         except DomainError as err:
             await send_error(send, err)
             return

@@ -102,6 +102,16 @@ def test_production_starts_with_real_secrets(monkeypatch: pytest.MonkeyPatch) ->
     assert _read().environment == "production"
 
 
+def test_production_refuses_a_business_clock_offset(monkeypatch: pytest.MonkeyPatch) -> None:
+    secrets = {"secret_key": "k" * 32, "bootstrap_office_password": "pw" * 8, "audit_key": "a" * 32}
+    _production(monkeypatch, clock_offset_seconds="3600", **secrets)
+
+    with pytest.raises(ValidationError, match="QAWARD_CLOCK_OFFSET_SECONDS"):
+        _read()
+    monkeypatch.setenv("QAWARD_ENVIRONMENT", "test")
+    assert _read().clock_offset_seconds == 3600.0
+
+
 def test_the_bootstrap_password_change_is_forced_in_production_unless_turned_off(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
