@@ -73,6 +73,9 @@ class ApplicationState(Contract):
     takes_quota_place: bool = True
     """Would take one of the award's quota places if it won (§5(3); set at qualification)."""
     site_report_confirmed_at: datetime | None = None
+    candidate_rank: int | None = None
+    """Its place (from 1) on its award's candidate list once the committee has it (§4(4)):
+    what a run after continue-as-new rebuilds `AwardResult.candidates` from."""
     document_score: float | None = None
     site_score: float | None = None
     total_score: float | None = None
@@ -146,6 +149,10 @@ class CycleState(Contract):
     applications_in_database: bool = False
     """Continued as new: `applications` is empty, and the new run reads them back from the
     database (every one as last written) before it handles anything."""
+    results_in_database: bool = False
+    """Continued as new: `results` came without their candidate lists and votes without
+    their ballots (`workflows.cycle_carry`); the new run takes them back from the
+    applications and the database before it handles anything."""
     revision: int = 0
     """The last projection write's revision (see `workflows.writer`): carried over
     continue-as-new, so a late write never overwrites a newer one."""

@@ -28,6 +28,7 @@ def activities(
     return [
         records.load_eligibility_facts,
         records.load_cycle_applications,
+        records.load_vote_ballots,
         records.project_cycle,
         records.project_honor,
         notices.publish_notices,
@@ -47,6 +48,7 @@ def workflow_runner() -> WorkflowRunner:
 
 
 PURE_WORKFLOW_MODULES = (
+    "workflows.cycle_carry",
     "workflows.cycle_checks",
     "workflows.cycle_transitions",
     "workflows.effects",

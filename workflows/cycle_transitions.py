@@ -496,6 +496,8 @@ class CycleTransitions:
             scores = {a.credit_code: a.total_score or 0.0 for a in shortlisted if a.award == award}
             candidates = candidates_for_award(scores, self.rules)
             s.results[award.value] = AwardResult(candidates=candidates)
+            for place, code in enumerate(candidates, start=1):
+                s.applications[code].candidate_rank = place
             for code in scores:
                 if code not in candidates:
                     s.applications[code].outcome = Outcome.NOT_CANDIDATE
@@ -521,16 +523,15 @@ class CycleTransitions:
         series = (result.votes[-1].series if result.votes else 1) + (
             1 if cmd.replaces_reason is not None else 0
         )
-        result.votes.append(
-            VoteRecord(
-                round=len(result.votes) + 1,
-                present=cmd.present,
-                ballots=cmd.ballots,
-                at=now,
-                series=series,
-                reason=cmd.replaces_reason,
-            )
+        record = VoteRecord(
+            round=len(result.votes) + 1,
+            present=cmd.present,
+            ballots=cmd.ballots,
+            at=now,
+            series=series,
+            reason=cmd.replaces_reason,
         )
+        result.votes.append(record)
         candidates = [
             Candidate(
                 key=code,
@@ -549,7 +550,7 @@ class CycleTransitions:
         result.winners = selection.winners
         result.runoff = selection.runoff
         result.decided = not selection.runoff
-        return result.runoff, Effects().merge(self._maybe_publish(now))
+        return result.runoff, Effects(votes=[(award.value, record)]).merge(self._maybe_publish(now))
 
     def _maybe_publish(self, now: datetime) -> Effects:
         """§4(5): the list is published as soon as every award with candidates is decided."""

@@ -23,6 +23,7 @@ def test_registered_activity_names_are_pinned() -> None:
     assert names == [
         "load-cycle-applications",
         "load-eligibility-facts",
+        "load-vote-ballots",
         "project-cycle",
         "project-honor",
         "publish-notices",
