@@ -50,6 +50,7 @@ def workflow_runner() -> WorkflowRunner:
 PURE_WORKFLOW_MODULES = (
     "workflows.cycle_carry",
     "workflows.cycle_checks",
+    "workflows.cycle_progress",
     "workflows.cycle_transitions",
     "workflows.effects",
     "workflows.honor_texts",

@@ -64,6 +64,7 @@ from domain.types import Award
 from domain.workflow_ids import cycle_suffix, honor_workflow_id
 from workflows import cycle_checks as checks
 from workflows import notice_texts as texts
+from workflows.cycle_progress import Holdouts
 from workflows.effects import Effects
 
 
@@ -71,6 +72,8 @@ class CycleTransitions:
     def __init__(self, inp: CycleInput, state: CycleState) -> None:
         self.inp = inp
         self.state = state
+        self._document_holdouts = Holdouts(lambda a: checks.holds_up_document_review(a, inp.rules))
+        self._site_holdouts = Holdouts(checks.holds_up_committee)
 
     @property
     def rules(self) -> ProgramRules:
@@ -401,7 +404,7 @@ class CycleTransitions:
 
     def _maybe_document_done(self) -> None:
         s = self.state
-        if s.phase == Phase.DOCUMENT_REVIEW and checks.document_complete(s, self.rules):
+        if s.phase == Phase.DOCUMENT_REVIEW and not self._document_holdouts.any(s):
             s.phase = Phase.SHORTLIST
 
     def check_close_stage(self, cmd: CloseStageCommand) -> None:
@@ -479,13 +482,11 @@ class CycleTransitions:
 
     def _maybe_start_committee(self, now: datetime) -> Effects:
         s = self.state
-        if s.phase != Phase.SITE_REVIEW:
+        if s.phase != Phase.SITE_REVIEW or self._site_holdouts.any(s):
             return Effects()
         shortlisted = [
             a for a in s.applications.values() if a.shortlisted and a.outcome == Outcome.PENDING
         ]
-        if not all(a.site.closed for a in shortlisted):
-            return Effects()
         for name in ("site_reminder", "site_overdue"):
             s.timers.pop(name, None)
         for app in shortlisted:
