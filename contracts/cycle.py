@@ -26,6 +26,9 @@ class CycleInput(Contract):
     """Carried over by continue-as-new."""
     history_limit: int = 7_000
     """Continue as new past this many events (well under Temporal's 10,240 warning)."""
+    history_bytes_limit: int = 8 * 1024 * 1024
+    """… or once the run's history has grown by this many bytes since it read its
+    applications back (under Temporal's 10 MB warning; `TimedWorkflow.history_too_long`)."""
     defer_writes: bool = False
     """Changes reach the database when a reader asks (`sync`), not command by command.
 

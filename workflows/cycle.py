@@ -59,7 +59,13 @@ from contracts.records import (
 )
 from domain.errors import DomainError
 from workflows import cycle_carry
-from workflows.base import TimedWorkflow, check_or_refuse, continuing, refuse
+from workflows.base import (
+    OWN_HISTORY_LIMITS,
+    TimedWorkflow,
+    check_or_refuse,
+    continuing,
+    refuse,
+)
 from workflows.cycle_transitions import CycleTransitions
 from workflows.effects import Effects
 from workflows.writer import ProjectionWriter
@@ -98,12 +104,15 @@ class AwardCycleWorkflow(TimedWorkflow):
     @workflow.run
     async def run(self, inp: CycleInput) -> CycleResult:
         writing = asyncio.create_task(self._writer.run())
+        own_limits = workflow.patched(OWN_HISTORY_LIMITS)
         if inp.state is None:
             self._writer.queue(self._cycle.open())
         elif not self._loaded:
             await self._load_applications()
             await self._load_results()
             self._loaded = True
+        if own_limits:
+            self.use_own_history_limits(inp.history_bytes_limit)
         while not self._cycle.finished():
             if self.history_too_long():
                 # New commands are turned away (the service sends them again to the new

@@ -243,3 +243,60 @@ async def continue_as_new_inputs(client: Client, workflow_id: str) -> list[Cycle
         if not started.continued_execution_run_id:
             return states
         run_id = started.continued_execution_run_id
+
+
+async def _runs_after_syncs(
+    env: WorkflowEnvironment,
+    sessions: async_sessionmaker[AsyncSession],
+    syncs: int,
+    **limits: int,
+) -> tuple[int, int, int]:
+    """A cycle sent `syncs` sync updates: how many runs it had, and the first run's history
+    length and size in bytes."""
+    task_queue = f"can-limits-{uuid.uuid4()}"
+    now = (await env.get_current_time()).astimezone(SHANGHAI)
+    workflow_id = f"cycle-{now.year}-limits-{uuid.uuid4().hex[:6]}"
+    async with build_worker(env.client, task_queue, sessions):
+        started = await env.client.start_workflow(
+            AwardCycleWorkflow.run,
+            CycleInput(
+                year=now.year,
+                workflow_id=workflow_id,
+                application_deadline=now.date() + timedelta(days=30),
+                committee_members=9,
+                rules=default_rules(),
+                **limits,
+            ),
+            id=workflow_id,
+            task_queue=task_queue,
+        )
+        service = AwardService(env.client, sessions, task_queue)
+        handle = env.client.get_workflow_handle(workflow_id)
+        for _ in range(syncs):
+            await service._update_on(handle, AwardCycleWorkflow.sync, ())
+        first = await env.client.get_workflow_handle(
+            workflow_id, run_id=started.result_run_id
+        ).fetch_history()
+    runs = 1 + len(await continue_as_new_inputs(env.client, workflow_id))
+    return runs, len(first.events), sum(e.ByteSize() for e in first.events)
+
+
+async def test_a_cycle_keeps_its_run_past_the_servers_suggestion_until_its_own_limit(
+    time_skipping_env: WorkflowEnvironment, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    """The server suggests continue-as-new at 4,096 events; a cycle's run goes on to its own
+    limit (each hand-over reads every application back)."""
+    runs, events, _ = await _runs_after_syncs(time_skipping_env, sessions, 900, history_limit=7_000)
+    assert runs == 1
+    assert events > 4_096
+
+
+async def test_a_cycle_continues_as_new_once_its_history_has_grown_by_its_byte_limit(
+    time_skipping_env: WorkflowEnvironment, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    runs, events, size = await _runs_after_syncs(
+        time_skipping_env, sessions, 200, history_limit=100_000, history_bytes_limit=30_000
+    )
+    assert runs >= 2
+    assert size > 30_000
+    assert events < 1_000
