@@ -22,12 +22,19 @@ from contracts.records import (
     FactsRequest,
     FactsResponse,
     HonorProjection,
+    VoteBallots,
+    VoteKey,
 )
 from db.models import Honor
 from db.repositories.honors import add_record, eligibility_data, upsert_honor
 from db.repositories.lookups import organization_ids
 from db.repositories.notices import insert_notices
-from db.repositories.projection import application_states, create_tasks, write_projection
+from db.repositories.projection import (
+    application_states,
+    create_tasks,
+    vote_ballots,
+    write_projection,
+)
 from db.repositories.supervision import write_follow_ups
 from db.session import Database
 from services.documents import carrying, publish_with_documents
@@ -55,6 +62,12 @@ class RecordsActivities:
         """A page of the applications a cycle wrote, for its run after continue-as-new."""
         states = await self._db.run(application_states, page.workflow_id, page.offset, page.limit)
         return ApplicationStates(applications=states)
+
+    @activity.defn(name="load-vote-ballots")
+    async def load_vote_ballots(self, key: VoteKey) -> VoteBallots:
+        """One vote's ballots, for a cycle's run after continue-as-new."""
+        ballots = await self._db.run(vote_ballots, key.workflow_id, key.award, key.round)
+        return VoteBallots(ballots=ballots)
 
     @activity.defn(name="project-cycle")
     async def project_cycle(self, projection: CycleProjection) -> None:

@@ -28,6 +28,9 @@ class CycleInput(Contract):
     """Carried over by continue-as-new."""
     history_limit: int = 7_000
     """Continue as new past this many events (well under Temporal's 10,240 warning)."""
+    history_bytes_limit: int = 8 * 1024 * 1024
+    """… or once the run's history has grown by this many bytes since it read its
+    applications back (under Temporal's 10 MB warning; `TimedWorkflow.history_too_long`)."""
     defer_writes: bool = False
     """Changes reach the database when a reader asks (`sync`), not command by command.
 
@@ -86,6 +89,9 @@ class ApplicationState(Contract):
     site_report_confirmed_at: datetime | None = None
     site_report_sha256: str | None = None
     """The digest of the site review report the applicant confirmed (§4(3))."""
+    candidate_rank: int | None = None
+    """Its place (from 1) on its award's candidate list once the committee has it (§4(4)):
+    what a run after continue-as-new rebuilds `AwardResult.candidates` from."""
     document_score: float | None = None
     site_score: float | None = None
     total_score: float | None = None
@@ -164,6 +170,10 @@ class CycleState(Contract):
     applications_in_database: bool = False
     """Continued as new: `applications` is empty, and the new run reads them back from the
     database (every one as last written) before it handles anything."""
+    results_in_database: bool = False
+    """Continued as new: `results` came without their candidate lists and votes without
+    their ballots (`workflows.cycle_carry`); the new run takes them back from the
+    applications and the database before it handles anything."""
     revision: int = 0
     """The last projection write's revision (see `workflows.writer`): carried over
     continue-as-new, so a late write never overwrites a newer one."""

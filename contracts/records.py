@@ -12,6 +12,7 @@ from contracts.commands import CategoryComment
 from contracts.cycle import ApplicationState, DeadlineExtension, ObjectionState, VoteRecord
 from contracts.honor import FollowUpTask, HonorGrant, HonorInput, RevocationReason
 from contracts.notices import NoticeDraft
+from domain.committee import Ballot
 from domain.eligibility import HeldHonor, OrganizationFacts
 from domain.phases import Phase, Stage
 
@@ -117,3 +118,17 @@ class ApplicationsPage(Contract):
 
 class ApplicationStates(Contract):
     applications: list[ApplicationState]
+
+
+class VoteKey(Contract):
+    """One recorded vote of a cycle, whose ballots a run after continue-as-new reads back."""
+
+    workflow_id: str
+    award: str
+    round: int
+
+
+class VoteBallots(Contract):
+    ballots: dict[str, Ballot]
+    """Every candidate of the vote's award (or of its runoff): as large as the vote command
+    that brought them, and read back one vote at a time."""

@@ -28,12 +28,14 @@ _COUNTED = {
     EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED: "updates",
     EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED: "signals",
     EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED: "activities",
-    # The workflows' database work runs as local activities: one marker each (there are no
-    # version markers since the v1 baseline).
+    # The workflows' database work runs as local activities: one marker each (a
+    # `workflow.patched` marker is no activity: `_LOCAL_ACTIVITY`).
     EventType.EVENT_TYPE_MARKER_RECORDED: "activities",
     EventType.EVENT_TYPE_TIMER_STARTED: "timers",
     EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED: "children",
 }
+_LOCAL_ACTIVITY = "core_local_activity"
+"""The marker name the SDK gives a local activity's result."""
 
 
 @dataclass
@@ -74,6 +76,12 @@ async def workflow_counts(client: Client, workflow_id: str) -> Counts:
         counts.payload = counts.payload.larger(largest_payload(events, workflow_id))
         for event in events:
             name = _COUNTED.get(event.event_type)
+            marker = event.marker_recorded_event_attributes.marker_name
+            if (
+                event.event_type == EventType.EVENT_TYPE_MARKER_RECORDED
+                and marker != _LOCAL_ACTIVITY
+            ):
+                continue
             if name is not None:
                 setattr(counts, name, getattr(counts, name) + 1)
         started = events[0].workflow_execution_started_event_attributes

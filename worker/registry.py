@@ -36,6 +36,7 @@ def activities(
     return [
         records.load_eligibility_facts,
         records.load_cycle_applications,
+        records.load_vote_ballots,
         records.project_cycle,
         records.project_honor,
         notices.publish_notices,
@@ -58,7 +59,9 @@ def workflow_runner() -> WorkflowRunner:
 
 
 PURE_WORKFLOW_MODULES = (
+    "workflows.cycle_carry",
     "workflows.cycle_checks",
+    "workflows.cycle_progress",
     "workflows.cycle_transitions",
     "workflows.effects",
     "workflows.honor_texts",

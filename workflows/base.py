@@ -30,6 +30,11 @@ ACTIVITY_RETRY = RetryPolicy(
 )
 
 
+OWN_HISTORY_LIMITS = "own-history-limits"
+"""`workflow.patched` id: a cycle continues as new by its own limits (`history_too_long`),
+not at the server's suggestion."""
+
+
 CONTINUING_AS_NEW = "continuing_as_new"
 """An update's refusal while the run hands over to its next one: not a rule, a moment. The
 service sends the command again (`services.awards`); the new run takes it."""
@@ -64,10 +69,16 @@ class TimedWorkflow:
     _attention: str | None
     _resume: bool
     _history_limit: int
+    _own_limits: bool
+    _history_base: int
+    _bytes_limit: int
 
     def _setup_clock(self, offset_seconds: float, history_limit: int) -> None:
         self._offset = timedelta(seconds=offset_seconds)
         self._history_limit = history_limit
+        self._own_limits = False
+        self._history_base = 0
+        self._bytes_limit = 0
         self._wake = False
         self._busy = 0
         self._attention = None
@@ -87,14 +98,27 @@ class TimedWorkflow:
     def wake(self) -> None:
         self._wake = True
 
+    def use_own_history_limits(self, bytes_limit: int) -> None:
+        """From now on, continue as new past the event limit or `bytes_limit` bytes more
+        than the history holds now, and no longer at the server's suggestion (a cycle, at
+        the start of its run, once it has read its applications back).
+
+        The server suggests it at 4,096 events or 4 MB by default: a cycle run of 5,000
+        applications starts with those read back (about 4 MB), so it would be told to hand
+        over at once, again and again; and each hand-over reads every application back."""
+        self._own_limits = True
+        self._history_base = workflow.info().get_current_history_size()
+        self._bytes_limit = bytes_limit
+
     def history_too_long(self) -> bool:
-        """Time to continue as new: past our event limit, or when the server suggests it
-        (its history size limits count bytes too)."""
+        """Time to continue as new: past our event limit; and past our byte limit, or when
+        the server suggests it (see `use_own_history_limits`)."""
         info = workflow.info()
-        return (
-            info.get_current_history_length() > self._history_limit
-            or info.is_continue_as_new_suggested()
-        )
+        if info.get_current_history_length() > self._history_limit:
+            return True
+        if self._own_limits:
+            return info.get_current_history_size() - self._history_base > self._bytes_limit
+        return info.is_continue_as_new_suggested()
 
     async def sleep_until_due_or_woken(self) -> None:
         due = self.next_due()

@@ -42,11 +42,31 @@ from contracts.commands import (
     VoteCommand,
     WithdrawCommand,
 )
-from contracts.cycle import ApplicationState, CycleInput, CycleResult, CycleState, CycleStatus
+from contracts.cycle import (
+    ApplicationState,
+    CycleInput,
+    CycleResult,
+    CycleState,
+    CycleStatus,
+    VoteRecord,
+)
 from contracts.honor import HonorInput
-from contracts.records import ApplicationsPage, CycleProjection, FactsRequest, FactsResponse
+from contracts.records import (
+    ApplicationsPage,
+    CycleProjection,
+    FactsRequest,
+    FactsResponse,
+    VoteKey,
+)
 from domain.errors import DomainError
-from workflows.base import TimedWorkflow, check_or_refuse, continuing, refuse
+from workflows import cycle_carry
+from workflows.base import (
+    OWN_HISTORY_LIMITS,
+    TimedWorkflow,
+    check_or_refuse,
+    continuing,
+    refuse,
+)
 from workflows.cycle_transitions import CycleTransitions
 from workflows.effects import Effects
 from workflows.writer import ProjectionWriter
@@ -88,17 +108,23 @@ class AwardCycleWorkflow(TimedWorkflow):
     @workflow.run
     async def run(self, inp: CycleInput) -> CycleResult:
         writing = asyncio.create_task(self._writer.run())
+        own_limits = workflow.patched(OWN_HISTORY_LIMITS)
         if inp.state is None:
             self._writer.queue(self._cycle.open())
         elif not self._loaded:
             await self._load_applications()
+            await self._load_results()
+            self._loaded = True
+        if own_limits:
+            self.use_own_history_limits(inp.history_bytes_limit)
         while not self._cycle.finished():
             if self.history_too_long():
                 # New commands are turned away (the service sends them again to the new
                 # run): under a steady stream of them the hand-over would never be quiet.
                 self._continuing = True
                 await self._quiesce()
-                workflow.continue_as_new(self._input.model_copy(update={"state": self._carried()}))
+                carried = cycle_carry.carried(self._state)
+                workflow.continue_as_new(self._input.model_copy(update={"state": carried}))
             await self.sleep_until_due_or_woken()
             async with self._lock:
                 for name in self.pop_due():
@@ -119,12 +145,6 @@ class AwardCycleWorkflow(TimedWorkflow):
             if workflow.all_handlers_finished() and not self._writer.unwritten():
                 return
 
-    def _carried(self) -> CycleState:
-        """The state a new run starts from: everything but the applications, which the
-        database holds as last written (`_quiesce` has written them). Its input stays small
-        however many applications the cycle has."""
-        return self._state.model_copy(update={"applications": {}, "applications_in_database": True})
-
     async def _load_applications(self) -> None:
         """Read the applications back, a page at a time; commands wait until then."""
         offset = 0
@@ -141,7 +161,16 @@ class AwardCycleWorkflow(TimedWorkflow):
                 break
             offset += APPLICATIONS_PER_PAGE
         self._state.applications_in_database = False
-        self._loaded = True
+
+    async def _load_results(self) -> None:
+        """The candidate lists from the applications, and each vote's ballots, one vote at a
+        time (`workflows.cycle_carry`)."""
+        cycle_carry.restore_candidates(self._state)
+        for award, round in cycle_carry.votes_to_restore(self._state):
+            key = VoteKey(workflow_id=self._input.workflow_id, award=award, round=round)
+            found = await self.call(RecordsActivities.load_vote_ballots, key)
+            cycle_carry.restore_ballots(self._state, award, round, found.ballots)
+        self._state.results_in_database = False
 
     # --- the command path ---------------------------------------------------------------------
 
@@ -228,7 +257,7 @@ class AwardCycleWorkflow(TimedWorkflow):
             entered=s.entered,
             applications=apps,
             objections=s.objections,
-            votes={award: r.votes for award, r in s.results.items()},
+            votes=_by_award(effects.votes),
             score_items=effects.score_items,
             panels=bool(effects.panel_codes),
             panel_codes=effects.panel_codes,
@@ -457,3 +486,10 @@ class AwardCycleWorkflow(TimedWorkflow):
     @cancel.validator
     def _validate_cancel(self, cmd: CancelCommand) -> None:
         self._validate(lambda: self._cycle.check_cancel(cmd))
+
+
+def _by_award(votes: list[tuple[str, VoteRecord]]) -> dict[str, list[VoteRecord]]:
+    found: dict[str, list[VoteRecord]] = {}
+    for award, vote in votes:
+        found.setdefault(award, []).append(vote)
+    return found

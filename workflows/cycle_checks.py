@@ -171,13 +171,24 @@ def in_document_review(state: CycleState) -> list[ApplicationState]:
     return [a for a in state.applications.values() if a.eligible and a.outcome == Outcome.PENDING]
 
 
-def document_complete(state: CycleState, rules: ProgramRules) -> bool:
-    """Stops at the first panel still missing a score (this runs after every score)."""
-    return all(
-        a.document.complete(rules.panel.min_size)
-        for a in state.applications.values()
-        if a.eligible and a.outcome == Outcome.PENDING
+def holds_up_document_review(app: ApplicationState, rules: ProgramRules) -> bool:
+    """In document review with a panel still missing a score (§4(2))."""
+    return bool(
+        app.eligible
+        and app.outcome == Outcome.PENDING
+        and not app.document.complete(rules.panel.min_size)
     )
+
+
+def holds_up_committee(app: ApplicationState) -> bool:
+    """Shortlisted, its site report not yet confirmed (§4(3)): the committee waits."""
+    return bool(app.shortlisted and app.outcome == Outcome.PENDING and not app.site.closed)
+
+
+def document_complete(state: CycleState, rules: ProgramRules) -> bool:
+    """Stops at the first panel still missing a score (the transitions ask after every
+    score through `workflows.cycle_progress.Holdouts` instead)."""
+    return not any(holds_up_document_review(a, rules) for a in state.applications.values())
 
 
 def check_extend(

@@ -66,6 +66,7 @@ from domain.types import Award
 from domain.workflow_ids import cycle_suffix, honor_workflow_id
 from workflows import cycle_checks as checks
 from workflows import notice_texts as texts
+from workflows.cycle_progress import Holdouts
 from workflows.effects import Effects
 
 
@@ -73,6 +74,8 @@ class CycleTransitions:
     def __init__(self, inp: CycleInput, state: CycleState) -> None:
         self.inp = inp
         self.state = state
+        self._document_holdouts = Holdouts(lambda a: checks.holds_up_document_review(a, inp.rules))
+        self._site_holdouts = Holdouts(checks.holds_up_committee)
 
     @property
     def rules(self) -> ProgramRules:
@@ -453,7 +456,7 @@ class CycleTransitions:
 
     def _maybe_document_done(self) -> None:
         s = self.state
-        if s.phase == Phase.DOCUMENT_REVIEW and checks.document_complete(s, self.rules):
+        if s.phase == Phase.DOCUMENT_REVIEW and not self._document_holdouts.any(s):
             s.phase = Phase.SHORTLIST
 
     def check_close_stage(self, cmd: CloseStageCommand) -> None:
@@ -533,13 +536,11 @@ class CycleTransitions:
 
     def _maybe_start_committee(self, now: datetime) -> Effects:
         s = self.state
-        if s.phase != Phase.SITE_REVIEW:
+        if s.phase != Phase.SITE_REVIEW or self._site_holdouts.any(s):
             return Effects()
         shortlisted = [
             a for a in s.applications.values() if a.shortlisted and a.outcome == Outcome.PENDING
         ]
-        if not all(a.site.closed for a in shortlisted):
-            return Effects()
         for name in ("site_reminder", "site_overdue"):
             s.timers.pop(name, None)
         self._normalise(Stage.SITE, shortlisted)
@@ -551,6 +552,8 @@ class CycleTransitions:
             scores = {a.credit_code: a.total_score or 0.0 for a in shortlisted if a.award == award}
             candidates = candidates_for_award(scores, self.rules)
             s.results[award.value] = AwardResult(candidates=candidates)
+            for place, code in enumerate(candidates, start=1):
+                s.applications[code].candidate_rank = place
             for code in scores:
                 if code not in candidates:
                     s.applications[code].outcome = Outcome.NOT_CANDIDATE
@@ -576,16 +579,15 @@ class CycleTransitions:
         series = (result.votes[-1].series if result.votes else 1) + (
             1 if cmd.replaces_reason is not None else 0
         )
-        result.votes.append(
-            VoteRecord(
-                round=len(result.votes) + 1,
-                present=cmd.present,
-                ballots=cmd.ballots,
-                at=now,
-                series=series,
-                reason=cmd.replaces_reason,
-            )
+        record = VoteRecord(
+            round=len(result.votes) + 1,
+            present=cmd.present,
+            ballots=cmd.ballots,
+            at=now,
+            series=series,
+            reason=cmd.replaces_reason,
         )
+        result.votes.append(record)
         candidates = [
             Candidate(
                 key=code,
@@ -604,7 +606,7 @@ class CycleTransitions:
         result.winners = selection.winners
         result.runoff = selection.runoff
         result.decided = not selection.runoff
-        return result.runoff, Effects().merge(self._maybe_publish(now))
+        return result.runoff, Effects(votes=[(award.value, record)]).merge(self._maybe_publish(now))
 
     def _maybe_publish(self, now: datetime) -> Effects:
         """§4(5): the list is published as soon as every award with candidates is decided."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from contracts.cycle import VoteRecord
 from contracts.honor import HonorGrant
 from contracts.notices import NoticeDraft
 from contracts.records import ScoreItems
@@ -33,6 +34,8 @@ class Effects:
     """Applications the departments are asked to verify (§4(1)), once."""
     grants: list[HonorGrant] = field(default_factory=list)
     """New honors: written to the register, then their workflows started (§5(1))."""
+    votes: list[tuple[str, VoteRecord]] = field(default_factory=list)
+    """New votes of the committee, by award (§4(4)): each is written once."""
 
     def touch(self, *codes: str, panels: bool = False) -> Effects:
         _extend_once(self.codes, codes)
@@ -47,6 +50,7 @@ class Effects:
         self.notices.extend(other.notices)
         self.verification.extend(other.verification)
         self.grants.extend(other.grants)
+        self.votes.extend(other.votes)
         return self
 
     def size(self) -> int:
@@ -57,12 +61,17 @@ class Effects:
             + len(self.notices)
             + len(self.verification)
             + len(self.grants)
+            + len(self.votes)
         )
 
-    def split(self) -> list[Effects]:
+    def split(self, *, votes_apart: bool = True) -> list[Effects]:
         """These effects as the pieces of one write, in order: the applications (each with
-        its panels and score items), then the notices, then the verification tasks and the
-        new honors (whose rows refer to the applications already written)."""
+        its panels and score items), then the notices, then the verification tasks, then
+        each new vote in a piece of its own (a vote names every candidate of its award), and
+        the new honors (whose rows refer to the applications already written).
+
+        `votes_apart=False` is how writes were cut before votes had pieces of their own (the
+        votes ride in the last piece): the same pieces, for histories recorded then."""
         parts: list[Effects] = []
         for i in range(0, len(self.codes), APPLICATIONS_PER_WRITE):
             codes = self.codes[i : i + APPLICATIONS_PER_WRITE]
@@ -78,8 +87,12 @@ class Effects:
             parts.append(Effects(notices=self.notices[i : i + NOTICES_PER_WRITE]))
         for i in range(0, len(self.verification), TASKS_PER_WRITE):
             parts.append(Effects(verification=self.verification[i : i + TASKS_PER_WRITE]))
+        if votes_apart:
+            parts.extend(Effects(votes=[vote]) for vote in self.votes)
         if not parts:
             parts.append(Effects())  # the cycle's own row
+        if not votes_apart:
+            parts[-1].votes.extend(self.votes)
         parts[-1].grants.extend(self.grants)
         return parts
 

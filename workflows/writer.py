@@ -35,6 +35,9 @@ from workflows.effects import Effects
 
 DEFERRED_WRITE_LIMIT = 200
 """A deferred queue this long is written anyway."""
+VOTE_PIECES = "vote-pieces"
+"""`workflow.patched` id: a write carries each new vote in a piece of its own, and only the
+new votes (before, every piece carried every vote: 462 KB at 5,000 candidates)."""
 
 Write = Callable[[CycleProjection], Awaitable[None]]
 
@@ -91,7 +94,8 @@ class ProjectionWriter:
             self._state.revision += 1
             self._in_flight = True
             try:
-                for part in effects.split():
+                apart = bool(effects.votes) and workflow.patched(VOTE_PIECES)
+                for part in effects.split(votes_apart=apart):
                     await self._write(self._build(part, self._state.revision))
             finally:
                 self._in_flight = False

@@ -25,6 +25,7 @@ from db.models import (
     Vote,
 )
 from db.repositories.lookups import organization_ids, reviewer_ids
+from domain.committee import Ballot
 from domain.departments import departments_for
 from domain.phases import Stage
 
@@ -478,3 +479,15 @@ def application_states(
         .limit(limit)
     )
     return [ApplicationState.model_validate(state) for (state,) in rows]
+
+
+def vote_ballots(session: Session, workflow_id: str, award: str, round: int) -> dict[str, Ballot]:
+    """One recorded vote's ballots, for a cycle's run after continue-as-new."""
+    ballots = session.scalar(
+        select(Vote.ballots)
+        .join(Cycle, Cycle.id == Vote.cycle_id)
+        .where(Cycle.workflow_id == workflow_id, Vote.award == award, Vote.round == round)
+    )
+    if ballots is None:
+        raise LookupError(f"{workflow_id}: no vote {award} round {round}")
+    return {code: Ballot.model_validate(b) for code, b in ballots.items()}

@@ -24,6 +24,7 @@ def test_registered_activity_names_are_pinned() -> None:
         "load-cycle-applications",
         "load-eligibility-facts",
         "prepare-digests",
+        "load-vote-ballots",
         "project-cycle",
         "project-honor",
         "publish-notices",
