@@ -173,7 +173,9 @@ async def test_publicity_closes_on_time_after_worker_and_server_are_killed(
         assert await count(sessions, Notice, kind="publicity") == 1
         assert await count(sessions, Notice, kind="award_bulletin") == 1
         # Nothing written twice across the kills: the government was asked once to approve,
-        # then one bulletin and one award notice per winner.
+        # then one bulletin and one award notice per winner
         assert await count(sessions, Notice, kind="approval_due") == 1
         assert await count(sessions, Notice, kind="awarded") == len(ORGS)
-        assert await count(sessions, Notice) == notices_before + 2 + len(ORGS)
+        # and each applicant's feedback report after the cycle (§4(2)), once
+        assert await count(sessions, Notice, kind="feedback_report") == len(ORGS)
+        assert await count(sessions, Notice) == notices_before + 2 + 2 * len(ORGS)

@@ -23,8 +23,8 @@ def test_registered_activity_names_are_pinned() -> None:
     assert names == [
         "load-cycle-applications",
         "load-eligibility-facts",
-        "prepare-digests",
         "load-vote-ballots",
+        "prepare-digests",
         "project-cycle",
         "project-honor",
         "publish-notices",
