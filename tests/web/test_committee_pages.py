@@ -12,6 +12,7 @@ from tests.api.world import A, B, C, to_committee, to_publicity
 from tests.web.cycle import phase, wait_phase
 from tests.web.support import Console
 from tests.web.test_cycle_pages import todo
+from tests.web.test_second_half_access import assert_forbidden, post_as
 
 YES = {"yes": "8", "no": "1", "abstain": "0"}
 
@@ -37,8 +38,11 @@ async def test_the_secretary_enters_every_candidates_votes_and_publicity_opens(
     short = {"award": "quality", "present": "5", **tallies([A, B], YES)}
     refused = await console.submit("secretary", page, page, short)
     assert refused.status_code == 422
-    assert re.search(r'name="present" value="5".*?class="error" id="present-error">[^<]*§4\(4\)',
-                     refused.text, re.S)
+    assert re.search(
+        r'name="present" value="5".*?class="error" id="present-error">[^<]*§4\(4\)',
+        refused.text,
+        re.S,
+    )
     assert 'name="yes:' + A + '" value="8"' in refused.text  # the tallies typed are kept
     assert await phase(api, year) == "committee"
 
@@ -62,8 +66,7 @@ async def test_the_secretary_enters_every_candidates_votes_and_publicity_opens(
     assert read_only.status_code == 200
     assert f'action="{page}"' not in read_only.text
     await console.sign_in("county")
-    forbidden = await console.client("county").post(page, data={"award": "quality"})
-    assert forbidden.status_code == 403
+    assert_forbidden(await post_as(console, "county", page, {"award": "quality"}))
 
 
 async def test_an_objection_from_the_portal_is_investigated_and_decided(
@@ -74,7 +77,8 @@ async def test_an_objection_from_the_portal_is_investigated_and_decided(
     assert public.status_code == 200
     assert B in public.text
     unnamed = await console.client(None).post(
-        "/portal/objection", data={"credit_code": B, "name": "", "contact": "", "content": "材料存疑"}
+        "/portal/objection",
+        data={"credit_code": B, "name": "", "contact": "", "content": "材料存疑"},
     )
     assert unnamed.status_code == 422
     assert "实名" in unnamed.text or "姓名" in unnamed.text
@@ -134,8 +138,7 @@ async def test_the_government_approves_the_list_with_a_strike(console: Console, 
     office = await console.get("office", page)
     assert 'name="strike"' not in office.text
     assert "等待县政府审定" in office.text
-    refused = await console.client("office").post(page, data={})
-    assert refused.status_code == 403
+    assert_forbidden(await post_as(console, "office", page))
 
     approved = await console.submit("county", page, page, {"strike": [C]})
     assert approved.status_code == 303, approved.text
