@@ -81,7 +81,7 @@ def _refused() -> DomainError:
 
 
 def check_csrf(expected: str, given: str | None) -> None:
-    if not given or not hmac.compare_digest(expected, given):
+    if not expected or not given or not hmac.compare_digest(expected, given):
         raise _refused()
 
 

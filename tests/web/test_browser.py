@@ -66,6 +66,9 @@ async def test_a_cycle_from_opening_to_the_committee_in_a_browser(
             await shot(page, "cycle-overview")
             page = await people.open("office", f"/console/cycles/{year}/applications/{A}")
             await shot(page, "application")
+            page = await people.open("org_a", f"/console/cycles/{year}/applications/{A}")
+            await page.set_viewport_size({"width": 390, "height": 844})  # a phone
+            await shot(page, "phone-application")
             page = await people.open("watch", "/console/audit?verify=1")
             assert "审计链完整" in await page.inner_text("#verification")
         finally:

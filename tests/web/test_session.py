@@ -69,6 +69,12 @@ async def test_the_login_form_needs_its_own_token(console: Console) -> None:
         "/login", data={"username": "office", "password": "office-password"}
     )
     assert response.status_code == 403
+    for token in ("", "-"):  # nor is a made-up token enough without its cookie
+        forged = await client.post(
+            "/login",
+            data={"username": "office", "password": "office-password", "csrf_token": token},
+        )
+        assert forged.status_code == 403
 
 
 async def test_logout_ends_the_session(console: Console) -> None:

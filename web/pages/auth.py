@@ -47,7 +47,7 @@ async def login_form(request: Request, next: str = "/") -> Response:
 @router.post("/login", summary="控制台登录")
 async def login(request: Request, ctx: Ctx, sessions: Sessions) -> Response:
     nonce = request.cookies.get(LOGIN_CSRF_COOKIE, "")
-    posted = await read_form(request, expected_csrf=nonce or "-")
+    posted = await read_form(request, expected_csrf=nonce)
     username = posted.get("username") or ""
     request.state.actor = username
     try:
