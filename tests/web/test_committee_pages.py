@@ -33,10 +33,11 @@ async def test_the_secretary_enters_every_candidates_votes_and_publicity_opens(
     assert f"votes:{year}" in await todo(console, "secretary")
     shown = await console.get("secretary", page)
     assert {A, B, C} <= set(re.findall(r'data-candidate="([^"]+)"', shown.text))
-    assert shown.text.count(f'action="{page}"') == 2  # one form per award
+    assert f'action="{page}/quality"' in shown.text  # one form per award
+    assert f'action="{page}/innovation"' in shown.text
 
-    short = {"award": "quality", "present": "5", **tallies([A, B], YES)}
-    refused = await console.submit("secretary", page, page, short)
+    short = {"present": "5", **tallies([A, B], YES)}
+    refused = await console.submit("secretary", page, f"{page}/quality", short)
     assert refused.status_code == 422
     assert re.search(
         r'name="present" value="5".*?class="error" id="present-error">[^<]*§4\(4\)',
@@ -46,27 +47,39 @@ async def test_the_secretary_enters_every_candidates_votes_and_publicity_opens(
     assert 'name="yes:' + A + '" value="8"' in refused.text  # the tallies typed are kept
     assert await phase(api, year) == "committee"
 
-    over = {"award": "quality", "present": "9", **tallies([A, B], {**YES, "abstain": "5"})}
-    too_many = await console.submit("secretary", page, page, over)
+    over = {"present": "9", **tallies([A, B], {**YES, "abstain": "5"})}
+    too_many = await console.submit("secretary", page, f"{page}/quality", over)
     assert too_many.status_code == 422
     assert 'id="ballots-error"' in too_many.text
 
-    for award, codes in (("quality", [A, B]), ("innovation", [C])):
-        done = await console.submit(
-            "secretary", page, page, {"award": award, "present": "9", **tallies(codes, YES)}
-        )
-        assert done.status_code == 303, done.text
+    first = await console.submit(
+        "secretary", page, f"{page}/quality", {"present": "9", **tallies([A, B], YES)}
+    )
+    assert first.status_code == 303, first.text
+    recorded = await console.get("secretary", page)
+    assert "替换质量奖表决结果" in recorded.text  # a recorded award is only replaced now
+    assert "录入创新奖表决结果" in recorded.text
+    fixed = {"present": "9", "reason": "录入错误", **tallies([A, B], {**YES, "yes": "7"})}
+    replaced = await console.submit("secretary", page, f"{page}/quality", fixed)
+    assert replaced.status_code == 303, replaced.text
+    assert await phase(api, year) == "committee"
+    done = await console.submit(
+        "secretary", page, f"{page}/innovation", {"present": "9", **tallies([C], YES)}
+    )
+    assert done.status_code == 303, done.text
     await wait_phase(api, year, "publicity")
     recorded = await console.get("secretary", page)
     assert f"{A}：8/1/0" in recorded.text
-    assert f'action="{page}"' not in recorded.text  # voting is over
+    assert f"{A}：7/1/0" in recorded.text
+    assert "录入错误" in recorded.text
+    assert f'action="{page}/' not in recorded.text  # voting is over
 
     await console.sign_in("office")
     read_only = await console.get("office", page)
     assert read_only.status_code == 200
-    assert f'action="{page}"' not in read_only.text
+    assert f'action="{page}/' not in read_only.text
     await console.sign_in("county")
-    assert_forbidden(await post_as(console, "county", page, {"award": "quality"}))
+    assert_forbidden(await post_as(console, "county", f"{page}/quality"))
 
 
 async def test_an_objection_from_the_portal_is_investigated_and_decided(

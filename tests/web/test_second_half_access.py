@@ -51,8 +51,8 @@ async def test_a_second_half_page_refuses_a_role_the_api_refuses(
 @pytest.mark.parametrize(
     ("user", "action"),
     [
-        ("office", "/console/cycles/{year}/votes"),
-        ("county", "/console/cycles/{year}/votes"),
+        ("office", "/console/cycles/{year}/votes/quality"),
+        ("county", "/console/cycles/{year}/votes/innovation"),
         ("secretary", "/console/cycles/{year}/approval"),
         ("office", "/console/cycles/{year}/approval"),
         ("secretary", "/console/cycles/{year}/objections/1/investigation"),
@@ -68,7 +68,7 @@ async def test_a_second_half_post_by_a_role_the_api_refuses_is_refused(
     await populate(api)
     year = await open_cycle(api)
     await console.sign_in(user)
-    assert_forbidden(await post_as(console, user, action.format(year=year), {"award": "quality"}))
+    assert_forbidden(await post_as(console, user, action.format(year=year)))
 
 
 async def test_the_portal_needs_no_sign_in_and_shows_only_public_data(

@@ -69,7 +69,7 @@ async def _page(
                 "voting": voting,
                 "runoff": bool(runoff_codes) and award == code.value,
                 "votes": [v for v in recorded if v.award == code.value],
-                "form": form if form.value("award") == code.value else Form(),
+                "form": form if award == code.value else Form(),
             }
         )
     return render(
@@ -81,9 +81,6 @@ async def _page(
         year=year,
         tallies=TALLIES,
         can_vote=viewer.role == Role.COMMITTEE and cycle.phase == Phase.COMMITTEE,
-        can_replace=viewer.role == Role.COMMITTEE
-        and cycle.phase == Phase.COMMITTEE
-        and bool(recorded),
         back=cycle_link(year),
     )
 
@@ -108,16 +105,22 @@ def _ballots(posted: Posted) -> dict[str, Any]:
     return ballots
 
 
-@router.post("/console/cycles/{year}/votes", summary="录入评委会表决结果")
+@router.post("/console/cycles/{year}/votes/{award}", summary="录入评委会表决结果")
 async def record_vote(
-    request: Request, year: int, viewer: CommitteeUser, service: Service, session: SessionDep
+    request: Request,
+    year: int,
+    award: Award,
+    viewer: CommitteeUser,
+    service: Service,
+    session: SessionDep,
 ) -> Response:
+    """One form per award (the vote is per award, §4(4)): the award is in the path."""
     posted = await read_form(request)
-    award = posted.get("award") or ""
     runoff = posted.get("runoff") or ""
 
     async def run() -> str:
-        data: dict[str, Any] = posted.data("award", "present", "reason")
+        data: dict[str, Any] = posted.data("present", "reason")
+        data["award"] = award.value
         data["ballots"] = _ballots(posted)
         if posted.get("reason") is not None:
             replaced = VoteReplace.model_validate(data)
@@ -127,7 +130,7 @@ async def record_vote(
             body = VoteCreate.model_validate(data)
             answer = await committee_api.record_vote(year, body, viewer, service)
         if answer.runoff:
-            return votes_link(year, str(data.get("award", "")), answer.runoff)
+            return votes_link(year, award.value, answer.runoff)
         return votes_link(year)
 
     return await act(
@@ -135,6 +138,6 @@ async def record_vote(
         posted,
         run,
         "表决结果已录入",
-        again=lambda form: _page(request, session, viewer, year, form, award, runoff),
+        again=lambda form: _page(request, session, viewer, year, form, award.value, runoff),
         fields=FIELDS,
     )

@@ -20,7 +20,7 @@ from api.routers import honors as honors_api
 from api.schemas.honors import FraudCreate, HistoricalHonorIn, IncidentCreate
 from domain.errors import DomainError, ErrorCode
 from domain.names import AWARD_NAMES, RECORD_KIND_NAMES
-from domain.types import Award
+from domain.types import Award, RecordKind
 from services import honors
 from services.accounts import Role, Viewer
 from services.honors import HonorView
@@ -33,7 +33,10 @@ from web.session import GovernmentUser, OfficeUser, gate
 router = APIRouter(include_in_schema=False)
 HonorReader = Annotated[Viewer, Depends(gate(*READERS, Role.APPLICANT))]
 AWARDS = [(a.value, AWARD_NAMES[a]) for a in Award]
-INCIDENT_KINDS = [(k.value, name) for k, name in RECORD_KIND_NAMES.items()]
+INCIDENT_KINDS = sorted(
+    ((k.value, name) for k, name in RECORD_KIND_NAMES.items()),
+    key=lambda kind: kind[0] != RecordKind.MAJOR_ACCIDENT,  # §6(6) names accidents first
+)
 
 
 def honor_link(honor_id: int) -> str:
