@@ -167,3 +167,32 @@ async def test_the_government_approves_the_list_with_a_strike(console: Console, 
     public = await console.get(None, "/portal/honors")
     assert f'data-honor="{A}:quality:{year}"' in public.text
     assert C not in public.text
+
+
+async def test_a_tie_beyond_the_quota_asks_for_a_runoff_on_the_page(
+    console: Console, api: Api
+) -> None:
+    year = await to_committee(api, rules={"quality": {"quota": 1}})  # A and B score alike
+    page = f"/console/cycles/{year}/votes"
+    await console.sign_in("secretary")
+    tied = await console.submit(
+        "secretary", page, f"{page}/quality", {"present": "9", **tallies([A, B], YES)}
+    )
+    assert tied.status_code == 303, tied.text
+    runoff_page = tied.headers["location"]
+    assert "runoff=" in runoff_page
+    shown = await console.get("secretary", runoff_page)
+    assert "需要重新表决" in shown.text
+    form = shown.text.split(f'action="{page}/quality"', 1)[1].split("</form>", 1)[0]
+    assert {A, B} == set(re.findall(r'name="candidates" value="([^"]+)"', form))
+    again = await console.submit(
+        "secretary",
+        runoff_page,
+        f"{page}/quality",
+        {"present": "9", **tallies([A], {**YES, "yes": "6"}), **tallies([B], {**YES, "yes": "5"})}
+        | {"candidates": [A, B]},
+    )
+    assert again.status_code == 303, again.text
+    assert "runoff=" not in again.headers["location"]
+    recorded = await console.get("secretary", page)
+    assert "第1次重新表决" in recorded.text
