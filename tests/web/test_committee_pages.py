@@ -69,8 +69,8 @@ async def test_the_secretary_enters_every_candidates_votes_and_publicity_opens(
     assert done.status_code == 303, done.text
     await wait_phase(api, year, "publicity")
     recorded = await console.get("secretary", page)
-    assert f"{A}：8/1/0" in recorded.text
-    assert f"{A}：7/1/0" in recorded.text
+    assert "庆元县测试企业1有限公司：8/1/0" in recorded.text
+    assert "庆元县测试企业1有限公司：7/1/0" in recorded.text
     assert "录入错误" in recorded.text
     assert f'action="{page}/' not in recorded.text  # voting is over
 

@@ -78,6 +78,7 @@ async def _page(
         title=f"{year}年度评委会审查表决（§4(4)）",
         cycle=cycle,
         awards=awards,
+        names={c.credit_code: c.name for c in found},
         year=year,
         tallies=TALLIES,
         can_vote=viewer.role == Role.COMMITTEE and cycle.phase == Phase.COMMITTEE,
