@@ -102,3 +102,33 @@ async def test_an_applicant_sees_only_its_own_honors(console: Console, api: Api)
     assert page.status_code == 200
     assert "/fraud-reports" not in page.text  # the office's forms are not the applicant's
     assert_forbidden(await post_as(console, "org_b", f"{own}/fraud-reports"))
+
+
+async def test_an_incident_within_two_years_is_proposed_for_revocation(
+    console: Console, api: Api
+) -> None:
+    await _historical(console, api)
+    link = await honor_link(console, "office", B)
+    page = await console.get("office", link)
+    first = page.text.index('value="major_accident"')
+    assert first < page.text.index('value="failed_inspection"')  # §6(6)'s accidents first
+    undated = await console.submit("office", link, f"{link}/incidents", {"occurred_on": ""})
+    assert undated.status_code == 422
+    assert 'id="occurred_on-error"' in undated.text
+    occurred = (api.clock.today() - timedelta(days=10)).isoformat()
+    reported = await console.submit(
+        "office",
+        link,
+        f"{link}/incidents",
+        {"occurred_on": occurred, "kind": "major_accident", "major_adverse_impact": "on"},
+    )
+    assert reported.status_code == 303, reported.text
+    await console.sign_in("county")
+    honor_id = link.rsplit("/", 1)[1]
+
+    async def proposed() -> bool:
+        return f"revoke:{honor_id}" in await todo(console, "county")
+
+    await eventually(proposed)
+    shown = await console.get("county", link)
+    assert "重大事故，§6(6)" in shown.text
