@@ -94,3 +94,18 @@ async def test_the_portal_needs_no_sign_in_and_shows_only_public_data(
     redirected = await console.get(None, "/console/honors")
     assert redirected.status_code == 303
     assert redirected.headers["location"].startswith("/login")
+
+
+async def test_the_government_is_offered_no_link_it_may_not_follow(
+    console: Console, api: Api
+) -> None:
+    await populate(api)
+    year = await open_cycle(api)
+    await console.sign_in("county")
+    for path in (f"/console/cycles/{year}/approval", f"/console/cycles/{year}/votes"):
+        page = await console.get("county", path)
+        assert page.status_code == 200, path
+        assert f"/console/cycles/{year}/publicity" not in page.text
+    overview = await console.get("county", f"/console/cycles/{year}")
+    assert f"/console/cycles/{year}/approval" in overview.text
+    assert f"/console/cycles/{year}/publicity" not in overview.text
