@@ -10,7 +10,7 @@ from datetime import timedelta
 from tests.api.support import Api
 from tests.api.world import A, B, C, to_committee, to_publicity
 from tests.web.cycle import phase, wait_phase
-from tests.web.support import Console
+from tests.web.support import Console, hidden_fields
 from tests.web.test_cycle_pages import todo
 from tests.web.test_second_half_access import assert_forbidden, post_as
 
@@ -89,21 +89,26 @@ async def test_an_objection_from_the_portal_is_investigated_and_decided(
     public = await console.get(None, "/portal/objection")
     assert public.status_code == 200
     assert B in public.text
+    form = hidden_fields(public.text, "/portal/objection")
+    assert "once_key" in form
     unnamed = await console.client(None).post(
         "/portal/objection",
-        data={"credit_code": B, "name": "", "contact": "", "content": "材料存疑"},
+        data={**form, "credit_code": B, "name": "", "contact": "", "content": "材料存疑"},
     )
     assert unnamed.status_code == 422
-    assert "实名" in unnamed.text or "姓名" in unnamed.text
+    assert "异议须署真实姓名" in unnamed.text
     assert "材料存疑" in unnamed.text  # what was typed is kept
-    filed = await console.client(None).post(
-        "/portal/objection",
-        data={"credit_code": B, "name": "李某", "contact": "13800000000", "content": "材料存疑"},
-    )
-    assert filed.status_code == 201, filed.text
-    number = re.search(r"data-number>(\d+)<", filed.text)
+    typed = {"credit_code": B, "name": "李某", "contact": "13800000000", "content": "材料存疑"}
+    again = hidden_fields(unnamed.text, "/portal/objection")
+    filed = await console.client(None).post("/portal/objection", data={**again, **typed})
+    twice = await console.client(None).post("/portal/objection", data={**again, **typed})
+    assert (filed.status_code, twice.status_code) == (303, 303), filed.text
+    assert twice.headers["location"] == filed.headers["location"]  # a double click files one
+    receipt = await console.get(None, filed.headers["location"])
+    number = re.search(r"data-number>(\d+)<", receipt.text)
     assert number is not None
     n = number.group(1)
+    assert len((await api.get("office", f"/cycles/{year}/objections", expect=200)).json()) == 1
 
     objection = f"/console/cycles/{year}/objections/{n}"
     await console.sign_in("office")

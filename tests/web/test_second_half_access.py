@@ -85,7 +85,8 @@ async def test_the_portal_needs_no_sign_in_and_shows_only_public_data(
         assert page.status_code == 200, path
         assert "退出" not in page.text  # no one is signed in
     closed = await console.client(None).post(
-        "/portal/objection", data={"credit_code": A, "name": "李某", "contact": "1", "content": "x"}
+        "/portal/objection",
+        data={"credit_code": A, "name": "李某", "contact": "1", "content": "x", "once_key": "k1"},
     )
     assert closed.status_code == 422
     assert "不在公示期内" in closed.text

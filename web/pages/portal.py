@@ -4,20 +4,21 @@ real-name objection form, as HTML beside the public JSON (`api.routers.public`) 
 through the same `services` functions. Nothing here shows more than that JSON does.
 
 The objection form has no CSRF token: the public has no session to forge, and the form is
-rate-limited per client address like the JSON (`api.routers.public.file_objection`)."""
+rate-limited per client address like the JSON (`api.routers.public.file_objection`). It
+carries a once-key: a double click files one objection."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from pydantic import ValidationError
 
 from api.context import Ctx, Service, SessionDep, Sessions
+from api.middleware.asgi import client_address
 from api.routers.public import file_objection
 from api.schemas.committee import ObjectionCreate
 from domain.errors import DomainError, ErrorCode
 from services import honors, listings
-from web.forms import Form, refusal_errors
+from web.forms import Form, Posted, act
 from web.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -69,13 +70,10 @@ async def portal_honors(request: Request, ctx: Ctx, session: SessionDep) -> Resp
     )
 
 
-async def _objection_form(
-    request: Request, session: SessionDep, form: Form, status_code: int = 200
-) -> Response:
+async def _objection_form(request: Request, session: SessionDep, form: Form) -> Response:
     return render(
         request,
         "portal/objection.html",
-        status_code=status_code,
         title="实名提出异议（§4(5)）",
         published=await _published(session),
         form=form,
@@ -91,24 +89,33 @@ async def portal_objection(request: Request, session: SessionDep) -> Response:
 async def portal_object(
     request: Request, ctx: Ctx, sessions: Sessions, session: SessionDep, service: Service
 ) -> Response:
-    posted = await request.form()
-    typed = {
-        k: v.strip()
-        for k in ("credit_code", "name", "contact", "content")
-        if isinstance(v := posted.get(k), str)
-    }
-    try:
+    """Through `web.forms.act` like every console form: a double click files one objection
+    (the once-key's owner is the client address, there being no account)."""
+    body = await request.body()  # first, as `web.forms.read_form` does
+    posted = Posted(await request.form(), body)
+    client = client_address(request.scope, ctx.settings.trusted_proxies) or "-"
+
+    async def run() -> str:
+        typed = posted.data("name", "contact", "content")
         body = ObjectionCreate.model_validate(
-            {**typed, "credit_code": typed.get("credit_code") or "-"}
+            {"name": "", "contact": "", "content": "", **typed}
+            | {"credit_code": posted.get("credit_code") or "-"}
         )
         number = await file_objection(request, ctx, sessions, session, service, body)
-    except (DomainError, ValidationError) as err:
-        form = Form(values=dict(typed), errors=refusal_errors(err, OBJECTION_FIELDS))
-        return await _objection_form(request, session, form, status_code=422)
-    return render(
+        return f"/portal/objection/{number}"
+
+    return await act(
         request,
-        "portal/received.html",
-        status_code=201,
-        title="异议已受理",
-        number=number,
+        posted,
+        run,
+        "异议已受理",
+        again=lambda form: _objection_form(request, session, form),
+        fields=OBJECTION_FIELDS,
+        owner=f"public:{client}",
     )
+
+
+@router.get("/portal/objection/{number}")
+async def portal_received(request: Request, number: int) -> Response:
+    """The receipt: only the number the objector was given (nothing about the objection)."""
+    return render(request, "portal/received.html", title="异议已受理", number=number)
