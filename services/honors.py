@@ -11,11 +11,13 @@ from contracts.honor import IncidentCommand
 from db.repositories import honor_reads
 from domain.awards import HonorDates, honor_status
 from domain.types import Award
+from services.accounts import Role, Viewer
 from services.awards import AwardService
 from services.schemas import IncidentReport
 
 
 class HonorView(BaseModel):
+    id: int
     credit_code: str
     name: str
     award: str
@@ -48,6 +50,7 @@ async def honors(session: AsyncSession, on: date, *, active_only: bool = False) 
             continue
         views.append(
             HonorView(
+                id=honor.id,
                 credit_code=org.credit_code,
                 name=org.name,
                 award=honor.award,
@@ -66,6 +69,14 @@ async def honors(session: AsyncSession, on: date, *, active_only: bool = False) 
             )
         )
     return views
+
+
+async def visible_honors(session: AsyncSession, viewer: Viewer, on: date) -> list[HonorView]:
+    """The register as `viewer` may read it: officials all of it, an applicant its own."""
+    found = await honors(session, on)
+    if viewer.role == Role.APPLICANT:
+        found = [h for h in found if h.credit_code == viewer.credit_code]
+    return found
 
 
 async def report_incident(

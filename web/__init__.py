@@ -42,8 +42,9 @@ Conventions for whoever adds a page:
   ``/console/cycles/{y}``, ``…/apply``, ``…/conflicts``, ``…/shortlist``,
   ``…/applications/{code}`` (anchors ``#findings``, ``#materials``, ``#site-report``),
   ``…/applications/{code}/panels/{stage}``, ``…/applications/{code}/scores/{stage}``
-  (``#consensus``), ``/console/audit``. Still to be served (the committee, publicity,
-  approval and honors pages): ``/console/cycles/{y}/votes``,
+  (``#consensus``), ``/console/audit``; and by the second half (`web.pages.committee`,
+  `publicity`, `approval`, `honors`): ``/console/cycles/{y}/votes``,
   ``/console/cycles/{y}/objections/{number}``, ``/console/cycles/{y}/approval``,
-  ``/console/honors/{honor_id}``.
+  ``/console/honors/{honor_id}``. The public portal (no sign-in) is ``/portal…``
+  (`web.pages.portal`).
 """

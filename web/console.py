@@ -24,7 +24,7 @@ from web.session import PasswordChangeFirst, SignInRequired, sign_in_location
 
 STATIC_DIR = Path(__file__).parent / "static"
 STATIC_URL = "/console/static"
-PAGE_PREFIXES = ("/console", "/login", "/logout", "/password")
+PAGE_PREFIXES = ("/console", "/login", "/logout", "/password", "/portal")
 
 Handler = Callable[[Request, Exception], Awaitable[Response]]
 

@@ -158,13 +158,14 @@ async def act(
     again: Callable[[Form], Response | Awaitable[Response]],
     fields: Mapping[ErrorCode, str] | None = None,
     session: AsyncSession | None = None,
+    owner: str | None = None,
 ) -> Response:
     """`session`: the request's, when `run` wrote through it; it is committed before the
-    answer is kept, so a kept answer always stands for a kept change."""
+    answer is kept, so a kept answer always stands for a kept change. `owner`: whose
+    once-keys these are (default the signed-in user; the public portal names the client)."""
     ctx: AppContext = request.app.state.ctx
-    viewer = request.state.viewer
     key = posted.get(ONCE_FIELD)
-    owner = f"user:{viewer.user_id}"
+    owner = owner or f"user:{request.state.viewer.user_id}"
     print_ = idempotency.fingerprint(
         ctx.settings.secret_key.get_secret_value().encode(), "POST", request.url.path, posted.body
     )

@@ -34,18 +34,35 @@ NAV: dict[Role, list[tuple[str, str]]] = {
         ("组织", "/console/organizations"),
         ("评审员", "/console/reviewers"),
         ("用户", "/console/users"),
+        ("获奖名录", "/console/honors"),
         ("通知", "/console/notices"),
     ],
     Role.REVIEWER: [("待办", "/"), ("评审周期", "/console/cycles"), ("通知", "/console/notices")],
-    Role.COMMITTEE: [("待办", "/"), ("评审周期", "/console/cycles"), ("通知", "/console/notices")],
-    Role.GOVERNMENT: [("待办", "/"), ("评审周期", "/console/cycles"), ("通知", "/console/notices")],
+    Role.COMMITTEE: [
+        ("待办", "/"),
+        ("评审周期", "/console/cycles"),
+        ("获奖名录", "/console/honors"),
+        ("通知", "/console/notices"),
+    ],
+    Role.GOVERNMENT: [
+        ("待办", "/"),
+        ("评审周期", "/console/cycles"),
+        ("获奖名录", "/console/honors"),
+        ("通知", "/console/notices"),
+    ],
     Role.SUPERVISOR: [
         ("待办", "/"),
         ("评审周期", "/console/cycles"),
         ("审计日志", "/console/audit"),
+        ("获奖名录", "/console/honors"),
         ("通知", "/console/notices"),
     ],
-    Role.APPLICANT: [("待办", "/"), ("评审周期", "/console/cycles"), ("通知", "/console/notices")],
+    Role.APPLICANT: [
+        ("待办", "/"),
+        ("评审周期", "/console/cycles"),
+        ("获奖名录", "/console/honors"),
+        ("通知", "/console/notices"),
+    ],
 }
 """Each role's menu. Add a page's entry here (the second console engineer adds theirs)."""
 

@@ -129,3 +129,7 @@ OfficeOrReviewerUser = Annotated[Viewer, Depends(gate(R.OFFICE, R.REVIEWER))]
 OfficeOrSupervisorUser = Annotated[Viewer, Depends(gate(R.OFFICE, R.SUPERVISOR))]
 OfficialUser = Annotated[Viewer, Depends(gate(*READERS))]
 """Office, supervisor, committee and government (`api.auth.Officials`)."""
+CommitteeUser = Annotated[Viewer, Depends(gate(R.COMMITTEE))]
+GovernmentUser = Annotated[Viewer, Depends(gate(R.GOVERNMENT))]
+ObjectionReader = Annotated[Viewer, Depends(gate(R.OFFICE, R.SUPERVISOR, R.COMMITTEE))]
+"""Who reads objections with the objector's name (`api.auth.ObjectionReaders`)."""

@@ -19,7 +19,6 @@ from domain.credit_code import is_valid_credit_code
 from domain.errors import DomainError, ErrorCode
 from domain.types import Award
 from services import honors
-from services.accounts import Role
 from services.schemas import HistoricalHonorCreate, IncidentReport
 
 router = APIRouter(tags=["获奖称号"])
@@ -30,9 +29,7 @@ ONE = "/honors/{credit_code}/{award}/{year}"
 async def list_honors(
     viewer: OfficialsOrApplicant, ctx: Ctx, session: SessionDep
 ) -> list[HonorOut]:
-    found = await honors.honors(session, ctx.today())
-    if viewer.role == Role.APPLICANT:
-        found = [h for h in found if h.credit_code == viewer.credit_code]
+    found = await honors.visible_honors(session, viewer, ctx.today())
     return [HonorOut.model_validate(h) for h in found]
 
 

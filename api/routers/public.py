@@ -50,7 +50,7 @@ async def public_honors(ctx: Ctx, session: SessionDep) -> list[PublicHonorOut]:
     return [PublicHonorOut.model_validate(h) for h in found]
 
 
-async def _object(
+async def file_objection(
     request: Request,
     ctx: AppContext,
     sessions: Sessions,
@@ -87,7 +87,9 @@ async def object_json(
     session: SessionDep,
     service: Service,
 ) -> ObjectionReceipt:
-    return ObjectionReceipt(number=await _object(request, ctx, sessions, session, service, body))
+    return ObjectionReceipt(
+        number=await file_objection(request, ctx, sessions, session, service, body)
+    )
 
 
 @router.get("/objection", summary="异议表单（网页）", response_class=HTMLResponse)
@@ -118,7 +120,7 @@ async def objection_submit(
         year=year, credit_code=credit_code or "-", name=name, contact=contact, content=content
     )
     try:
-        number = await _object(request, ctx, sessions, session, service, body)
+        number = await file_objection(request, ctx, sessions, session, service, body)
     except DomainError as err:
         return HTMLResponse(
             pages.objection_refused(err.message),

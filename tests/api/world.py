@@ -43,11 +43,17 @@ async def populate(api: Api) -> None:
         await step(api)
 
 
-async def open_cycle(api: Api, deadline_days: int = 5) -> int:
+async def open_cycle(api: Api, deadline_days: int = 5, rules: dict[str, Any] | None = None) -> int:
     today = api.clock.today()
     year = today.year
     deadline = today + timedelta(days=deadline_days)
-    body = {"year": year, "application_deadline": deadline.isoformat(), "committee_members": 9}
+    body: dict[str, Any] = {
+        "year": year,
+        "application_deadline": deadline.isoformat(),
+        "committee_members": 9,
+    }
+    if rules is not None:
+        body["rules"] = rules
     await api.post("office", "/cycles", json=body, expect=201)
     return year
 
@@ -84,10 +90,10 @@ async def score(api: Api, year: int, org: str, stage: str, reviewer: str, points
     await api.post(REVIEWER_USERS[reviewer], path, json={"points": points}, expect=200)
 
 
-async def to_document_review(api: Api) -> int:
+async def to_document_review(api: Api, rules: dict[str, Any] | None = None) -> int:
     """Populated county, cycle open, three applications, qualification closed, panels set."""
     await populate(api)
-    year = await open_cycle(api)
+    year = await open_cycle(api, rules=rules)
     await apply_all(api, year)
     await pass_deadline(api, year)
     await api.post("office", f"/cycles/{year}/close-qualification", expect=200)
@@ -97,9 +103,9 @@ async def to_document_review(api: Api) -> int:
     return year
 
 
-async def to_committee(api: Api) -> int:
+async def to_committee(api: Api, rules: dict[str, Any] | None = None) -> int:
     """Every stage scored by totals, all three candidates before the committee."""
-    year = await to_document_review(api)
+    year = await to_document_review(api, rules)
     for org in APPLICANTS:
         for n, reviewer in enumerate(PANEL):
             await score(api, year, org, "document", reviewer, 700 + 10 * n)

@@ -1,9 +1,12 @@
 """One cycle through the console in a real browser, every role signing in as itself, from
-the first sign-in to the committee (the second console engineer extends it to the
-honors). It saves each role's to-do list and the score sheet to `docs/screenshots/`.
+the first sign-in to the honors: the committee's votes, publicity with an objection filed
+on the public portal and investigated, the government's approval, the honors register. It
+saves each role's to-do list, the score sheet, the votes, publicity, approval and honors
+pages and the portal to `docs/screenshots/`.
 
 The clock is the time-skipping test server's: the test skips it past the application
-deadline (a person would wait five days); everything else is clicks and typing.
+deadline and past the publicity's close (a person would wait); everything else is clicks
+and typing.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
+from playwright.async_api import Browser
 
 from tests.api.pdfs import pdf
 from tests.api.support import OFFICE, PASSWORD, Api, eventually
@@ -35,7 +39,7 @@ async def _reach(api: Api, year: int, wanted: str) -> None:
     await eventually(reached)
 
 
-async def test_a_cycle_from_opening_to_the_committee_in_a_browser(
+async def test_a_cycle_from_opening_to_the_honors_in_a_browser(
     app: FastAPI, api: Api, tmp_path: Path
 ) -> None:
     passwords = {OFFICE[0]: OFFICE[1]}
@@ -53,15 +57,17 @@ async def test_a_cycle_from_opening_to_the_committee_in_a_browser(
             await _document_review(people, year)
             await _site_review(people, api, year)
             await _reach(api, year, "committee")
-            for user, name in [
-                ("secretary", "committee"),
-                ("county", "government"),
-                ("watch", "supervisor"),
-            ]:
+            for user, name in [("secretary", "committee"), ("watch", "supervisor")]:
                 page = await people.as_(user)
                 await shot(page, f"todo-{name}")
             page = await people.as_("secretary")
             assert "录入评委会表决结果" in await page.inner_text("table.tasks")
+            await _committee_votes(people, year)
+            await _reach(api, year, "publicity")
+            await _publicity(people, browser, year)
+            await api.clock.advance(timedelta(days=8))  # past the publicity's close
+            await _reach(api, year, "approval")
+            await _approval_and_honors(people, browser, year)
             page = await people.open("office", f"/console/cycles/{year}")
             await shot(page, "cycle-overview")
             page = await people.open("office", f"/console/cycles/{year}/applications/{A}")
@@ -200,3 +206,66 @@ async def _site_review(people: People, api: Api, year: int) -> None:
         await page.click(f'tr[data-task="site-report:{year}"] a')
         await fill_form(page, f"/console/cycles/{year}/applications/{code}/site-report/confirm")
         assert "现场评审报告已于" in await page.inner_text("#stage-site")
+
+
+async def _committee_votes(people: People, year: int) -> None:
+    page = await people.as_("secretary")
+    await page.click(f'tr[data-task="votes:{year}"] a')
+    votes = f"/console/cycles/{year}/votes"
+    await fill_form(page, f"{votes}/quality", {"present": 5}, refused=True)  # below ⅔
+    assert "§4(4)" in await page.inner_text("#present-error")
+    for award, codes in (("quality", [A, B]), ("innovation", [C])):
+        tallies: dict[str, object] = {"present": 9}
+        for code in codes:
+            tallies |= {f"yes:{code}": 8, f"no:{code}": 1, f"abstain:{code}": 0}
+        if award == "innovation":
+            await shot(page, "votes")
+        await fill_form(page, f"{votes}/{award}", tallies)
+
+
+async def _publicity(people: People, browser: Browser, year: int) -> None:
+    public = await browser.new_page(viewport={"width": 1280, "height": 860}, locale="zh-CN")
+    try:
+        await public.goto(people.base + "/portal")
+        assert ORG_NAMES[B] in await public.inner_text("table")
+        await shot(public, "portal-home")
+        await public.click('a[href="/portal/objection"]')
+        values = {"credit_code": B, "name": "李某", "contact": "13800000000", "content": "材料存疑"}
+        await fill_form(public, "/portal/objection", values)
+        number = await public.inner_text("[data-number]")
+    finally:
+        await public.close()
+    office = await people.as_("office")
+    await office.click(f'tr[data-task="investigate:{year}:{number}"] a')
+    await fill_form(
+        office,
+        f"/console/cycles/{year}/objections/{number}/investigation",
+        {"finding": "unsubstantiated", "report": "经核实，反映情况不属实"},
+    )
+    assert "不属实" in await office.inner_text("[data-finding]")
+    await office.goto(f"{people.base}/console/cycles/{year}/publicity")
+    await shot(office, "publicity")
+
+
+async def _approval_and_honors(people: People, browser: Browser, year: int) -> None:
+    county = await people.as_("county")
+    await shot(county, "todo-government")
+    await county.click(f'tr[data-task="approve:{year}"] a')
+    await shot(county, "approval")
+    await fill_form(county, f"/console/cycles/{year}/approval")
+    assert "/console/honors" in county.url
+    listed = await county.inner_text("table")
+    for code in (A, B, C):
+        assert ORG_NAMES[code] in listed
+    office = await people.open("office", "/console/honors")
+    await shot(office, "honors")
+    await office.click(f'tr[data-honor="{A}:quality:{year}"] a')
+    assert "可撤销期限" in await office.inner_text("main")
+    await shot(office, "honor")
+    public = await browser.new_page(viewport={"width": 1280, "height": 860}, locale="zh-CN")
+    try:
+        await public.goto(people.base + "/portal/honors")
+        assert str(year) in await public.inner_text("table")
+        await shot(public, "portal-honors")
+    finally:
+        await public.close()

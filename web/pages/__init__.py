@@ -2,7 +2,21 @@
 
 from fastapi import APIRouter
 
-from web.pages import applications, auth, cycles, home, records, registry, review, shortlist
+from web.pages import (
+    applications,
+    approval,
+    auth,
+    committee,
+    cycles,
+    home,
+    honors,
+    portal,
+    publicity,
+    records,
+    registry,
+    review,
+    shortlist,
+)
 
 PAGES: list[APIRouter] = [
     auth.router,
@@ -13,4 +27,9 @@ PAGES: list[APIRouter] = [
     review.router,
     shortlist.router,
     records.router,
+    committee.router,
+    publicity.router,
+    approval.router,
+    honors.router,
+    portal.router,
 ]

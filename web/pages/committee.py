@@ -1,0 +1,144 @@
+"""The committee's vote entry (评委会审查表决, §4(4)): every candidate of an award with its
+yes / no / abstain tally and the members present, entered by the committee's secretary;
+the runoff (重新表决) among the tied candidates when the service answers that one is
+needed. Officials read the page and the votes on record; only the secretary's form posts.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from api.context import Service, SessionDep
+from api.routers import committee as committee_api
+from api.schemas.committee import VoteCreate, VoteReplace
+from domain.errors import ErrorCode
+from domain.names import AWARD_NAMES
+from domain.phases import Phase
+from domain.types import Award
+from services import listings, views
+from services.accounts import Role, Viewer
+from services.todo import cycle_link
+from web.forms import Form, Posted, act, read_form
+from web.render import render
+from web.session import CommitteeUser, OfficialUser
+
+router = APIRouter(include_in_schema=False)
+TALLIES = (("yes", "赞成"), ("no", "反对"), ("abstain", "弃权"))
+FIELDS = {
+    ErrorCode.QUORUM_NOT_MET: "present",
+    ErrorCode.INVALID_INPUT: "present",
+    ErrorCode.TALLY_EXCEEDS_PRESENT: "ballots",
+    ErrorCode.BALLOTS_INCOMPLETE: "ballots",
+    ErrorCode.UNKNOWN_CANDIDATE: "ballots",
+}
+
+
+def votes_link(year: int, award: str | None = None, runoff: list[str] | None = None) -> str:
+    if not award:
+        return cycle_link(year, "/votes")
+    return cycle_link(year, f"/votes?award={award}&runoff={','.join(runoff or [])}#{award}")
+
+
+async def _page(
+    request: Request,
+    session: SessionDep,
+    viewer: Viewer,
+    year: int,
+    form: Form,
+    award: str = "",
+    runoff: str = "",
+) -> Response:
+    cycle = await views.find_cycle(session, year)
+    found = await listings.candidates(session, year)
+    recorded = await listings.votes(session, year)
+    runoff_codes = [c for c in runoff.split(",") if c]
+    awards = []
+    for code in Award:
+        rows = [c for c in found if c.award == code.value]
+        voting = [c for c in rows if c.outcome == "pending"]
+        if runoff_codes and award == code.value:
+            voting = [c for c in voting if c.credit_code in runoff_codes]
+        awards.append(
+            {
+                "award": code.value,
+                "name": AWARD_NAMES[code],
+                "candidates": rows,
+                "voting": voting,
+                "runoff": bool(runoff_codes) and award == code.value,
+                "votes": [v for v in recorded if v.award == code.value],
+                "form": form if award == code.value else Form(),
+            }
+        )
+    return render(
+        request,
+        "committee/votes.html",
+        title=f"{year}年度评委会审查表决（§4(4)）",
+        cycle=cycle,
+        awards=awards,
+        names={c.credit_code: c.name for c in found},
+        year=year,
+        tallies=TALLIES,
+        can_vote=viewer.role == Role.COMMITTEE and cycle.phase == Phase.COMMITTEE,
+        back=cycle_link(year),
+    )
+
+
+@router.get("/console/cycles/{year}/votes")
+async def votes_page(
+    request: Request,
+    year: int,
+    viewer: OfficialUser,
+    session: SessionDep,
+    award: str = "",
+    runoff: str = "",
+) -> Response:
+    return await _page(request, session, viewer, year, Form(), award, runoff)
+
+
+def _ballots(posted: Posted) -> dict[str, Any]:
+    """The tallies typed per candidate (fields ``yes:CODE`` …); an empty box counts as 0."""
+    ballots: dict[str, dict[str, str]] = {}
+    for code in posted.getlist("candidates"):
+        ballots[code] = {kind: posted.get(f"{kind}:{code}") or "0" for kind, _ in TALLIES}
+    return ballots
+
+
+@router.post("/console/cycles/{year}/votes/{award}", summary="录入评委会表决结果")
+async def record_vote(
+    request: Request,
+    year: int,
+    award: Award,
+    viewer: CommitteeUser,
+    service: Service,
+    session: SessionDep,
+) -> Response:
+    """One form per award (the vote is per award, §4(4)): the award is in the path."""
+    posted = await read_form(request)
+    runoff = posted.get("runoff") or ""
+
+    async def run() -> str:
+        data: dict[str, Any] = posted.data("present", "reason")
+        data["award"] = award.value
+        data["ballots"] = _ballots(posted)
+        if posted.get("reason") is not None:
+            replaced = VoteReplace.model_validate(data)
+            answer = await committee_api.replace_vote(year, replaced, viewer, service)
+        else:
+            data.pop("reason", None)
+            body = VoteCreate.model_validate(data)
+            answer = await committee_api.record_vote(year, body, viewer, service)
+        if answer.runoff:
+            return votes_link(year, award.value, answer.runoff)
+        return votes_link(year)
+
+    return await act(
+        request,
+        posted,
+        run,
+        "表决结果已录入",
+        again=lambda form: _page(request, session, viewer, year, form, award.value, runoff),
+        fields=FIELDS,
+    )
