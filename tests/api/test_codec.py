@@ -78,10 +78,20 @@ async def test_raw_history_holds_no_plaintext_name_and_the_codec_reads_it_back(
     assert raw
     assert NAME.encode() not in stored
     assert CONTACT.encode() not in stored
-    # Sealed, except the SDK's own bookkeeping of local activities (its marker's id, type,
-    # attempt and times: no data of ours; the activity's result beside it is sealed).
+    # Sealed, except the SDK's own bookkeeping: local activities' markers (id, type, attempt
+    # and times; the activity's result beside it is sealed) and patch markers (the patch's
+    # name, in the marker and in the search attribute listing the patches used).
     sdk = [json.loads(p.data) for p in raw if p.metadata["encoding"] != b"binary/encrypted"]
-    assert all(set(p) >= {"activity_type", "attempt", "complete_time"} for p in sdk), sdk
+
+    def bookkeeping(p: object) -> bool:
+        if isinstance(p, list):  # TemporalChangeVersion: the patches' names
+            return all(isinstance(name, str) for name in p)
+        return isinstance(p, dict) and (
+            set(p) >= {"activity_type", "attempt", "complete_time"}
+            or set(p) == {"id", "deprecated"}
+        )
+
+    assert all(bookkeeping(p) for p in sdk), sdk
     assert len(sdk) < len(raw)
 
     body = MessageToDict(Payloads(payloads=raw))
