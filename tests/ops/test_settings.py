@@ -103,7 +103,12 @@ def test_production_starts_with_real_secrets(monkeypatch: pytest.MonkeyPatch) ->
 
 
 def test_production_refuses_a_business_clock_offset(monkeypatch: pytest.MonkeyPatch) -> None:
-    secrets = {"secret_key": "k" * 32, "bootstrap_office_password": "pw" * 8, "audit_key": "a" * 32}
+    secrets = {
+        "secret_key": "k" * 32,
+        "bootstrap_office_password": "pw" * 8,
+        "audit_key": "a" * 32,
+        "payload_key": "b" * 64,
+    }
     _production(monkeypatch, clock_offset_seconds="3600", **secrets)
 
     with pytest.raises(ValidationError, match="QAWARD_CLOCK_OFFSET_SECONDS"):

@@ -55,6 +55,7 @@ def test_a_misconfigured_relay_is_one_clear_line(
 
 def test_production_refuses_a_login_in_clear_text(monkeypatch: pytest.MonkeyPatch) -> None:
     secrets = dict.fromkeys(("secret_key", "audit_key", "bootstrap_office_password"), "x" * 20)
+    secrets["payload_key"] = "b" * 64
     with pytest.raises(ValidationError) as caught:
         _read(
             monkeypatch,
