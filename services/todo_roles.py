@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 
 from db.repositories.todo import SeatRow
+from domain.dates import add_years
 from domain.departments import DEPARTMENT_NAMES, Department
 from domain.names import AWARD_NAMES, STAGE_NAMES, name_of
 from domain.phases import Phase, Stage
@@ -325,7 +326,7 @@ def honor_tasks(viewer: Viewer, honors: list[HonorFacts], today: date) -> Iterat
                 **base,
             )
         if viewer.role == Role.OFFICE:
-            anniversary = _anniversary(honor.awarded_on, today.year)
+            anniversary = add_years(honor.awarded_on, today.year - honor.awarded_on.year)
             in_force = honor.valid_until is None or anniversary <= honor.valid_until
             if today.year > honor.awarded_on.year and in_force and anniversary <= today:
                 due = anniversary + timedelta(days=FOLLOW_UP_REPORT_DAYS)
@@ -342,10 +343,3 @@ def honor_tasks(viewer: Viewer, honors: list[HonorFacts], today: date) -> Iterat
                         priority=40,
                         **base,
                     )
-
-
-def _anniversary(on: date, year: int) -> date:
-    try:
-        return on.replace(year=year)
-    except ValueError:  # 29 February in a common year
-        return on.replace(year=year, day=28)

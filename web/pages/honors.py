@@ -18,6 +18,7 @@ from api.context import Ctx, Service, SessionDep
 from api.routers import approvals as approvals_api
 from api.routers import honors as honors_api
 from api.schemas.honors import FraudCreate, HistoricalHonorIn, IncidentCreate
+from domain.dates import add_years
 from domain.errors import DomainError, ErrorCode
 from domain.names import AWARD_NAMES, RECORD_KIND_NAMES
 from domain.types import Award, RecordKind
@@ -25,7 +26,6 @@ from services import honors
 from services.accounts import Role, Viewer
 from services.honors import HonorView
 from services.todo_model import FOLLOW_UP_REPORT_DAYS
-from services.todo_roles import _anniversary
 from web.forms import Form, act, read_form
 from web.render import render
 from web.session import GovernmentUser, OfficeUser, gate
@@ -96,7 +96,7 @@ def follow_up_schedule(honor: HonorView, today: date) -> list[tuple[int, date, d
     last = today.year if honor.valid_until is None else min(today.year, honor.valid_until.year)
     rows = []
     for year in range(honor.awarded_on.year + 1, last + 1):
-        anniversary = _anniversary(honor.awarded_on, year)
+        anniversary = add_years(honor.awarded_on, year - honor.awarded_on.year)
         if honor.valid_until is not None and anniversary > honor.valid_until:
             break
         if honor.revoked_on is not None and anniversary > honor.revoked_on:
