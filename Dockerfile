@@ -21,7 +21,8 @@ RUN apt-get update \
     && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk \
     && rm -rf /var/lib/apt/lists/*
 COPY --from=build /opt/qaward /opt/qaward
-RUN useradd --system --create-home --uid 10001 --user-group qaward
+RUN useradd --system --create-home --uid 10001 --user-group qaward \
+    && install -d -o qaward -g qaward /home/qaward/data
 USER qaward
 WORKDIR /home/qaward
 EXPOSE 8000

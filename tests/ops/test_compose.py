@@ -240,3 +240,15 @@ def test_a_real_relay_is_reached_with_starttls_and_a_login(
     assert (settings.smtp_port, settings.smtp_security) == (587, "starttls")
     assert settings.smtp_password.get_secret_value() == "relay-password"
     assert settings.digest_hour == 8
+
+
+def test_the_apis_data_folder_is_on_a_named_volume_the_image_lets_it_write(
+    services: dict[str, dict[str, Any]],
+) -> None:
+    """Materials and the audit checkpoint live in the API's data folder: recreating the
+    container must not lose them, and the image's unprivileged user must own the folder
+    (a new named volume takes the ownership of the image's directory)."""
+    mounts = dict(volume.split(":", 1)[::-1] for volume in services["api"]["volumes"])
+
+    assert mounts["/home/qaward/data"] in _compose()["volumes"]
+    assert "install -d -o qaward -g qaward /home/qaward/data" in (REPO / "Dockerfile").read_text()
