@@ -9,7 +9,7 @@ picture (the console's templates, the API's JSON): the picture is for the eye, t
 for the screen reader and the printer. Only presentation attributes, never `style=`, so
 the console's Content-Security-Policy (no inline style) lets it through.
 
-- `score_distribution`: an award's total scores as a dot histogram, the candidate line
+- `score_distribution`: an award's total scores as dots on a score axis, the candidate line
   (the rule's minimum total and the last candidate's total) and the winners marked.
 - `panel_spreads`: each panel's reviewers' totals, their min–max whisker (red past the
   spread alert, §6(1)) and the consensus score.
@@ -145,7 +145,10 @@ def _step(span: float) -> float:
 def _range(values: Sequence[float]) -> tuple[float, float, float]:
     """(low, high, tick step): the values' range widened to round ticks."""
     lo, hi = min(values), max(values)
-    step = _step(max(hi - lo, 10.0))
+    if hi - lo < 50:  # a few close values: 50 points around them, so ticks stay round
+        mid = (hi + lo) / 2
+        lo, hi = max(0.0, mid - 25), mid + 25
+    step = _step(hi - lo)
     low = math.floor(lo / step) * step
     high = math.ceil(hi / step) * step
     if high <= low:
@@ -192,7 +195,8 @@ def score_distribution(
     threshold: float | None,
     last_candidate: float | None,
 ) -> str:
-    """A dot histogram of total scores, highest bin on the right; each dot an application.
+    """Total scores as dots on a score axis, highest on the right; each dot an application,
+    dots that would overlap stacked upwards.
 
     `threshold` (the rule's minimum total to be a candidate, §4(4)) and `last_candidate`
     (the lowest total among the candidates) are drawn as dashed vertical lines."""
@@ -207,35 +211,36 @@ def score_distribution(
         return _empty(_svg(title, desc + "。", 90), 60, "暂无总得分")
     values = [p.total for p in points] + [v for v in (threshold, last_candidate) if v is not None]
     low, high, step = _range(values)
-    bin_width = step / 2
-    bins: dict[int, list[ScorePoint]] = {}
-    for point in sorted(points, key=lambda p: (p.total, p.label)):
-        index = min(int((point.total - low) // bin_width), int((high - low) // bin_width) - 1)
-        bins.setdefault(max(index, 0), []).append(point)
     radius, gap = 6, 14
-    stack = max(len(b) for b in bins.values())
     top, left, right = 64, 40, WIDTH - 40
-    bottom = top + max(120, stack * gap + 24)
-    svg = _svg(title, desc + "。", bottom + 50)
-    _legend(svg, 46, [("获奖", COLOURS["winner"]), ("候选", COLOURS["candidate"]),
-                      ("未成为候选", COLOURS["other"])])  # fmt: skip
-    _axis(svg, low, high, step, left, right, top, bottom)
     scale = (right - left) / (high - low)
 
     def x(value: float) -> float:
         return round(left + (value - low) * scale, 1)
 
+    # each dot at its own score; a dot that would overlap one already drawn goes up a level
+    placed: list[tuple[ScorePoint, float, int]] = []
+    for point in sorted(points, key=lambda p: (p.total, p.label)):
+        cx = x(point.total)
+        level = 0
+        while any(lv == level and abs(px - cx) < 2 * radius + 1 for _, px, lv in placed):
+            level += 1
+        placed.append((point, cx, level))
+    stack = max(level for *_, level in placed) + 1
+    bottom = top + max(120, stack * gap + 24)
+    svg = _svg(title, desc + "。", bottom + 50)
+    _legend(svg, 46, [("获奖", COLOURS["winner"]), ("候选", COLOURS["candidate"]),
+                      ("未成为候选", COLOURS["other"])])  # fmt: skip
+    _axis(svg, low, high, step, left, right, top, bottom)
     dots = _el(svg, "g", cls="points")
-    for index, stacked in sorted(bins.items()):
-        centre = x(low + (index + 0.5) * bin_width)
-        for n, point in enumerate(stacked):
-            kind = "winner" if point.winner else "candidate" if point.candidate else "other"
-            status = "获奖" if point.winner else "候选" if point.candidate else "未成为候选"
-            g = _el(dots, "g", cls=f"point {kind}")
-            _el(g, "title", f"{point.label}：{num(point.total)}分（{status}）")
-            cy = bottom - radius - 2 - n * gap
-            _el(g, "circle", cx=centre, cy=cy, r=radius, fill=COLOURS[kind],
-                stroke="#000" if point.winner else "none", stroke_width=1.5)  # fmt: skip
+    for point, cx, level in placed:
+        kind = "winner" if point.winner else "candidate" if point.candidate else "other"
+        status = "获奖" if point.winner else "候选" if point.candidate else "未成为候选"
+        g = _el(dots, "g", cls=f"point {kind}")
+        _el(g, "title", f"{point.label}：{num(point.total)}分（{status}）")
+        _el(g, "circle", cx=cx, cy=bottom - radius - 2 - level * gap, r=radius,
+            fill=COLOURS[kind], stroke="#000" if point.winner else "none",
+            stroke_width=1.5)  # fmt: skip
     lines = _el(svg, "g", cls="lines")
     drawn = [("threshold", "候选最低总分", threshold), ("last", "末位候选", last_candidate)]
     for n, (kind, label, value) in enumerate(drawn):

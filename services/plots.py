@@ -303,8 +303,8 @@ def _reviewer(
 ) -> ReviewerPlot:
     name = next((c.name for c in choices if c.code == code), None)
     points = []
-    for row in rows:
-        for stage in Stage:
+    for stage in Stage:
+        for row in rows:
             seats = panels.get((row.application.id, stage.value), [])
             mine = next((s for s in seats if s.reviewer_code == code), None)
             if mine is None or mine.total is None:

@@ -8,16 +8,20 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from tests.api.support import Api, error_code
+from tests.api.support import Api, credit_code, error_code, organization
 from tests.api.world import (
     APPLICANTS,
     PANEL,
+    REVIEWER_USERS,
     A,
     B,
     C,
     assign,
     confirm_site_report,
+    open_cycle,
+    pass_deadline,
     phase,
+    populate,
     score,
     to_document_review,
 )
@@ -79,13 +83,16 @@ async def test_panels_and_a_reviewers_plot_before_every_panel_has_reported(api: 
     await document_scores(api, year, leave_out=(B, "R3"))
 
     office = (await api.get("office", f"/cycles/{year}/plots/panels", expect=200)).json()
-    assert office["stage"] == "document" and office["alert_points"] == 100
+    assert office["stage"] == "document"
+    assert office["alert_points"] == 100
     rows = {r["credit_code"]: r for r in office["rows"]}
     assert set(rows) == {A, B, C}
     assert [s["total"] for s in rows[A]["scores"]] == [800, 820, 950]
     assert (rows[A]["lowest"], rows[A]["highest"], rows[A]["spread"]) == (800, 950, 150)
-    assert rows[A]["flagged"] and not rows[C]["flagged"]
-    assert not rows[B]["reported"] and rows[A]["reported"]
+    assert rows[A]["flagged"]
+    assert not rows[C]["flagged"]
+    assert not rows[B]["reported"]
+    assert rows[A]["reported"]
 
     # rev1 sits on all three; B's panel has not reported: not in its plots
     mine = (await api.get("rev1", f"/cycles/{year}/plots/panels", expect=200)).json()
@@ -145,7 +152,8 @@ async def test_scores_and_outcomes_after_the_vote(api: Api) -> None:
     root = svg_root(svg)
     dots = root.findall(".//s:g[@class='points']/s:g", NS)
     assert sorted(d.get("class") or "" for d in dots) == ["point candidate", "point winner"]
-    assert "末位候选" in svg and "庆元县测试企业1有限公司" in svg
+    assert "末位候选" in svg
+    assert "庆元县测试企业1有限公司" in svg
 
     outcomes = (await api.get("office", f"/cycles/{year}/plots/outcomes", expect=200)).json()
     assert outcomes["total"] == 3
@@ -160,3 +168,69 @@ async def test_scores_and_outcomes_after_the_vote(api: Api) -> None:
     assert [r["credit_code"] for r in site["rows"]] == [C, A, B]
     doc = (await api.get("office", f"/cycles/{year}/plots/panels", expect=200)).json()
     assert doc["rows"][1]["consensus"] == 850
+
+
+async def larger_cycle(api: Api) -> int:
+    """Ten applications (nine for the Quality Award) to publicity: six shortlisted by document
+    score (§4(2)), the committee electing three, one panel past the spread alert."""
+    await populate(api)
+    extra = {credit_code(n): f"org_{n}" for n in range(11, 18)}
+    for n, (code, user) in enumerate(extra.items(), 11):
+        await api.post("office", "/organizations", json=organization(n), expect=201)
+        await api.add_user(user, "applicant", credit_code=code)
+    applicants = {**APPLICANTS, **extra}
+    year = await open_cycle(api)
+    for code, user in applicants.items():
+        award = "innovation" if code == C else "quality"
+        await api.post(user, f"/cycles/{year}/applications", json={"award": award}, expect=201)
+    await pass_deadline(api, year)
+    await api.post("office", f"/cycles/{year}/close-qualification", expect=200)
+    base = {code: 560 + 37 * n % 330 for n, code in enumerate(applicants)}
+    for code in applicants:
+        await assign(api, year, code, "document", PANEL)
+        for k, reviewer in enumerate(PANEL):
+            wide = 130 if code == B and k == 2 else 0
+            await score(api, year, code, "document", reviewer, base[code] + 12 * k - 12 + wide)
+    await api.post("office", f"/cycles/{year}/shortlist", json={"auto": True}, expect=200)
+    listed = (await api.get("office", f"/cycles/{year}/applications", expect=200)).json()
+    shortlisted = [a["credit_code"] for a in listed if a["shortlisted"]]
+    for code in shortlisted:
+        await assign(api, year, code, "site", PANEL)
+        for k, reviewer in enumerate(PANEL):
+            await score(api, year, code, "site", reviewer, base[code] + 20 - 8 * k)
+        await confirm_site_report(api, year, code, applicants[code])
+    listed = (await api.get("office", f"/cycles/{year}/applications", expect=200)).json()
+    quality = sorted(
+        (a for a in listed if a["award"] == "quality" and a["credit_code"] in shortlisted),
+        key=lambda a: -a["total_score"],
+    )
+    yes, no = {"yes": 8, "no": 1, "abstain": 0}, {"yes": 2, "no": 7, "abstain": 0}
+    ballots = {a["credit_code"]: yes if n < 3 else no for n, a in enumerate(quality)}
+    body = {"award": "quality", "present": 9, "ballots": ballots}
+    await api.post("secretary", f"/cycles/{year}/votes", json=body, expect=200)
+    if C in shortlisted:
+        body = {"award": "innovation", "present": 9, "ballots": {C: yes}}
+        await api.post("secretary", f"/cycles/{year}/votes", json=body, expect=200)
+    assert await phase(api, year) == "publicity"
+    assert set(REVIEWER_USERS) >= set(PANEL)
+    return year
+
+
+async def test_a_larger_cycle_in_its_plots(api: Api) -> None:
+    year = await larger_cycle(api)
+    scores = (await api.get("office", f"/cycles/{year}/plots/scores", expect=200)).json()
+    totals = [p["total_score"] for p in scores["points"]]
+    assert len(totals) == 6
+    assert totals == sorted(totals, reverse=True)
+    assert [p["winner"] for p in scores["points"]] == [True] * 3 + [False] * 3
+    outcomes = (await api.get("office", f"/cycles/{year}/plots/outcomes", expect=200)).json()
+    counted = {c["outcome"]: c["total"] for c in outcomes["counts"]}
+    assert counted["not_shortlisted"] == 3  # nine quality applicants, six places (§4(2))
+    assert counted["not_elected"] == 3
+    doc = (await api.get("office", f"/cycles/{year}/plots/panels", expect=200)).json()
+    assert [r["credit_code"] for r in doc["rows"] if r["flagged"]] == [B]
+    svg = (await api.get("office", f"/cycles/{year}/plots/scores.svg", expect=200)).text
+    dots = svg_root(svg).findall(".//s:g[@class='points']/s:g", NS)
+    assert (
+        sorted(d.get("class") or "" for d in dots) == ["point candidate"] * 3 + ["point winner"] * 3
+    )
