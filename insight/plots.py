@@ -323,7 +323,7 @@ def reviewer_against_means(title: str, points: Sequence[ReviewerPoint]) -> str:
     if not points:
         return _empty(_svg(title, desc + "。", 90), 60, "暂无评分")
     low, high, step = _range([v for p in points for v in (p.own, p.mean)])
-    row_h, top, left, right = 26, 64, 220, WIDTH - 80
+    row_h, top, left, right = 26, 64, 270, WIDTH - 70
     bottom = top + row_h * len(points)
     svg = _svg(title, desc + "。", bottom + 40)
     _legend(svg, 46, [("高于组均分", COLOURS["higher"]), ("低于组均分", COLOURS["lower"]),
@@ -343,7 +343,7 @@ def reviewer_against_means(title: str, points: Sequence[ReviewerPoint]) -> str:
         g = _el(body, "g", cls=f"row {kind}")
         _el(g, "title", f"{point.label}：本人{num(point.own)}分，组均分{num(point.mean)}分，"
             f"相差{sign}{num(diff)}分")  # fmt: skip
-        short = point.label if len(point.label) <= 15 else point.label[:14] + "…"
+        short = point.label if len(point.label) <= 21 else point.label[:20] + "…"
         _el(g, "text", short, x=left - 8, y=y + 4, text_anchor="end", fill=COLOURS["text"])
         _el(g, "line", x1=x(point.mean), x2=x(point.own), y1=y, y2=y, stroke=COLOURS[kind],
             stroke_width=2)  # fmt: skip

@@ -446,7 +446,7 @@ def svg(figures: Plot) -> str:
             return draw.panel_spreads(figures.title, rows, alert=figures.alert_points)
         case ReviewerPlot():
             marks = [
-                draw.ReviewerPoint(f"{p.name}（{p.stage_name}）", p.own, p.panel_mean)
+                draw.ReviewerPoint(f"{p.stage_name}·{p.name}", p.own, p.panel_mean)
                 for p in figures.points
             ]
             return draw.reviewer_against_means(figures.title, marks)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
@@ -134,7 +135,7 @@ async def test_an_honor_page_shows_its_timeline(console: Console, api: Api) -> N
 
 
 @pytest.mark.sqlite_only  # a browser: once, in the SQLite pass
-async def test_the_insight_page_in_a_browser(app: FastAPI, api: Api) -> None:
+async def test_the_insight_page_in_a_browser(app: FastAPI, api: Api, tmp_path: Path) -> None:
     year = await larger_cycle(api)
     async with served(app) as base, chromium() as browser:
         people = People(browser, base, {"office": "office-password"})
@@ -147,6 +148,10 @@ async def test_the_insight_page_in_a_browser(app: FastAPI, api: Api) -> None:
             assert box["width"] > 300
             assert "末位候选" in await page.inner_text("#plot-scores-quality")
             await shot(page, "insight")
+            listed = await people.open("office", f"/console/cycles/{year}/applications/{B}")
+            because = listed.locator("#explanation")
+            assert "§4(2)" in await because.inner_text()  # B ranked 7th of 9: not shortlisted
+            await because.screenshot(path=str(tmp_path / "explanation.png"))
             cycle = await people.open("office", f"/console/cycles/{year}")
             width = await cycle.locator("#timeline img").evaluate("img => img.naturalWidth")
             assert width > 0  # the timeline loaded (same origin, the session's cookie)
