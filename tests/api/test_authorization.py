@@ -59,6 +59,10 @@ ALLOWED: dict[tuple[str, str], frozenset[str] | None] = {
     ("POST", "/cycles/{year}/deadline-extensions"): frozenset({OFFICE}),
     ("POST", "/cycles/{year}/shortlist"): frozenset({OFFICE}),
     ("GET", "/cycles/{year}/timeline.svg"): EVERYONE,
+    ("GET", "/cycles/{year}/plots/{kind}.svg"): frozenset(
+        {OFFICE, SUPERVISOR, COMMITTEE, REVIEWER}
+    ),
+    ("GET", "/cycles/{year}/plots/{kind}"): frozenset({OFFICE, SUPERVISOR, COMMITTEE, REVIEWER}),
     ("GET", "/cycles/{year}/scenario.yaml"): frozenset({OFFICE, SUPERVISOR}),
     ("GET", HONOR + "/timeline.svg"): READERS | {APPLICANT},
     ("POST", "/cycles/{year}/resume"): frozenset({OFFICE}),

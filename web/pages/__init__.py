@@ -10,6 +10,7 @@ from web.pages import (
     cycles,
     home,
     honors,
+    insight,
     portal,
     publicity,
     records,
@@ -31,5 +32,6 @@ PAGES: list[APIRouter] = [
     publicity.router,
     approval.router,
     honors.router,
+    insight.router,
     portal.router,
 ]

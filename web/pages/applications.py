@@ -27,6 +27,7 @@ from services.accounts import OFFICIALS, Role, Viewer
 from services.eligibility import preliminary_failures
 from services.todo import application_link, cycle_link
 from web.forms import Form, act, read_form
+from web.pages import insight
 from web.render import render
 from web.session import ApplicantUser, OfficeOrApplicantUser, OfficeUser, WebUser
 
@@ -127,6 +128,7 @@ async def _application_page(
     out = application_api.application_out(row, viewer, await preliminary_failures(session, [row]))
     context: dict[str, Any] = {"materials": None, "tasks": [], "panels": {}, "scores": {}}
     context["materials"] = await materials.list_for(session, row.application.id)
+    context["explanation"] = await insight.explanation_for(session, viewer, row)
     context["locked"] = ctx.clock() >= materials.locked_from(row.cycle.application_deadline)
     if viewer.role in OFFICIALS:
         context["tasks"] = await views.verification_tasks(session, row.application.id)
