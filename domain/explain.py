@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from domain.committee import Ballot, passes
 from domain.phases import Outcome
 from domain.rules import ProgramRules, award_rules
+from domain.scoring import round_half_up
 from domain.types import Award
 
 __all__ = ["Because", "OutcomeFacts", "Tally", "explain"]
@@ -62,7 +63,8 @@ class OutcomeFacts(BaseModel):
 
 
 def _score(value: float | None) -> str:
-    return "—" if value is None else f"{value:g}"
+    """A score to two decimals, half-up: a panel's mean of three is read aloud as 640.33."""
+    return "—" if value is None else f"{round_half_up(value, 2):g}"
 
 
 def _tally(t: Tally, rules: ProgramRules) -> str:
