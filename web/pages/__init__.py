@@ -13,6 +13,7 @@ from web.pages import (
     portal,
     publicity,
     records,
+    rehearsal,
     registry,
     review,
     shortlist,
@@ -31,5 +32,6 @@ PAGES: list[APIRouter] = [
     publicity.router,
     approval.router,
     honors.router,
+    rehearsal.router,
     portal.router,
 ]
