@@ -13,8 +13,8 @@ from web.pages import (
     portal,
     publicity,
     records,
-    rehearsal,
     registry,
+    rehearsal,
     review,
     shortlist,
 )
