@@ -191,3 +191,19 @@ async def test_a_rehearsal_flips_a_winner_on_servers_and_databases_of_its_own() 
     hosts = {r.temporal.rsplit("/", 1)[0] for r in runs}
     assert len(hosts) == 2
     assert live.temporal_address not in hosts
+
+
+def test_the_bench_reports_a_rehearsal(capsys: pytest.CaptureFixture[str]) -> None:
+    """`qaward bench --rehearsal N` in a process of its own, as `make bench` runs it."""
+    from sim.bench import bench_command
+
+    code = bench_command([], http_commands=0, public_seconds=0, rehearsal=3)
+    out = capsys.readouterr().out
+    assert "### 规则预演 / Rehearsal (base + variant)" in out
+    row = next(line for line in out.splitlines() if line.startswith("| 3 |"))
+    cells = [c.strip() for c in row.strip("|").split("|")]
+    assert int(cells[1]) > 0  # steps
+    assert 0 < float(cells[2])
+    assert 0 < float(cells[3])
+    assert float(cells[4]) >= float(cells[2]) + float(cells[3]) - 0.11  # each rounded
+    assert code == (0 if float(cells[4]) < 30 else 1)
