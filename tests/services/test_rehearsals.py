@@ -120,7 +120,7 @@ class _Held:
 
 async def test_one_runs_one_waits_and_a_third_is_refused() -> None:
     held = _Held()
-    registry = Rehearsals(max_running=1, max_waiting=1, runner=held)
+    registry = Rehearsals(max_running=1, max_waiting=1, runner=held, parallel=False)
     scenario = parse_scenario(QUOTA)
     first = registry.start("甲", scenario, {}, "office")
     second = registry.start("乙", scenario, {"quality": {"quota": 2}}, "office")
@@ -162,8 +162,7 @@ async def test_a_rehearsal_flips_a_winner_on_servers_and_databases_of_its_own() 
         await asyncio.sleep(0.05)
     assert rehearsal.state == "done", rehearsal.error
     states = [s for s, _ in seen]
-    assert "running_base" in states
-    assert "running_variant" in states
+    assert "running_both" in states  # side by side (`PARALLEL`)
     steps = [n for _, n in seen]
     assert steps == sorted(steps)
     assert 0 < max(steps) <= rehearsal.steps
