@@ -52,7 +52,8 @@ async def test_the_office_rehearses_a_cycle_in_a_browser(app: FastAPI, api: Api)
             assert await images.count() == 2
             for n in range(2):
                 width = await images.nth(n).evaluate("img => img.complete && img.naturalWidth")
-                assert width and width > 0
+                assert isinstance(width, int)
+                assert width > 0
             await shot(page, "rehearsal")
         finally:
             await people.close()
