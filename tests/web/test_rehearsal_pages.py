@@ -167,6 +167,9 @@ async def test_the_office_rehearses_a_live_cycle_with_one_quality_place_less(
         assert f"{year}年度评审周期时间线" in svg.text
     missing = await console.get("office", f"/console/rehearsals/{rehearsal_id}/timelines/x/0.svg")
     assert missing.status_code == 404
+    names = re.search(r'id="organizations">.*?</details>', result.text, re.S)
+    assert names is not None
+    assert f"<tr><th>{B}</th><td>" in names.group(0)  # the exported keys are credit codes
     listed = await console.get("office", "/console/rehearsals")
     assert f"/console/rehearsals/{rehearsal_id}" in listed.text
 
