@@ -42,6 +42,13 @@ def _parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="公开页面吞吐每轮秒数（0＝不测）",
     )
+    bench.add_argument(
+        "--rehearsal",
+        type=int,
+        default=100,
+        metavar="N",
+        help="规则预演测时的申报数（原规则＋新规则，目标 < 30 秒；0＝不测）",
+    )
     return parser
 
 
@@ -93,7 +100,7 @@ def _run(args: argparse.Namespace) -> int:
     from sim.bench import bench_command
 
     sizes = [int(s) for s in args.sizes.split(",") if s]
-    return bench_command(sizes, args.http, args.public)
+    return bench_command(sizes, args.http, args.public, args.rehearsal)
 
 
 if __name__ == "__main__":

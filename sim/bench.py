@@ -30,7 +30,9 @@ the ratio.
 
 After the sizes, one more process measures the command latency (`sim.bench_http`): a
 department finding posted 200 times through the real API served by uvicorn, alternating
-with a no-op update of the floor's workflow on the same server and worker process.
+with a no-op update of the floor's workflow on the same server and worker process. Last,
+the rehearsal time (`sim.bench_rehearsal`): a rehearsal of a 100-application cycle, base and
+variant, through `services.rehearsals` in a process of its own (target < 30 s).
 
 Printed (`sim.bench_report`): a Markdown table per size — wall time, peak RSS (our process +
 the test server), largest history, largest payload in bytes, floor wall time and the ratio —
@@ -76,6 +78,7 @@ from sim import runner
 from sim.bench_histories import Counts, Load, measured_load, workflow_counts
 from sim.bench_payloads import PayloadSize, QueryResults
 from sim.bench_public_report import PublicSpeed
+from sim.bench_rehearsal import RehearsalTime, measure_rehearsal
 from sim.bench_report import COMMANDS, Latency, SizeResult, render
 from sim.bench_scenario import generate_scenario
 from sim.floor import FloorChildWorkflow, FloorPlan, FloorWorkflow, noop
@@ -444,12 +447,22 @@ def _run_public(seconds: float) -> PublicSpeed:
     return PublicSpeed.from_json(data) if data is not None else PublicSpeed(error=why)
 
 
+def _run_rehearsal(size: int) -> RehearsalTime:
+    data, why = _in_own_process(["--rehearsal", str(size)], _backstop(size_timeout()))
+    return RehearsalTime.from_json(data) if data is not None else RehearsalTime(size, error=why)
+
+
 def bench_command(
-    sizes: list[int], http_commands: int | None = None, public_seconds: float | None = None
+    sizes: list[int],
+    http_commands: int | None = None,
+    public_seconds: float | None = None,
+    rehearsal: int | None = None,
 ) -> int:
     """Every size, then the command latency (`http_commands` requests; 0 skips it), then the
-    public speed (`public_seconds` per run; 0 skips it): the tables on stdout, exit status 1
-    when a target is missed."""
+    public speed (`public_seconds` per run; 0 skips it), then the rehearsal time
+    (`sim.bench_rehearsal`, a cycle of `rehearsal` applications; `qaward bench` passes 100,
+    0 or None skips it):
+    the tables on stdout, exit status 1 when a target is missed."""
     commands = COMMANDS if http_commands is None else http_commands
     seconds = PUBLIC_SECONDS if public_seconds is None else public_seconds
     results = []
@@ -473,13 +486,23 @@ def bench_command(
         public = _run_public(seconds)
         took = time.perf_counter() - started
         print(f"bench: public pages done in {took:.0f} s", file=sys.stderr, flush=True)
+    rehearsed = None
+    if rehearsal:
+        print(f"bench: 规则预演 / rehearsal of {rehearsal} …", file=sys.stderr, flush=True)
+        started = time.perf_counter()
+        rehearsed = _run_rehearsal(rehearsal)
+        took = time.perf_counter() - started
+        print(f"bench: rehearsal done in {took:.0f} s", file=sys.stderr, flush=True)
     if results or latency is not None:
         print(render(results, latency, floor_same=floor_on_same_server()))
     if public is not None:
         print("\n" + public.render())
+    if rehearsed is not None:
+        print("\n" + rehearsed.render())
     misses = [miss for r in results for miss in r.misses()]
     misses += latency.misses() if latency is not None else []
     misses += public.misses() if public is not None else []
+    misses += rehearsed.misses() if rehearsed is not None else []
     if misses:
         print("\n未达标 / targets missed:")
         for miss in misses:
@@ -494,9 +517,13 @@ def _main(argv: Sequence[str]) -> int:
     which.add_argument("--size", type=int)
     which.add_argument("--http", type=int, metavar="COMMANDS")
     which.add_argument("--public", type=float, metavar="SECONDS")
+    which.add_argument("--rehearsal", type=int, metavar="APPLICATIONS")
     args = parser.parse_args(argv)
-    result: SizeResult | Latency | PublicSpeed
-    if args.public is not None:
+    result: SizeResult | Latency | PublicSpeed | RehearsalTime
+    if args.rehearsal is not None:
+        load_default_build_id()
+        result = asyncio.run(measure_rehearsal(args.rehearsal))
+    elif args.public is not None:
         result = asyncio.run(public_speed(args.public))
     elif args.http is not None:
         result = asyncio.run(command_latency(args.http))

@@ -35,6 +35,7 @@ NAV: dict[Role, list[tuple[str, str]]] = {
         ("评审员", "/console/reviewers"),
         ("用户", "/console/users"),
         ("获奖名录", "/console/honors"),
+        ("规则预演", "/console/rehearsals"),
         ("通知", "/console/notices"),
     ],
     Role.REVIEWER: [("待办", "/"), ("评审周期", "/console/cycles"), ("通知", "/console/notices")],
@@ -55,6 +56,7 @@ NAV: dict[Role, list[tuple[str, str]]] = {
         ("评审周期", "/console/cycles"),
         ("审计日志", "/console/audit"),
         ("获奖名录", "/console/honors"),
+        ("规则预演", "/console/rehearsals"),
         ("通知", "/console/notices"),
     ],
     Role.APPLICANT: [

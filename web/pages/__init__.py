@@ -15,6 +15,7 @@ from web.pages import (
     publicity,
     records,
     registry,
+    rehearsal,
     review,
     shortlist,
 )
@@ -33,5 +34,6 @@ PAGES: list[APIRouter] = [
     approval.router,
     honors.router,
     insight.router,
+    rehearsal.router,
     portal.router,
 ]
