@@ -77,6 +77,9 @@ def create_app(
         try:
             yield
         finally:
+            rehearsals = getattr(app.state, "rehearsals", None)  # web.pages.rehearsal's
+            if rehearsals is not None:
+                await rehearsals.close()
             if owns_engine and ctx.engine is not None:
                 await ctx.engine.dispose()
 
