@@ -474,8 +474,12 @@ def create_tasks(session: Session, workflow_id: str, credit_codes: list[str]) ->
 
 
 def _write_votes(session: Session, cycle_id: int, p: CycleProjection) -> None:
+    # The keys only: a stored vote's ballots name every candidate of its award.
     existing = {
-        (v.award, v.round) for v in session.scalars(select(Vote).where(Vote.cycle_id == cycle_id))
+        (award, round)
+        for award, round in session.execute(
+            select(Vote.award, Vote.round).where(Vote.cycle_id == cycle_id)
+        )
     }
     for award, votes in p.votes.items():
         for vote in votes:
@@ -502,7 +506,9 @@ def _write_objections(session: Session, cycle_id: int, p: CycleProjection) -> No
     }
     orgs = organization_ids(session, [o.credit_code for o in p.objections])
     result = session.execute(
-        select(Application.organization_id, Application.id).where(Application.cycle_id == cycle_id)
+        select(Application.organization_id, Application.id).where(
+            Application.cycle_id == cycle_id, Application.organization_id.in_(orgs.values())
+        )
     )
     app_ids: dict[int, int] = dict(result.all())
     for o in p.objections:
