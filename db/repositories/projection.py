@@ -173,9 +173,9 @@ def write_projection(session: Session, p: CycleProjection) -> None:
     ]
     if scored:
         session.connection().execute(_SCORE_ITEMS, scored)
-    for state in p.applications:
-        if state.findings:
-            _write_findings(session, p.workflow_id, apps[state.credit_code], state)
+    with_findings = [state for state in p.applications if state.findings]
+    if with_findings:
+        _write_findings(session, p.workflow_id, apps, with_findings)
     if any(p.votes.values()):
         _write_votes(session, cycle_id, p)
     _write_objections(session, cycle_id, p)
@@ -386,48 +386,51 @@ _TASKS = cast(Table, VerificationTask.__table__)
 
 
 def _write_findings(
-    session: Session, workflow_id: str, application_id: int, s: ApplicationState
+    session: Session, workflow_id: str, apps: dict[str, int], states: list[ApplicationState]
 ) -> None:
     """The department findings not yet written, each once; a department's finding
-    completes its task.
+    completes its task. A few statements for the whole piece, whatever its size.
 
     Findings are only ever appended, and only this write stores them (all of an
-    application's new ones in one transaction), so the rows held are the first ones: the
-    rest are inserted, in one statement (a finding's key still guards a second insert).
+    application's new ones in one transaction), so the rows held are an application's
+    first ones: the rest are inserted (a finding's key still guards a second insert).
     Rewriting every finding on every write made an application's write grow with its
     findings."""
-    held = session.connection().scalar(
-        select(func.count())
-        .select_from(_FINDINGS)
-        .where(_FINDINGS.c.application_id == application_id)
-    )
-    fresh = list(enumerate(s.findings))[held or 0 :]
-    if not fresh:
-        return
+    conn = session.connection()
+    held: dict[int, int] = {
+        int(app): int(count)
+        for app, count in conn.execute(
+            select(_FINDINGS.c.application_id, func.count())
+            .where(_FINDINGS.c.application_id.in_([apps[s.credit_code] for s in states]))
+            .group_by(_FINDINGS.c.application_id)
+        )
+    }
     now = utcnow()
-    _insert_all_ignore(
-        session,
-        _FINDINGS,
-        ["source_key"],
-        [
-            {
-                "source_key": f"{workflow_id}:{s.credit_code}:{n}",
-                "application_id": application_id,
-                "department": finding.department,
-                "passed": finding.passed,
-                "reason": finding.reason,
-                "note": finding.note,
-                "created_at": now,
-            }
-            for n, finding in fresh
-        ],
-    )
-    session.connection().execute(
+    rows: list[dict[str, Any]] = []
+    reported: set[tuple[int, str]] = set()
+    for s in states:
+        app_id = apps[s.credit_code]
+        for n, finding in list(enumerate(s.findings))[held.get(app_id, 0) :]:
+            rows.append(
+                {
+                    "source_key": f"{workflow_id}:{s.credit_code}:{n}",
+                    "application_id": app_id,
+                    "department": finding.department,
+                    "passed": finding.passed,
+                    "reason": finding.reason,
+                    "note": finding.note,
+                    "created_at": now,
+                }
+            )
+            reported.add((app_id, finding.department))
+    if not rows:
+        return
+    _insert_all_ignore(session, _FINDINGS, ["source_key"], rows)
+    conn.execute(
         update(_TASKS)
         .where(
-            _TASKS.c.application_id == application_id,
             _TASKS.c.done_at.is_(None),
-            _TASKS.c.department.in_({f.department for _, f in fresh}),
+            tuple_(_TASKS.c.application_id, _TASKS.c.department).in_(sorted(reported)),
         )
         .values(done_at=now)
     )

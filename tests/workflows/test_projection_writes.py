@@ -13,23 +13,30 @@ from sqlalchemy.orm import Session
 from contracts.commands import FindingCommand
 from contracts.cycle import ApplicationState
 from contracts.records import CycleProjection
-from db.models import DepartmentFinding, Organization, VerificationTask
+from db.models import Application, DepartmentFinding, Organization, VerificationTask
 from db.repositories.projection import create_tasks, write_projection
 from db.session import Database
 from domain.phases import Phase
 from domain.types import Award
 
 CODE = "91331126MA00000001"
+OTHER = "91331126MA00000002"
 WORKFLOW = "cycle-2030"
 
 
-def _finding(department: str, note: str) -> FindingCommand:
-    return FindingCommand(credit_code=CODE, passed=True, note=note, department=department)
+def _finding(department: str, note: str, code: str = CODE) -> FindingCommand:
+    return FindingCommand(credit_code=code, passed=True, note=note, department=department)
 
 
-def _projection(revision: int, org_id: int, findings: list[FindingCommand]) -> CycleProjection:
-    app = ApplicationState(
-        credit_code=CODE,
+def _projection(
+    revision: int, org_id: int, findings: list[FindingCommand], *more: ApplicationState
+) -> CycleProjection:
+    return _of(revision, [_app(CODE, org_id, findings), *more])
+
+
+def _app(code: str, org_id: int, findings: list[FindingCommand]) -> ApplicationState:
+    return ApplicationState(
+        credit_code=code,
         organization_id=org_id,
         name="庆元县测试有限公司",
         award=Award.QUALITY,
@@ -37,6 +44,9 @@ def _projection(revision: int, org_id: int, findings: list[FindingCommand]) -> C
         submitted_at=datetime(2030, 3, 1, tzinfo=UTC),
         findings=findings,
     )
+
+
+def _of(revision: int, apps: list[ApplicationState]) -> CycleProjection:
     return CycleProjection(
         workflow_id=WORKFLOW,
         revision=revision,
@@ -53,16 +63,16 @@ def _projection(revision: int, org_id: int, findings: list[FindingCommand]) -> C
         document_closed_early_reason=None,
         attention=None,
         winners={},
-        applications=[app],
+        applications=apps,
         objections=[],
         votes={},
         panels=False,
     )
 
 
-def _organization(session: Session) -> int:
+def _organization(session: Session, code: str = CODE) -> int:
     org = Organization(
-        credit_code=CODE,
+        credit_code=code,
         name="庆元县测试有限公司",
         county="庆元县",
         registered_on=date(2010, 1, 1),
@@ -116,3 +126,31 @@ async def test_each_finding_is_inserted_once_and_completes_its_task(
     assert seen == [2]  # the two new findings, in one statement; none the third time
     assert tasks["ecology_environment"]
     assert not tasks["emergency_management"]
+
+
+async def test_the_findings_of_several_applications_are_written_together(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    db = Database(sessions)
+    first, second = await db.run(_organization), await db.run(_organization, OTHER)
+    await db.run(write_projection, _projection(1, first, []))
+    await db.run(create_tasks, WORKFLOW, [CODE])
+    other = [_finding("ecology_environment", "乙", OTHER)]
+    mine = [_finding("market_supervision", "甲")]
+    # The second application is new in this write, the first already held none.
+    await db.run(write_projection, _projection(2, first, mine, _app(OTHER, second, other)))
+    await db.run(create_tasks, WORKFLOW, [OTHER])
+    keys, _ = await db.run(_rows)
+    assert sorted(keys) == [f"{WORKFLOW}:{CODE}:0", f"{WORKFLOW}:{OTHER}:0"]
+    done = await db.run(_done_tasks)
+    assert done == {(CODE, "market_supervision"), (OTHER, "ecology_environment")}
+
+
+def _done_tasks(session: Session) -> set[tuple[str, str]]:
+    rows = session.execute(
+        select(Organization.credit_code, VerificationTask.department)
+        .join(Application, Application.id == VerificationTask.application_id)
+        .join(Organization, Organization.id == Application.organization_id)
+        .where(VerificationTask.done_at.is_not(None))
+    )
+    return {(code, department) for code, department in rows}
