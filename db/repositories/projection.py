@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, delete, insert, select, tuple_, update
+from sqlalchemy import Table, bindparam, delete, func, insert, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -43,7 +43,9 @@ def _insert_all_ignore(
         return
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    session.execute(insert(model).on_conflict_do_nothing(index_elements=keys), rows)
+    session.connection().execute(
+        insert(getattr(model, "__table__", model)).on_conflict_do_nothing(index_elements=keys), rows
+    )
 
 
 _CYCLES = cast(Table, Cycle.__table__)
@@ -69,6 +71,36 @@ def _cycle_values(p: CycleProjection) -> dict[str, Any]:
     }
 
 
+_CYCLE_FIELDS = (
+    "revision",
+    "application_deadline",
+    "opened_at",
+    "phase",
+    "publicity_opens",
+    "publicity_closes",
+    "awarded_on",
+    "cancel_reason",
+    "document_closed_early_reason",
+    "attention",
+    "winners",
+    "stage_due",
+    "extensions",
+    "entered",
+    "updated_at",
+)
+_UPDATE_CYCLE = (
+    update(_CYCLES)
+    .where(
+        _CYCLES.c.workflow_id == bindparam("b_workflow_id"),
+        _CYCLES.c.revision <= bindparam("b_revision"),
+    )
+    .values({name: bindparam(f"b_{name}") for name in _CYCLE_FIELDS})
+    .returning(_CYCLES.c.id)
+)
+"""One statement for every write (its compiled form is cached): the row's new values as
+parameters, not literals, so SQLAlchemy does not build and key a new statement each time."""
+
+
 def upsert_cycle(session: Session, p: CycleProjection) -> tuple[int, bool]:
     """The cycle row's id, and whether `p` is not older than what is stored (then written).
 
@@ -76,13 +108,15 @@ def upsert_cycle(session: Session, p: CycleProjection) -> tuple[int, bool]:
     The pieces of one write share its revision, and a piece of the revision stored is
     applied too (see `workflows.writer`: a retried local activity may carry more).
     """
-    guarded = (
-        update(_CYCLES)
-        .where(_CYCLES.c.workflow_id == p.workflow_id, _CYCLES.c.revision <= p.revision)
-        .values(**_cycle_values(p))
-        .returning(_CYCLES.c.id)
-    )
-    cycle_id = session.scalar(guarded)
+    values = _cycle_values(p)
+    params = {f"b_{name}": value for name, value in values.items()} | {
+        "b_workflow_id": p.workflow_id
+    }
+
+    def guarded() -> int | None:
+        return session.connection().execute(_UPDATE_CYCLE, params).scalar()
+
+    cycle_id = guarded()
     if cycle_id is not None:
         return cycle_id, True
     existing = session.scalar(select(Cycle.id).where(Cycle.workflow_id == p.workflow_id))
@@ -97,9 +131,9 @@ def upsert_cycle(session: Session, p: CycleProjection) -> tuple[int, bool]:
         committee_members=p.committee_members,
         rules=p.rules or {},
         created_at=utcnow(),
-        **{**_cycle_values(p), "revision": 0},
+        **{**values, "revision": 0},
     )
-    cycle_id = session.scalar(guarded)
+    cycle_id = guarded()
     if cycle_id is not None:
         return cycle_id, True
     existing = session.scalar(select(Cycle.id).where(Cycle.workflow_id == p.workflow_id))
@@ -138,10 +172,10 @@ def write_projection(session: Session, p: CycleProjection) -> None:
         if item.credit_code in apps
     ]
     if scored:
-        session.execute(_SCORE_ITEMS, scored)
-    for state in p.applications:
-        if state.findings:
-            _write_findings(session, p.workflow_id, apps[state.credit_code], state)
+        session.connection().execute(_SCORE_ITEMS, scored)
+    with_findings = [state for state in p.applications if state.findings]
+    if with_findings:
+        _write_findings(session, p.workflow_id, apps, with_findings)
     if any(p.votes.values()):
         _write_votes(session, cycle_id, p)
     _write_objections(session, cycle_id, p)
@@ -214,7 +248,7 @@ def _application_values(s: ApplicationState, revision: int) -> dict[str, Any]:
 def _application_ids(
     session: Session, cycle_id: int, organization_ids: list[int]
 ) -> dict[int, int]:
-    rows = session.execute(
+    rows = session.connection().execute(
         select(Application.organization_id, Application.id).where(
             Application.cycle_id == cycle_id, Application.organization_id.in_(organization_ids)
         )
@@ -232,7 +266,7 @@ def _write_applications(session: Session, cycle_id: int, p: CycleProjection) -> 
     if new:
         dialect = session.get_bind().dialect.name
         insert = pg_insert if dialect == "postgresql" else sqlite_insert
-        session.execute(
+        session.connection().execute(
             insert(_APPLICATIONS).on_conflict_do_nothing(
                 index_elements=["cycle_id", "organization_id"]
             ),
@@ -254,7 +288,7 @@ def _write_applications(session: Session, cycle_id: int, p: CycleProjection) -> 
         | {f"b_{k}": v for k, v in _application_values(a, p.revision).items()}
         for a in p.applications
     ]
-    session.execute(_UPDATE_APPLICATION, changed)
+    session.connection().execute(_UPDATE_APPLICATION, changed)
     return {a.credit_code: ids[a.organization_id] for a in p.applications}
 
 
@@ -267,7 +301,7 @@ def _write_panels(
     """Panels and totals of these applications, both stages, as the workflow has them."""
     app_ids = [apps[s.credit_code] for s in states]
     members_of: defaultdict[tuple[int, str], dict[int, Any]] = defaultdict(dict)
-    for row in session.execute(
+    for row in session.connection().execute(
         select(
             _PANEL.c.id,
             _PANEL.c.application_id,
@@ -279,7 +313,7 @@ def _write_panels(
     ):
         members_of[(row.application_id, row.stage)][row.reviewer_id] = row
     scores_of: defaultdict[tuple[int, str], dict[int, Any]] = defaultdict(dict)
-    for score in session.execute(
+    for score in session.connection().execute(
         select(
             _SCORES.c.id,
             _SCORES.c.application_id,
@@ -344,45 +378,67 @@ def _write_panels(
         (insert(_SCORES), score_inserts),
     ):
         if rows:
-            session.execute(statement, rows)
+            session.connection().execute(statement, rows)
+
+
+_FINDINGS = cast(Table, DepartmentFinding.__table__)
+_TASKS = cast(Table, VerificationTask.__table__)
 
 
 def _write_findings(
-    session: Session, workflow_id: str, application_id: int, s: ApplicationState
+    session: Session, workflow_id: str, apps: dict[str, int], states: list[ApplicationState]
 ) -> None:
-    """Department findings, each once; a department's finding completes its task."""
-    now = utcnow()
-    _insert_all_ignore(
-        session,
-        DepartmentFinding,
-        ["source_key"],
-        [
-            {
-                "source_key": f"{workflow_id}:{s.credit_code}:{n}",
-                "application_id": application_id,
-                "department": finding.department,
-                "passed": finding.passed,
-                "reason": finding.reason,
-                "note": finding.note,
-                "created_at": now,
-            }
-            for n, finding in enumerate(s.findings)
-        ],
-    )
-    reported = {f.department for f in s.findings}
-    for task in session.scalars(
-        select(VerificationTask).where(
-            VerificationTask.application_id == application_id,
-            VerificationTask.done_at.is_(None),
+    """The department findings not yet written, each once; a department's finding
+    completes its task. A few statements for the whole piece, whatever its size.
+
+    Findings are only ever appended, and only this write stores them (all of an
+    application's new ones in one transaction), so the rows held are an application's
+    first ones: the rest are inserted (a finding's key still guards a second insert).
+    Rewriting every finding on every write made an application's write grow with its
+    findings."""
+    conn = session.connection()
+    held: dict[int, int] = {
+        int(app): int(count)
+        for app, count in conn.execute(
+            select(_FINDINGS.c.application_id, func.count())
+            .where(_FINDINGS.c.application_id.in_([apps[s.credit_code] for s in states]))
+            .group_by(_FINDINGS.c.application_id)
         )
-    ):
-        if task.department in reported:
-            task.done_at = utcnow()
+    }
+    now = utcnow()
+    rows: list[dict[str, Any]] = []
+    reported: set[tuple[int, str]] = set()
+    for s in states:
+        app_id = apps[s.credit_code]
+        for n, finding in list(enumerate(s.findings))[held.get(app_id, 0) :]:
+            rows.append(
+                {
+                    "source_key": f"{workflow_id}:{s.credit_code}:{n}",
+                    "application_id": app_id,
+                    "department": finding.department,
+                    "passed": finding.passed,
+                    "reason": finding.reason,
+                    "note": finding.note,
+                    "created_at": now,
+                }
+            )
+            reported.add((app_id, finding.department))
+    if not rows:
+        return
+    _insert_all_ignore(session, _FINDINGS, ["source_key"], rows)
+    conn.execute(
+        update(_TASKS)
+        .where(
+            _TASKS.c.done_at.is_(None),
+            tuple_(_TASKS.c.application_id, _TASKS.c.department).in_(sorted(reported)),
+        )
+        .values(done_at=now)
+    )
 
 
 def create_tasks(session: Session, workflow_id: str, credit_codes: list[str]) -> int:
     """Verification tasks for the departments that check each application (§4(1))."""
-    rows = session.execute(
+    rows = session.connection().execute(
         select(Application.id, Organization.industrial)
         .join(Cycle, Cycle.id == Application.cycle_id)
         .join(Organization, Organization.id == Application.organization_id)
@@ -397,13 +453,17 @@ def create_tasks(session: Session, workflow_id: str, credit_codes: list[str]) ->
     _insert_all_ignore(session, VerificationTask, ["application_id", "department"], tasks)
     # A department that reported while the cycle was open has done its task already.
     app_ids = {t["application_id"] for t in tasks}
-    reported = session.execute(
-        select(DepartmentFinding.application_id, DepartmentFinding.department).where(
-            DepartmentFinding.application_id.in_(app_ids)
+    reported = (
+        session.connection()
+        .execute(
+            select(DepartmentFinding.application_id, DepartmentFinding.department).where(
+                DepartmentFinding.application_id.in_(app_ids)
+            )
         )
-    ).all()
+        .all()
+    )
     if reported:
-        session.execute(
+        session.connection().execute(
             update(VerificationTask)
             .where(
                 VerificationTask.done_at.is_(None),
@@ -417,8 +477,12 @@ def create_tasks(session: Session, workflow_id: str, credit_codes: list[str]) ->
 
 
 def _write_votes(session: Session, cycle_id: int, p: CycleProjection) -> None:
+    # The keys only: a stored vote's ballots name every candidate of its award.
     existing = {
-        (v.award, v.round) for v in session.scalars(select(Vote).where(Vote.cycle_id == cycle_id))
+        (award, round)
+        for award, round in session.execute(
+            select(Vote.award, Vote.round).where(Vote.cycle_id == cycle_id)
+        )
     }
     for award, votes in p.votes.items():
         for vote in votes:
@@ -445,7 +509,9 @@ def _write_objections(session: Session, cycle_id: int, p: CycleProjection) -> No
     }
     orgs = organization_ids(session, [o.credit_code for o in p.objections])
     result = session.execute(
-        select(Application.organization_id, Application.id).where(Application.cycle_id == cycle_id)
+        select(Application.organization_id, Application.id).where(
+            Application.cycle_id == cycle_id, Application.organization_id.in_(orgs.values())
+        )
     )
     app_ids: dict[int, int] = dict(result.all())
     for o in p.objections:

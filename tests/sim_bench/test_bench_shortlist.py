@@ -1,0 +1,34 @@
+"""The payloads that name every shortlisted applicant, with the whole field of a
+5,000-application cycle shortlisted (as `qaward bench` does), stay under 256 KB each:
+measured as the cycle builds them, through the service's data converter (codec included),
+without running the cycle (`sim.bench_shortlist`)."""
+
+from __future__ import annotations
+
+from sim.bench_shortlist import LIMIT, measure, payloads
+from tests.support.codec import CONVERTER
+
+
+async def test_with_everyone_shortlisted_at_5000_no_payload_passes_256_kb() -> None:
+    at_5000 = await measure(5_000, CONVERTER)
+    at_1000 = await measure(1_000, CONVERTER)
+    assert [m.kind for m in at_5000] == [
+        "update result shortlist",
+        "activity input project-cycle (the candidate-list notice)",
+        "update input record-vote",
+        "activity input project-cycle (the vote)",
+    ]
+    for large, small in zip(at_5000, at_1000, strict=True):
+        assert large.bytes <= LIMIT, large
+        # They do grow with the shortlist (so this measures the ones that matter).
+        assert large.bytes > 4 * small.bytes, (large, small)
+
+
+def test_the_payloads_name_every_candidate() -> None:
+    built = dict(payloads(10))
+    codes = built["update result shortlist"]
+    assert isinstance(codes, list)
+    assert len(codes) == 10
+    notice = built["activity input project-cycle (the candidate-list notice)"]
+    text = notice.model_dump_json()  # type: ignore[attr-defined]
+    assert all(f"基准测试{i:04d}号" in text for i in range(10))
