@@ -118,9 +118,25 @@ async def _rows(
 
 
 async def applications(session: AsyncSession, viewer: Viewer, year: int) -> list[ApplicationRow]:
+    """The cycle's applications the viewer may read (`_may_see`, in a few queries: a
+    reviewer's seats and ties are read once for the whole cycle, not once a row)."""
     cycle = await find_cycle(session, year)
+    rows = await _rows(session, cycle, None)
+    if viewer.role in OFFICIALS:
+        return rows
+    if viewer.role == Role.APPLICANT:
+        return [row for row in rows if viewer.organization_id == row.organization.id]
+    if viewer.role != Role.REVIEWER or viewer.reviewer_id is None:
+        return []
+    seated = await session.run_sync(panels.seated_applications, cycle.id, viewer.reviewer_id)
+    employer = await session.run_sync(reviewers.employer_of, viewer.reviewer_id)
+    tied = await session.run_sync(reviewers.tied_organization_ids, viewer.reviewer_id)
     return [
-        row for row in await _rows(session, cycle, None) if await _may_see(session, viewer, row)
+        row
+        for row in rows
+        if row.application.id in seated
+        and row.organization.credit_code != employer
+        and row.organization.id not in tied
     ]
 
 

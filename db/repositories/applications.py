@@ -4,9 +4,14 @@ verification tasks (§4(1))."""
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from db.models import Application, Organization, VerificationTask
+
+_NO_STATE = defer(Application.state, raiseload=True)
+"""The workflow's carried state (about 1 KB of JSON an application) is the projection's
+alone (`db.repositories.projection` reads it with Core); reads for pages and lists skip it,
+and touching it on these rows raises rather than loading it one row at a time."""
 
 
 def with_organizations(
@@ -18,6 +23,7 @@ def with_organizations(
         .join(Organization, Organization.id == Application.organization_id)
         .where(Application.cycle_id == cycle_id)
         .order_by(Application.award, Organization.credit_code)
+        .options(_NO_STATE)
     )
     if credit_code is not None:
         query = query.where(Organization.credit_code == credit_code)
@@ -35,6 +41,7 @@ def scored_candidates(session: Session, cycle_id: int) -> list[tuple[Application
             Application.outcome.not_in(["not_candidate", "withdrawn", "cancelled"]),
         )
         .order_by(Application.award, Application.total_score.desc(), Organization.credit_code)
+        .options(_NO_STATE)
     )
     return [(app, org) for app, org in rows]
 

@@ -6,6 +6,7 @@ the fields shown are the API's `application_out` for that viewer."""
 from __future__ import annotations
 
 from typing import Any, cast
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request, UploadFile
 from fastapi.responses import Response
@@ -79,6 +80,27 @@ async def apply(
     )
 
 
+PAGE_SIZE = 50
+"""Rows of the applications list a page shows (a clerk pages through 1,000 with filters)."""
+
+
+def _matches(row: views.ApplicationRow, viewer: Viewer, award: str, outcome: str, q: str) -> bool:
+    """The list's filters, on what the viewer may see: a reviewer sees no outcome, so it
+    cannot filter by one either."""
+    app, org = row.application, row.organization
+    needle = q.strip()
+    return (
+        (not award or app.award == award)
+        and (not outcome or viewer.role == Role.REVIEWER or app.outcome == outcome)
+        and (not needle or needle.upper() in org.credit_code or needle in org.name)
+    )
+
+
+def _page_href(year: int, filters: dict[str, str], page: int) -> str:
+    query = urlencode({**{k: v for k, v in filters.items() if v}, "page": page})
+    return f"/console/cycles/{year}/applications?{query}"
+
+
 @router.get("/console/cycles/{year}/applications")
 async def application_list(
     request: Request,
@@ -88,29 +110,34 @@ async def application_list(
     award: str = "",
     outcome: str = "",
     q: str = "",
+    page: str = "1",
 ) -> Response:
     cycle = await views.find_cycle(session, year)
     rows = await views.applications(session, viewer, year)
-    preliminary = await preliminary_failures(session, rows)
-    shown = [application_api.application_out(r, viewer, preliminary) for r in rows]
-    needle = q.strip().upper()
-    shown = [
-        a
-        for a in shown
-        if (not award or a.award == award)
-        and (not outcome or a.outcome == outcome)
-        and (not needle or needle in a.credit_code or q.strip() in a.name)
-    ]
+    matching = [r for r in rows if _matches(r, viewer, award, outcome, q)]
+    pages = max(1, -(-len(matching) // PAGE_SIZE))
+    number = min(max(int(page) if page.isdigit() else 1, 1), pages)
+    shown_rows = matching[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
+    preliminary = await preliminary_failures(session, shown_rows)
+    shown = [application_api.application_out(r, viewer, preliminary) for r in shown_rows]
+    filters = {"award": award, "outcome": outcome, "q": q}
     return render(
         request,
         "applications.html",
         title=f"{year}年度申报列表",
         cycle=cycle,
         applications=shown,
-        filters={"award": award, "outcome": outcome, "q": q},
+        filters=filters,
         awards=AWARDS,
         outcomes=OUTCOMES,
         year=year,
+        total=len(matching),
+        everything=len(rows),
+        page=number,
+        pages=pages,
+        first=(number - 1) * PAGE_SIZE + 1,
+        previous_href=_page_href(year, filters, number - 1) if number > 1 else None,
+        next_href=_page_href(year, filters, number + 1) if number < pages else None,
     )
 
 
