@@ -116,6 +116,42 @@ async def records(session: AsyncSession, org: Organization) -> list[Organization
     return await session.run_sync(org_rows.records_of, org.id)
 
 
+@dataclass(frozen=True)
+class OrganizationApplication:
+    """One of an organization's applications, as its file lists them (every cycle)."""
+
+    year: int
+    phase: str
+    award: str
+    submitted_at: datetime
+    outcome: str
+    eligible: bool | None
+    total_score: float | None
+
+
+async def organization_applications(
+    session: AsyncSession, viewer: Viewer, org: Organization
+) -> list[OrganizationApplication]:
+    """The organization's applications across cycles, newest first: for officials and the
+    organization itself (`organization` has checked that much); what each shows is what the
+    applications list shows that viewer."""
+    if viewer.role not in OFFICIALS and viewer.organization_id != org.id:
+        raise DomainError(ErrorCode.UNKNOWN_ORGANIZATION, org.credit_code)
+    rows = await session.run_sync(applications.of_organization, org.id)
+    return [
+        OrganizationApplication(
+            year=cycle.year,
+            phase=cycle.phase,
+            award=app.award,
+            submitted_at=app.submitted_at,
+            outcome=app.outcome,
+            eligible=app.eligible,
+            total_score=app.total_score,
+        )
+        for app, cycle in rows
+    ]
+
+
 async def reviewers(session: AsyncSession) -> list[Reviewer]:
     return await session.run_sync(pool.all_reviewers)
 
@@ -206,7 +242,7 @@ class Candidate:
 async def candidates(session: AsyncSession, year: int) -> list[Candidate]:
     """Applications with a total score, best first per award (§4(4))."""
     cycle = await find_cycle(session, year)
-    rows = await session.run_sync(applications.scored_candidates, cycle.id)
+    rows = await session.run_sync(applications.scored_candidates, cycle.id, False)
     return [
         Candidate(org.credit_code, org.name, app.award, app.total_score or 0.0, app.outcome)
         for app, org in rows

@@ -100,7 +100,7 @@ def gather_in(session: Session) -> Facts:
 
 
 def _cycle_facts(session: Session, cycle: Cycle) -> CycleFacts:
-    rows = application_rows.with_organizations(session, cycle.id)
+    rows = application_rows.with_organizations(session, cycle.id, carried=False)
     open_tasks = todo_rows.open_verifications(session, cycle.id)
     materials = todo_rows.material_counts(session, cycle.id)
     seats = todo_rows.seats(session, cycle.id)

@@ -110,18 +110,19 @@ async def _may_see(session: AsyncSession, viewer: Viewer, row: ApplicationRow) -
 
 
 async def _rows(
-    session: AsyncSession, cycle: Cycle, credit_code: str | None
+    session: AsyncSession, cycle: Cycle, credit_code: str | None, carried: bool = True
 ) -> list[ApplicationRow]:
     code = credit_code.strip().upper() if credit_code is not None else None
-    found = await session.run_sync(application_rows.with_organizations, cycle.id, code)
+    found = await session.run_sync(application_rows.with_organizations, cycle.id, code, carried)
     return [ApplicationRow(cycle, app, org) for app, org in found]
 
 
 async def applications(session: AsyncSession, viewer: Viewer, year: int) -> list[ApplicationRow]:
     """The cycle's applications the viewer may read (`_may_see`, in a few queries: a
-    reviewer's seats and ties are read once for the whole cycle, not once a row)."""
+    reviewer's seats and ties are read once for the whole cycle, not once a row). Without
+    the workflow's carried state (`db.repositories.applications`): a list never shows it."""
     cycle = await find_cycle(session, year)
-    rows = await _rows(session, cycle, None)
+    rows = await _rows(session, cycle, None, carried=False)
     if viewer.role in OFFICIALS:
         return rows
     if viewer.role == Role.APPLICANT:

@@ -119,6 +119,8 @@ async def _office_prepares(people: People, api: Api, passwords: dict[str, str]) 
     await page.goto(people.base + "/console/cycles")
     deadline = (api.clock.today() + timedelta(days=5)).isoformat()
     await fill_form(page, "/console/cycles", {"year": str(year), "application_deadline": deadline})
+    assert "本周期将采用的评审规则" in await page.inner_text("#confirm-open")
+    await fill_form(page, "/console/cycles", button='button[name="confirm"]')
     assert "申报受理" in await page.inner_text(".phases .now")
     return year
 

@@ -12,6 +12,7 @@ from fastapi.responses import Response
 from api.context import Service, SessionDep
 from api.routers import cycles as cycle_api
 from api.schemas.cycles import CloseStageRequest, ShortlistRequest
+from db.repositories import todo as todo_rows
 from domain.errors import ErrorCode
 from domain.phases import Stage
 from domain.rules import load_rules
@@ -24,6 +25,23 @@ from web.render import render
 from web.session import OfficeUser
 
 router = APIRouter(include_in_schema=False)
+
+
+async def _incomplete(
+    session: SessionDep, cycle_id: int, rows: list[views.ApplicationRow]
+) -> list[str]:
+    """Names whose document panel has not all scored (`views.stage_scores`' ``complete``:
+    current members, each with a score), from the cycle's seats read once."""
+    seats = await session.run_sync(todo_rows.seats, cycle_id)
+    current: dict[int, list[bool]] = {}
+    for seat in seats:
+        if seat.stage == Stage.DOCUMENT.value and not seat.withdrawn:
+            current.setdefault(seat.application_id, []).append(seat.scored)
+    return [
+        r.organization.name
+        for r in rows
+        if not (scored := current.get(r.application.id)) or not all(scored)
+    ]
 
 
 async def _page(
@@ -42,11 +60,7 @@ async def _page(
         if r.application.document_score is not None
     ]
     recommended = recommend_shortlist(scored, rules)
-    incomplete = []
-    for r in rows:
-        found = await views.stage_scores(session, viewer, r, Stage.DOCUMENT)
-        if not found.complete:
-            incomplete.append(r.organization.name)
+    incomplete = await _incomplete(session, cycle.id, rows)
     ranked = sorted(
         rows, key=lambda r: (r.application.award, -(r.application.document_score or -1))
     )
