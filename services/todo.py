@@ -96,7 +96,11 @@ def gather_in(session: Session) -> Facts:
     cycles = [c for c in reversed(cycle_rows.cycles(session)) if c.phase in ACTIVE_PHASES]
     found = [_cycle_facts(session, c) for c in cycles]
     honors = honor_reads.register(session)
-    return Facts(cycles=found, honors=[_honor_facts(h, o) for h, o in honors])
+    accidents = todo_rows.accident_days(session)
+    return Facts(
+        cycles=found,
+        honors=[_honor_facts(h, o, tuple(accidents.get(o.id, ()))) for h, o in honors],
+    )
 
 
 def _cycle_facts(session: Session, cycle: Cycle) -> CycleFacts:
@@ -144,7 +148,7 @@ def _shanghai_day(moment: datetime) -> date:
     return (aware - timedelta(microseconds=1)).astimezone(SHANGHAI).date()
 
 
-def _honor_facts(honor: Honor, org: Organization) -> HonorFacts:
+def _honor_facts(honor: Honor, org: Organization, accidents: tuple[date, ...]) -> HonorFacts:
     return HonorFacts(
         id=honor.id,
         organization_id=org.id,
@@ -156,6 +160,8 @@ def _honor_facts(honor: Honor, org: Organization) -> HonorFacts:
         valid_until=honor.valid_until,
         revoked_on=honor.revoked_on,
         pending_revocation=honor.pending_revocation,
+        revocation_window_closes=honor.revocation_window_closes,
+        accidents=accidents,
     )
 
 

@@ -94,6 +94,10 @@ class HonorFacts:
     valid_until: date | None
     revoked_on: date | None
     pending_revocation: str | None
+    revocation_window_closes: date | None = None
+    """§6(6): accidents up to this day may revoke the honor (None: nothing recorded)."""
+    accidents: tuple[date, ...] = ()
+    """Days of the major accidents on the holder's file (organization records, §6(6))."""
 
 
 @dataclass(frozen=True)

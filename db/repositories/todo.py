@@ -5,19 +5,23 @@ counts and objections, each keyed by application id."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import (
     Application,
+    Honor,
     Material,
     Objection,
+    OrganizationRecord,
     PanelMember,
     Reviewer,
     Score,
     VerificationTask,
 )
+from domain.types import RecordKind
 
 
 @dataclass(frozen=True)
@@ -92,3 +96,20 @@ def objections(session: Session, cycle_id: int) -> list[Objection]:
             select(Objection).where(Objection.cycle_id == cycle_id).order_by(Objection.number)
         )
     )
+
+
+def accident_days(session: Session) -> dict[int, list[date]]:
+    """Days of the major accidents on each organization's file (§6(6)), by organization id,
+    for the organizations that hold an honor."""
+    rows = session.execute(
+        select(OrganizationRecord.organization_id, OrganizationRecord.on)
+        .where(
+            OrganizationRecord.kind == RecordKind.MAJOR_ACCIDENT.value,
+            OrganizationRecord.organization_id.in_(select(Honor.organization_id)),
+        )
+        .order_by(OrganizationRecord.on)
+    )
+    found: dict[int, list[date]] = {}
+    for organization_id, on in rows:
+        found.setdefault(organization_id, []).append(on)
+    return found

@@ -36,10 +36,10 @@ FIELDS = {
 }
 
 
-def votes_link(year: int, award: str | None = None, runoff: list[str] | None = None) -> str:
+def votes_link(year: int, award: str | None = None) -> str:
     if not award:
         return cycle_link(year, "/votes")
-    return cycle_link(year, f"/votes?award={award}&runoff={','.join(runoff or [])}#{award}")
+    return cycle_link(year, f"/votes#{award}")
 
 
 async def _page(
@@ -49,25 +49,28 @@ async def _page(
     year: int,
     form: Form,
     award: str = "",
-    runoff: str = "",
 ) -> Response:
+    """`award`: the award whose form was posted (its errors and typed values shown). Which
+    award owes a runoff, and among whom, is the cycle's state (`listings.pending_runoffs`,
+    from the recorded votes), not the address: a reload or another browser shows it too."""
     cycle = await views.find_cycle(session, year)
     found = await listings.candidates(session, year)
     recorded = await listings.votes(session, year)
-    runoff_codes = [c for c in runoff.split(",") if c]
+    runoffs = await listings.pending_runoffs(session, year)
     awards = []
     for code in Award:
         rows = [c for c in found if c.award == code.value]
         voting = [c for c in rows if c.outcome == "pending"]
-        if runoff_codes and award == code.value:
-            voting = [c for c in voting if c.credit_code in runoff_codes]
+        runoff = runoffs.get(code.value)
+        if runoff:
+            voting = [c for c in voting if c.credit_code in runoff]
         awards.append(
             {
                 "award": code.value,
                 "name": AWARD_NAMES[code],
                 "candidates": rows,
                 "voting": voting,
-                "runoff": bool(runoff_codes) and award == code.value,
+                "runoff": bool(runoff),
                 "votes": [v for v in recorded if v.award == code.value],
                 "form": form if award == code.value else Form(),
             }
@@ -92,10 +95,8 @@ async def votes_page(
     year: int,
     viewer: OfficialUser,
     session: SessionDep,
-    award: str = "",
-    runoff: str = "",
 ) -> Response:
-    return await _page(request, session, viewer, year, Form(), award, runoff)
+    return await _page(request, session, viewer, year, Form())
 
 
 def _ballots(posted: Posted) -> dict[str, Any]:
@@ -117,7 +118,6 @@ async def record_vote(
 ) -> Response:
     """One form per award (the vote is per award, §4(4)): the award is in the path."""
     posted = await read_form(request)
-    runoff = posted.get("runoff") or ""
 
     async def run() -> str:
         data: dict[str, Any] = posted.data("present", "reason")
@@ -130,15 +130,13 @@ async def record_vote(
             data.pop("reason", None)
             body = VoteCreate.model_validate(data)
             answer = await committee_api.record_vote(year, body, viewer, service)
-        if answer.runoff:
-            return votes_link(year, award.value, answer.runoff)
-        return votes_link(year)
+        return votes_link(year, award.value if answer.runoff else None)
 
     return await act(
         request,
         posted,
         run,
         "表决结果已录入",
-        again=lambda form: _page(request, session, viewer, year, form, award.value, runoff),
+        again=lambda form: _page(request, session, viewer, year, form, award.value),
         fields=FIELDS,
     )
