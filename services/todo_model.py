@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import TypedDict
 
 from db.repositories.todo import SeatRow
@@ -80,6 +81,19 @@ class CycleFacts:
     applications: list[ApplicationFacts] = field(default_factory=list)
     seats: list[SeatRow] = field(default_factory=list)
     objections: list[ObjectionFacts] = field(default_factory=list)
+
+    @cached_property
+    def panels(self) -> dict[tuple[int, str], list[SeatRow]]:
+        """Seats by (application id, stage), in the order named: built once, so that a
+        1,000-application cycle's rules do not scan every seat for every application."""
+        found: dict[tuple[int, str], list[SeatRow]] = {}
+        for seat in self.seats:
+            found.setdefault((seat.application_id, seat.stage), []).append(seat)
+        return found
+
+    @cached_property
+    def by_id(self) -> dict[int, ApplicationFacts]:
+        return {app.id: app for app in self.applications}
 
 
 @dataclass(frozen=True)

@@ -60,7 +60,7 @@ def _stage_open(cycle: CycleFacts, app: ApplicationFacts, stage: Stage) -> bool:
 
 
 def _panel(cycle: CycleFacts, app: ApplicationFacts, stage: Stage) -> list[SeatRow]:
-    return [s for s in cycle.seats if s.application_id == app.id and s.stage == stage.value]
+    return cycle.panels.get((app.id, stage.value), [])
 
 
 def _office(cycle: CycleFacts, today: date) -> Iterator[Task]:
@@ -175,7 +175,7 @@ def _office(cycle: CycleFacts, today: date) -> Iterator[Task]:
 
 
 def _by_id(cycle: CycleFacts, application_id: int) -> ApplicationFacts | None:
-    return next((a for a in cycle.applications if a.id == application_id), None)
+    return cycle.by_id.get(application_id)
 
 
 def _all_document_panels_complete(cycle: CycleFacts) -> bool:
