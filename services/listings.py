@@ -246,11 +246,8 @@ class Candidate:
 async def candidates(session: AsyncSession, year: int) -> list[Candidate]:
     """Applications with a total score, best first per award (§4(4))."""
     cycle = await find_cycle(session, year)
-    rows = await session.run_sync(applications.scored_candidates, cycle.id, False)
-    return [
-        Candidate(org.credit_code, org.name, app.award, app.total_score or 0.0, app.outcome)
-        for app, org in rows
-    ]
+    rows = await session.run_sync(applications.candidate_columns, cycle.id)
+    return [Candidate(*row) for row in rows]
 
 
 async def pending_runoffs(session: AsyncSession, year: int) -> dict[str, list[str]]:

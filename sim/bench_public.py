@@ -24,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import re
 import socket
 import statistics
 import subprocess
@@ -172,9 +173,10 @@ async def _rate(
 async def _placeholders(http: httpx.AsyncClient, headers: dict[str, str]) -> dict[str, str]:
     """Values for `CONSOLE_PAGES`' ``{application}``, ``{organization}`` and ``{honor}``."""
     apps = (await http.get("/cycles/2025/applications", headers=headers)).json()
-    honors = (await http.get("/honors", headers=headers)).json()
+    register = (await http.get("/console/honors", headers=headers)).text
+    honor = re.search(r'href="/console/honors/(\d+)"', register)  # the JSON has no row id
     code = apps[0]["credit_code"] if apps else ""
-    return {"application": code, "organization": code, "honor": str(honors[0]["id"])}
+    return {"application": code, "organization": code, "honor": honor.group(1) if honor else "0"}
 
 
 async def _pages(port: int) -> list[PageTime]:

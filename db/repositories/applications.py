@@ -3,7 +3,7 @@ verification tasks (§4(1))."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, defer
 
 from db.models import Application, Cycle, Organization, VerificationTask
@@ -63,6 +63,30 @@ def scored_candidates(
     return [(app, org) for app, org in session.execute(query)]
 
 
+def candidate_columns(session: Session, cycle_id: int) -> list[tuple[str, str, str, float, str]]:
+    """`scored_candidates` as (credit code, name, award, total, outcome) columns, same order:
+    what the committee's and the government's pages list (1,000 rows, no ORM entities)."""
+    rows = session.execute(
+        select(
+            Organization.credit_code,
+            Organization.name,
+            Application.award,
+            Application.total_score,
+            Application.outcome,
+        )
+        .join(Organization, Organization.id == Application.organization_id)
+        .where(
+            Application.cycle_id == cycle_id,
+            Application.total_score.is_not(None),
+            Application.outcome.not_in(["not_candidate", "withdrawn", "cancelled"]),
+        )
+        .order_by(Application.award, Application.total_score.desc(), Organization.credit_code)
+    )
+    return [
+        (code, name, award, total or 0.0, outcome) for code, name, award, total, outcome in rows
+    ]
+
+
 def verification_tasks(session: Session, application_id: int) -> list[VerificationTask]:
     return list(
         session.scalars(
@@ -71,3 +95,92 @@ def verification_tasks(session: Session, application_id: int) -> list[Verificati
             .order_by(VerificationTask.id)
         )
     )
+
+
+def still_eligible(session: Session, cycle_id: int) -> list[tuple[Application, Organization]]:
+    """Eligible applications still pending (the shortlist's), without the carried state."""
+    rows = session.execute(
+        select(Application, Organization)
+        .join(Organization, Organization.id == Application.organization_id)
+        .where(
+            Application.cycle_id == cycle_id,
+            Application.eligible.is_(True),
+            Application.outcome == "pending",
+        )
+        .order_by(Application.award, Organization.credit_code)
+        .options(_NO_STATE)
+    )
+    return [(app, org) for app, org in rows]
+
+
+def page_of(
+    session: Session,
+    cycle_id: int,
+    *,
+    award: str = "",
+    outcome: str = "",
+    needle: str = "",
+    offset: int = 0,
+    limit: int = 50,
+) -> tuple[list[tuple[Application, Organization]], int, int]:
+    """One page of a cycle's applications (by award and credit code) with the filters of
+    the console's list, without the carried state: (rows, how many match, how many in all).
+    `needle` matches the credit code (upper-cased) or the name."""
+    where = [Application.cycle_id == cycle_id]
+    if award:
+        where.append(Application.award == award)
+    if outcome:
+        where.append(Application.outcome == outcome)
+    if needle:
+        where.append(
+            Organization.credit_code.contains(needle.upper(), autoescape=True)
+            | Organization.name.contains(needle, autoescape=True)
+        )
+    joined = select(Application, Organization).join(
+        Organization, Organization.id == Application.organization_id
+    )
+    query = (
+        joined.where(*where)
+        .order_by(Application.award, Organization.credit_code)
+        .offset(offset)
+        .limit(limit)
+        .options(_NO_STATE)
+    )
+    rows = [(app, org) for app, org in session.execute(query)]
+    matching = session.scalar(
+        select(func.count(Application.id))
+        .join(Organization, Organization.id == Application.organization_id)
+        .where(*where)
+    )
+    everything = session.scalar(
+        select(func.count(Application.id)).where(Application.cycle_id == cycle_id)
+    )
+    return rows, int(matching or 0), int(everything or 0)
+
+
+def counts(session: Session, cycle_id: int) -> tuple[dict[str, int], dict[str, int]]:
+    """The cycle overview's numbers in one aggregate: (the funnel's counts by step, the
+    applications by outcome)."""
+    one = case
+    row = session.execute(
+        select(
+            func.count(Application.id),
+            func.sum(one((Application.eligible.is_(True), 1), else_=0)),
+            func.sum(one((Application.shortlisted.is_(True), 1), else_=0)),
+            func.sum(one((Application.site_report_confirmed_at.is_not(None), 1), else_=0)),
+            func.sum(one((Application.total_score.is_not(None), 1), else_=0)),
+            func.sum(one((Application.outcome == "awarded", 1), else_=0)),
+        ).where(Application.cycle_id == cycle_id)
+    ).one()
+    steps = ("applied", "eligible", "shortlisted", "confirmed", "scored", "awarded")
+    funnel = {step: int(n or 0) for step, n in zip(steps, row, strict=True)}
+    outcomes = {
+        outcome: int(n)
+        for outcome, n in session.execute(
+            select(Application.outcome, func.count(Application.id))
+            .where(Application.cycle_id == cycle_id)
+            .group_by(Application.outcome)
+            .order_by(func.min(Application.id))
+        )
+    }
+    return funnel, outcomes

@@ -86,15 +86,18 @@ PAGE_SIZE = 50
 """Rows of the applications list a page shows (a clerk pages through 1,000 with filters)."""
 
 
-def _matches(row: views.ApplicationRow, viewer: Viewer, award: str, outcome: str, q: str) -> bool:
-    """The list's filters, on what the viewer may see: a reviewer sees no outcome, so it
-    cannot filter by one either."""
-    app, org = row.application, row.organization
-    needle = q.strip()
-    return (
-        (not award or app.award == award)
-        and (not outcome or viewer.role == Role.REVIEWER or app.outcome == outcome)
-        and (not needle or needle.upper() in org.credit_code or needle in org.name)
+async def _listed(
+    session: SessionDep,
+    viewer: Viewer,
+    year: int,
+    award: str,
+    outcome: str,
+    q: str,
+    number: int,
+) -> views.Listed:
+    offset = (max(number, 1) - 1) * PAGE_SIZE
+    return await views.listed(
+        session, viewer, year, award=award, outcome=outcome, q=q, offset=offset, limit=PAGE_SIZE
     )
 
 
@@ -115,13 +118,14 @@ async def application_list(
     page: str = "1",
 ) -> Response:
     cycle = await views.find_cycle(session, year)
-    rows = await views.applications(session, viewer, year)
-    matching = [r for r in rows if _matches(r, viewer, award, outcome, q)]
-    pages = max(1, -(-len(matching) // PAGE_SIZE))
-    number = min(max(int(page) if page.isdigit() else 1, 1), pages)
-    shown_rows = matching[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
-    preliminary = await preliminary_failures(session, shown_rows)
-    shown = [application_api.application_out(r, viewer, preliminary) for r in shown_rows]
+    wanted = int(page) if page.isdigit() else 1
+    found = await _listed(session, viewer, year, award, outcome, q, wanted)
+    pages = max(1, -(-found.matching // PAGE_SIZE))
+    number = min(max(wanted, 1), pages)
+    if number != wanted and found.matching:  # past the last page: show the last one
+        found = await _listed(session, viewer, year, award, outcome, q, number)
+    preliminary = await preliminary_failures(session, found.rows)
+    shown = [application_api.application_out(r, viewer, preliminary) for r in found.rows]
     filters = {"award": award, "outcome": outcome, "q": q}
     return render(
         request,
@@ -133,8 +137,8 @@ async def application_list(
         awards=AWARDS,
         outcomes=OUTCOMES,
         year=year,
-        total=len(matching),
-        everything=len(rows),
+        total=found.matching,
+        everything=found.everything,
         page=number,
         pages=pages,
         first=(number - 1) * PAGE_SIZE + 1,

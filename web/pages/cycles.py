@@ -3,7 +3,6 @@ its phase bar, deadlines and counts, extending a deadline and closing qualificat
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -234,17 +233,17 @@ async def _overview(
 ) -> Response:
     """`cancelling`: the reason typed, when the office is asked to confirm a cancellation."""
     cycle = await views.find_cycle(session, year)
-    rows = await views.applications(session, viewer, year)
-    apps = [r.application for r in rows]
-    funnel = [
-        ("申报", len(apps)),
-        ("资格审查通过", sum(1 for a in apps if a.eligible)),
-        ("入围现场评审", sum(1 for a in apps if a.shortlisted)),
-        ("现场评审报告已确认", sum(1 for a in apps if a.site_report_confirmed_at)),
-        ("有总得分", sum(1 for a in apps if a.total_score is not None)),
-        ("获奖", sum(1 for a in apps if a.outcome == "awarded")),
+    counted = await views.counts(session, viewer, year)
+    steps = [
+        ("applied", "申报"),
+        ("eligible", "资格审查通过"),
+        ("shortlisted", "入围现场评审"),
+        ("confirmed", "现场评审报告已确认"),
+        ("scored", "有总得分"),
+        ("awarded", "获奖"),
     ]
-    outcomes = Counter(a.outcome for a in apps)
+    funnel = [(label, counted.funnel[step]) for step, label in steps]
+    outcomes = counted.outcomes
     out = cycle_api.cycle_out(cycle, viewer)
     now = BAR.index(Phase(cycle.phase)) if cycle.phase in BAR else -1
     return render(

@@ -42,6 +42,8 @@ async def _incomplete(
 ) -> list[str]:
     """Names whose document panel has not all scored (`views.stage_scores`' ``complete``:
     current members, each with a score), from the cycle's seats read once."""
+    if not rows:
+        return []
     seats = await session.run_sync(todo_rows.seats, cycle_id)
     current: dict[int, list[bool]] = {}
     for seat in seats:
@@ -58,11 +60,7 @@ async def _page(
     request: Request, session: SessionDep, viewer: Any, year: int, form: Form
 ) -> Response:
     cycle = await views.find_cycle(session, year)
-    rows = [
-        r
-        for r in await views.applications(session, viewer, year)
-        if r.application.eligible and r.application.outcome == "pending"
-    ]
+    rows = await views.still_eligible(session, viewer, year)
     rules = load_rules(cycle.rules)
     scored = [
         (r.organization.credit_code, Award(r.application.award), r.application.document_score)
