@@ -10,19 +10,20 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from markupsafe import Markup
 
 from api.context import Service, SessionDep
 from api.routers import committee as committee_api
 from api.schemas.committee import VoteCreate, VoteReplace
 from domain.errors import ErrorCode
-from domain.names import AWARD_NAMES
+from domain.names import AWARD_NAMES, name_of
 from domain.phases import Phase
 from domain.types import Award
 from services import listings, views
 from services.accounts import Role, Viewer
 from services.todo import cycle_link
 from web.forms import Form, Posted, act, read_form
-from web.render import render
+from web.render import render, score
 from web.session import CommitteeUser, OfficialUser
 
 router = APIRouter(include_in_schema=False)
@@ -57,6 +58,7 @@ async def _page(
     found = await listings.candidates(session, year)
     recorded = await listings.votes(session, year)
     runoffs = await listings.pending_runoffs(session, year)
+    names = {c.credit_code: c.name for c in found}
     awards = []
     for code in Award:
         rows = [c for c in found if c.award == code.value]
@@ -69,9 +71,13 @@ async def _page(
                 "award": code.value,
                 "name": AWARD_NAMES[code],
                 "candidates": rows,
+                "listed": _listed(rows),
                 "voting": voting,
                 "runoff": bool(runoff),
                 "votes": [v for v in recorded if v.award == code.value],
+                "ballots": {
+                    v.id: _ballots_text(v.ballots, names) for v in recorded if v.award == code.value
+                },
                 "form": form if award == code.value else Form(),
             }
         )
@@ -81,11 +87,31 @@ async def _page(
         title=f"{year}年度评委会审查表决（§4(4)）",
         cycle=cycle,
         awards=awards,
-        names={c.credit_code: c.name for c in found},
+        names=names,
         year=year,
         tallies=TALLIES,
         can_vote=viewer.role == Role.COMMITTEE and cycle.phase == Phase.COMMITTEE,
         back=cycle_link(year),
+    )
+
+
+def _listed(rows: list[listings.Candidate]) -> Markup:
+    """The candidates' rows, escaped and joined here: 1,000 rows through the template's
+    loop were most of the page's time at 1,000 applications."""
+    return Markup("").join(
+        Markup(
+            '<tr data-candidate="{0}"><td>{1}</td><td>{0}</td><td class="num">{2}</td>'
+            "<td>{3}</td></tr>"
+        ).format(c.credit_code, c.name, score(c.total_score), name_of(c.outcome) or "—")
+        for c in rows
+    )
+
+
+def _ballots_text(ballots: dict[str, Any], names: dict[str, str]) -> str:
+    """A recorded vote's tallies: ``name：yes/no/abstain`` by credit code, as one text."""
+    return "；".join(
+        f"{names.get(code, code)}：{b['yes']}/{b['no']}/{b['abstain']}"
+        for code, b in sorted(ballots.items())
     )
 
 
