@@ -172,7 +172,10 @@ async def _rate(
 
 async def _placeholders(http: httpx.AsyncClient, headers: dict[str, str]) -> dict[str, str]:
     """Values for `CONSOLE_PAGES`' ``{application}``, ``{organization}`` and ``{honor}``."""
-    apps = (await http.get("/cycles/2025/applications", headers=headers)).json()
+    if not any("{" in page for page in CONSOLE_PAGES):
+        return {}
+    listed = await http.get("/cycles/2025/applications", headers=headers)
+    apps = listed.json() if listed.status_code == 200 else []
     register = (await http.get("/console/honors", headers=headers)).text
     honor = re.search(r'href="/console/honors/(\d+)"', register)  # the JSON has no row id
     code = apps[0]["credit_code"] if apps else ""
