@@ -8,6 +8,7 @@ engine and client (ASGI transports do not run the lifespan) and call `startup` t
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -141,3 +142,7 @@ async def startup(app: FastAPI) -> None:
         made = False
     if made:
         log.info("bootstrap office account %s created", s.bootstrap_office_username)
+    # Everything loaded so far (modules, the engine, the client) lives as long as the process:
+    # out of the collector's sight, a full collection no longer walks it. Without this, one
+    # request in ten or so paid ~100 ms for such a walk (console pages at 1,000 applications).
+    gc.freeze()

@@ -23,7 +23,11 @@ from db.repositories import applications, notice_reads
 from db.repositories import cycles as cycle_rows
 from db.repositories import organizations as org_rows
 from db.repositories import reviewers as pool
+from domain.committee import Candidate as Contender
+from domain.committee import VoteResult, select_winners
 from domain.errors import DomainError, ErrorCode
+from domain.rules import load_rules
+from domain.types import Award
 from services.accounts import OFFICIALS, Role, Viewer
 from services.views import find_cycle, not_found
 
@@ -116,6 +120,42 @@ async def records(session: AsyncSession, org: Organization) -> list[Organization
     return await session.run_sync(org_rows.records_of, org.id)
 
 
+@dataclass(frozen=True)
+class OrganizationApplication:
+    """One of an organization's applications, as its file lists them (every cycle)."""
+
+    year: int
+    phase: str
+    award: str
+    submitted_at: datetime
+    outcome: str
+    eligible: bool | None
+    total_score: float | None
+
+
+async def organization_applications(
+    session: AsyncSession, viewer: Viewer, org: Organization
+) -> list[OrganizationApplication]:
+    """The organization's applications across cycles, newest first: for officials and the
+    organization itself (`organization` has checked that much); what each shows is what the
+    applications list shows that viewer."""
+    if viewer.role not in OFFICIALS and viewer.organization_id != org.id:
+        raise DomainError(ErrorCode.UNKNOWN_ORGANIZATION, org.credit_code)
+    rows = await session.run_sync(applications.of_organization, org.id)
+    return [
+        OrganizationApplication(
+            year=cycle.year,
+            phase=cycle.phase,
+            award=app.award,
+            submitted_at=app.submitted_at,
+            outcome=app.outcome,
+            eligible=app.eligible,
+            total_score=app.total_score,
+        )
+        for app, cycle in rows
+    ]
+
+
 async def reviewers(session: AsyncSession) -> list[Reviewer]:
     return await session.run_sync(pool.all_reviewers)
 
@@ -206,11 +246,48 @@ class Candidate:
 async def candidates(session: AsyncSession, year: int) -> list[Candidate]:
     """Applications with a total score, best first per award (§4(4))."""
     cycle = await find_cycle(session, year)
+    rows = await session.run_sync(applications.candidate_columns, cycle.id)
+    return [Candidate(*row) for row in rows]
+
+
+async def pending_runoffs(session: AsyncSession, year: int) -> dict[str, list[str]]:
+    """§4(4): by award, the candidates of a runoff the committee still owes, as the cycle's
+    workflow decides it (`domain.committee.select_winners` over the award's recorded votes of
+    its latest series, the main vote's ballots being the candidates): read from the
+    projection, so a reloaded page knows it. Empty outside the committee phase."""
+    cycle = await find_cycle(session, year)
+    if cycle.phase != "committee":
+        return {}
+    rules = load_rules(cycle.rules)
+    recorded = await session.run_sync(cycle_rows.votes, cycle.id)
     rows = await session.run_sync(applications.scored_candidates, cycle.id)
-    return [
-        Candidate(org.credit_code, org.name, app.award, app.total_score or 0.0, app.outcome)
-        for app, org in rows
-    ]
+    facts = {org.credit_code: app for app, org in rows}
+    found: dict[str, list[str]] = {}
+    for award in Award:
+        mine = [v for v in recorded if v.award == award.value]
+        if not mine:
+            continue
+        series = max(v.series for v in mine)
+        rounds = sorted((v for v in mine if v.series == series), key=lambda v: v.round)
+        votes = [
+            VoteResult.model_validate({"present": v.present, "ballots": v.ballots}) for v in rounds
+        ]
+        candidates = []
+        for code in votes[0].ballots:
+            app = facts.get(code)
+            carried = (app.state if app is not None else None) or {}
+            candidates.append(
+                Contender(
+                    key=code,
+                    total_score=(app.total_score if app is not None else None) or 0.0,
+                    repeat_winner=bool(carried.get("repeat_winner", False)),
+                    takes_quota_place=bool(carried.get("takes_quota_place", True)),
+                )
+            )
+        selection = select_winners(award, candidates, votes[0], rules, runoff=votes[1:])
+        if selection.runoff:
+            found[award.value] = list(selection.runoff)
+    return found
 
 
 async def objections(session: AsyncSession, year: int) -> list[tuple[Objection, Organization]]:

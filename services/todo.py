@@ -22,7 +22,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from db.models import Cycle, Honor, Objection, Organization
-from db.repositories import applications as application_rows
 from db.repositories import cycles as cycle_rows
 from db.repositories import honor_reads
 from db.repositories import todo as todo_rows
@@ -96,32 +95,36 @@ def gather_in(session: Session) -> Facts:
     cycles = [c for c in reversed(cycle_rows.cycles(session)) if c.phase in ACTIVE_PHASES]
     found = [_cycle_facts(session, c) for c in cycles]
     honors = honor_reads.register(session)
-    return Facts(cycles=found, honors=[_honor_facts(h, o) for h, o in honors])
+    accidents = todo_rows.accident_days(session)
+    return Facts(
+        cycles=found,
+        honors=[_honor_facts(h, o, tuple(accidents.get(o.id, ()))) for h, o in honors],
+    )
 
 
 def _cycle_facts(session: Session, cycle: Cycle) -> CycleFacts:
-    rows = application_rows.with_organizations(session, cycle.id)
+    rows = todo_rows.applications(session, cycle.id)
     open_tasks = todo_rows.open_verifications(session, cycle.id)
     materials = todo_rows.material_counts(session, cycle.id)
     seats = todo_rows.seats(session, cycle.id)
     objections: list[Objection] = todo_rows.objections(session, cycle.id)
     apps = [
         ApplicationFacts(
-            id=app.id,
-            organization_id=org.id,
-            credit_code=org.credit_code,
-            name=org.name,
-            award=app.award,
-            outcome=app.outcome,
-            eligible=app.eligible,
-            shortlisted=app.shortlisted,
-            site_confirmed=app.site_report_confirmed_at is not None,
-            document_consensus=app.document_consensus,
-            site_consensus=app.site_consensus,
-            materials=materials.get(app.id, 0),
-            open_verifications=tuple(open_tasks.get(app.id, ())),
+            id=row.id,
+            organization_id=row.organization_id,
+            credit_code=row.credit_code,
+            name=row.name,
+            award=row.award,
+            outcome=row.outcome,
+            eligible=row.eligible,
+            shortlisted=row.shortlisted,
+            site_confirmed=bool(row.site_confirmed),
+            document_consensus=row.document_consensus,
+            site_consensus=row.site_consensus,
+            materials=materials.get(row.id, 0),
+            open_verifications=tuple(open_tasks.get(row.id, ())),
         )
-        for app, org in rows
+        for row in rows
     ]
     closes = cycle.publicity_closes
     return CycleFacts(
@@ -144,7 +147,7 @@ def _shanghai_day(moment: datetime) -> date:
     return (aware - timedelta(microseconds=1)).astimezone(SHANGHAI).date()
 
 
-def _honor_facts(honor: Honor, org: Organization) -> HonorFacts:
+def _honor_facts(honor: Honor, org: Organization, accidents: tuple[date, ...]) -> HonorFacts:
     return HonorFacts(
         id=honor.id,
         organization_id=org.id,
@@ -156,6 +159,8 @@ def _honor_facts(honor: Honor, org: Organization) -> HonorFacts:
         valid_until=honor.valid_until,
         revoked_on=honor.revoked_on,
         pending_revocation=honor.pending_revocation,
+        revocation_window_closes=honor.revocation_window_closes,
+        accidents=accidents,
     )
 
 

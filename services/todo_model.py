@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import TypedDict
 
 from db.repositories.todo import SeatRow
@@ -81,6 +82,19 @@ class CycleFacts:
     seats: list[SeatRow] = field(default_factory=list)
     objections: list[ObjectionFacts] = field(default_factory=list)
 
+    @cached_property
+    def panels(self) -> dict[tuple[int, str], list[SeatRow]]:
+        """Seats by (application id, stage), in the order named: built once, so that a
+        1,000-application cycle's rules do not scan every seat for every application."""
+        found: dict[tuple[int, str], list[SeatRow]] = {}
+        for seat in self.seats:
+            found.setdefault((seat.application_id, seat.stage), []).append(seat)
+        return found
+
+    @cached_property
+    def by_id(self) -> dict[int, ApplicationFacts]:
+        return {app.id: app for app in self.applications}
+
 
 @dataclass(frozen=True)
 class HonorFacts:
@@ -94,6 +108,10 @@ class HonorFacts:
     valid_until: date | None
     revoked_on: date | None
     pending_revocation: str | None
+    revocation_window_closes: date | None = None
+    """§6(6): accidents up to this day may revoke the honor (None: nothing recorded)."""
+    accidents: tuple[date, ...] = ()
+    """Days of the major accidents on the holder's file (organization records, §6(6))."""
 
 
 @dataclass(frozen=True)

@@ -60,7 +60,7 @@ def _stage_open(cycle: CycleFacts, app: ApplicationFacts, stage: Stage) -> bool:
 
 
 def _panel(cycle: CycleFacts, app: ApplicationFacts, stage: Stage) -> list[SeatRow]:
-    return [s for s in cycle.seats if s.application_id == app.id and s.stage == stage.value]
+    return cycle.panels.get((app.id, stage.value), [])
 
 
 def _office(cycle: CycleFacts, today: date) -> Iterator[Task]:
@@ -175,7 +175,7 @@ def _office(cycle: CycleFacts, today: date) -> Iterator[Task]:
 
 
 def _by_id(cycle: CycleFacts, application_id: int) -> ApplicationFacts | None:
-    return next((a for a in cycle.applications if a.id == application_id), None)
+    return cycle.by_id.get(application_id)
 
 
 def _all_document_panels_complete(cycle: CycleFacts) -> bool:
@@ -326,6 +326,7 @@ def honor_tasks(viewer: Viewer, honors: list[HonorFacts], today: date) -> Iterat
                 **base,
             )
         if viewer.role == Role.OFFICE:
+            yield from _propose_revocation(honor, award, link, base)
             anniversary = add_years(honor.awarded_on, today.year - honor.awarded_on.year)
             in_force = honor.valid_until is None or anniversary <= honor.valid_until
             if today.year > honor.awarded_on.year and in_force and anniversary <= today:
@@ -343,3 +344,27 @@ def honor_tasks(viewer: Viewer, honors: list[HonorFacts], today: date) -> Iterat
                         priority=40,
                         **base,
                     )
+
+
+def _propose_revocation(honor: HonorFacts, award: str, link: str, base: Who) -> Iterator[Task]:
+    """§6(6): a major accident on the holder's file inside the revocation window and no
+    proposal yet: the office checks its social impact and, if major, proposes the revocation
+    on the honor's page (the incident report). Gone once a revocation is pending or done."""
+    if honor.pending_revocation is not None or honor.revocation_window_closes is None:
+        return
+    inside = [
+        day for day in honor.accidents if honor.awarded_on <= day <= honor.revocation_window_closes
+    ]
+    if not inside:
+        return
+    yield Task(
+        f"propose-revocation:{honor.id}",
+        f"{honor.year}年度{award}获奖组织于{inside[-1].isoformat()}发生重大事故："
+        "核实是否造成重大不良社会影响，是则提请县政府撤销称号（§6(6)）",
+        honor.year,
+        link + "#incident",
+        Role.OFFICE,
+        follow_up=inside[-1],
+        priority=80,
+        **base,
+    )

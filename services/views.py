@@ -110,18 +110,135 @@ async def _may_see(session: AsyncSession, viewer: Viewer, row: ApplicationRow) -
 
 
 async def _rows(
-    session: AsyncSession, cycle: Cycle, credit_code: str | None
+    session: AsyncSession, cycle: Cycle, credit_code: str | None, carried: bool = True
 ) -> list[ApplicationRow]:
     code = credit_code.strip().upper() if credit_code is not None else None
-    found = await session.run_sync(application_rows.with_organizations, cycle.id, code)
+    found = await session.run_sync(application_rows.with_organizations, cycle.id, code, carried)
     return [ApplicationRow(cycle, app, org) for app, org in found]
 
 
 async def applications(session: AsyncSession, viewer: Viewer, year: int) -> list[ApplicationRow]:
+    """The cycle's applications the viewer may read (`_may_see`, in a few queries: a
+    reviewer's seats and ties are read once for the whole cycle, not once a row). Without
+    the workflow's carried state (`db.repositories.applications`): a list never shows it."""
     cycle = await find_cycle(session, year)
+    rows = await _rows(session, cycle, None, carried=False)
+    if viewer.role in OFFICIALS:
+        return rows
+    if viewer.role == Role.APPLICANT:
+        return [row for row in rows if viewer.organization_id == row.organization.id]
+    if viewer.role != Role.REVIEWER or viewer.reviewer_id is None:
+        return []
+    seated = await session.run_sync(panels.seated_applications, cycle.id, viewer.reviewer_id)
+    employer = await session.run_sync(reviewers.employer_of, viewer.reviewer_id)
+    tied = await session.run_sync(reviewers.tied_organization_ids, viewer.reviewer_id)
     return [
-        row for row in await _rows(session, cycle, None) if await _may_see(session, viewer, row)
+        row
+        for row in rows
+        if row.application.id in seated
+        and row.organization.credit_code != employer
+        and row.organization.id not in tied
     ]
+
+
+@dataclass(frozen=True)
+class Listed:
+    """A page of the applications list: its rows, how many match the filters, how many the
+    viewer may see in all."""
+
+    rows: list[ApplicationRow]
+    matching: int
+    everything: int
+
+
+def matches(row: ApplicationRow, viewer: Viewer, award: str, outcome: str, q: str) -> bool:
+    """The list's filters on what the viewer may see: a reviewer sees no outcome, so it
+    cannot filter by one either."""
+    app, org = row.application, row.organization
+    needle = q.strip()
+    return (
+        (not award or app.award == award)
+        and (not outcome or viewer.role == Role.REVIEWER or app.outcome == outcome)
+        and (not needle or needle.upper() in org.credit_code or needle in org.name)
+    )
+
+
+async def listed(
+    session: AsyncSession,
+    viewer: Viewer,
+    year: int,
+    *,
+    award: str = "",
+    outcome: str = "",
+    q: str = "",
+    offset: int = 0,
+    limit: int = 50,
+) -> Listed:
+    """One page of `applications` with the list's filters (`matches`). Officials, who see
+    the whole cycle, get it from the database a page at a time (1,000 applications are not
+    read for 50 rows); the others' few rows are filtered here."""
+    cycle = await find_cycle(session, year)
+    if viewer.role in OFFICIALS:
+        found, matching, everything = await session.run_sync(
+            lambda s: application_rows.page_of(
+                s,
+                cycle.id,
+                award=award,
+                outcome=outcome,
+                needle=q.strip(),
+                offset=offset,
+                limit=limit,
+            )
+        )
+        return Listed([ApplicationRow(cycle, a, o) for a, o in found], matching, everything)
+    rows = await applications(session, viewer, year)
+    chosen = [r for r in rows if matches(r, viewer, award, outcome, q)]
+    return Listed(chosen[offset : offset + limit], len(chosen), len(rows))
+
+
+async def still_eligible(session: AsyncSession, viewer: Viewer, year: int) -> list[ApplicationRow]:
+    """`applications` that passed qualification and are still pending (the shortlist's):
+    for officials read as such, not filtered out of the whole cycle."""
+    cycle = await find_cycle(session, year)
+    if viewer.role in OFFICIALS:
+        found = await session.run_sync(application_rows.still_eligible, cycle.id)
+        return [ApplicationRow(cycle, a, o) for a, o in found]
+    return [
+        r
+        for r in await applications(session, viewer, year)
+        if r.application.eligible and r.application.outcome == "pending"
+    ]
+
+
+@dataclass(frozen=True)
+class Counts:
+    funnel: dict[str, int]
+    """applied, eligible, shortlisted, confirmed (site report), scored (a total), awarded."""
+    outcomes: dict[str, int]
+
+
+async def counts(session: AsyncSession, viewer: Viewer, year: int) -> Counts:
+    """The cycle overview's numbers over the applications the viewer may see: one aggregate
+    for officials, the viewer's own rows counted otherwise."""
+    cycle = await find_cycle(session, year)
+    if viewer.role in OFFICIALS:
+        funnel, outcomes = await session.run_sync(application_rows.counts, cycle.id)
+        return Counts(funnel, outcomes)
+    apps = [r.application for r in await applications(session, viewer, year)]
+    found: dict[str, int] = {}
+    for a in apps:
+        found[a.outcome] = found.get(a.outcome, 0) + 1
+    return Counts(
+        {
+            "applied": len(apps),
+            "eligible": sum(1 for a in apps if a.eligible),
+            "shortlisted": sum(1 for a in apps if a.shortlisted),
+            "confirmed": sum(1 for a in apps if a.site_report_confirmed_at),
+            "scored": sum(1 for a in apps if a.total_score is not None),
+            "awarded": sum(1 for a in apps if a.outcome == "awarded"),
+        },
+        found,
+    )
 
 
 async def application(

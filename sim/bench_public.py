@@ -24,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import re
 import socket
 import statistics
 import subprocess
@@ -52,10 +53,22 @@ CONSOLE_PAGES: list[str] = [
     "/console/cycles",
     "/console/cycles/2025",
     "/console/cycles/2025/applications",
+    "/console/cycles/2025/applications?award=quality&page=2",
+    "/console/cycles/2025/applications/{application}",
+    "/console/cycles/2025/shortlist",
+    "/console/cycles/2025/votes",
+    "/console/cycles/2025/publicity",
+    "/console/cycles/2025/approval",
+    "/console/honors",
+    "/console/honors/{honor}",
+    "/console/organizations",
+    "/console/organizations/{organization}",
 ]
 """Console pages whose p95 the bench prints (2025: `sim.bench_scenario`'s cycle); add more.
-Signed in as the office: the session cookie `SESSION_COOKIE` and the bearer header both
-carry the API's token."""
+``{application}`` / ``{organization}`` is the first application's credit code of the
+cycle and ``{honor}`` the first honor's id, read from the JSON API before timing. Signed in
+as the office: the session cookie `SESSION_COOKIE` and the bearer header both carry the
+API's token."""
 SESSION_COOKIE = "qaward_session"
 PAGE_REQUESTS = 50
 HELLO_PATH = "/hello"
@@ -157,6 +170,18 @@ async def _rate(
     return load.rate(expected), load.errors + others
 
 
+async def _placeholders(http: httpx.AsyncClient, headers: dict[str, str]) -> dict[str, str]:
+    """Values for `CONSOLE_PAGES`' ``{application}``, ``{organization}`` and ``{honor}``."""
+    if not any("{" in page for page in CONSOLE_PAGES):
+        return {}
+    listed = await http.get("/cycles/2025/applications", headers=headers)
+    apps = listed.json() if listed.status_code == 200 else []
+    register = (await http.get("/console/honors", headers=headers)).text
+    honor = re.search(r'href="/console/honors/(\d+)"', register)  # the JSON has no row id
+    code = apps[0]["credit_code"] if apps else ""
+    return {"application": code, "organization": code, "honor": honor.group(1) if honor else "0"}
+
+
 async def _pages(port: int) -> list[PageTime]:
     if not CONSOLE_PAGES:
         return []
@@ -167,8 +192,10 @@ async def _pages(port: int) -> list[PageTime]:
         login.raise_for_status()
         token = login.json()["access_token"]
         headers = {"Authorization": f"Bearer {token}", "Cookie": f"{SESSION_COOKIE}={token}"}
+        names = await _placeholders(http, headers)
         found = []
-        for path in CONSOLE_PAGES:
+        for pattern in CONSOLE_PAGES:
+            path = pattern.format(**names)
             took = []
             for _ in range(PAGE_REQUESTS):
                 started = time.perf_counter()

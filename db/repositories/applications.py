@@ -3,14 +3,20 @@ verification tasks (§4(1))."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session, defer
 
-from db.models import Application, Organization, VerificationTask
+from db.models import Application, Cycle, Organization, VerificationTask
+
+_NO_STATE = defer(Application.state, raiseload=True)
+"""``carried=False``: without the workflow's carried state (about 1 KB of JSON an
+application, a third of a 1,000-row list's read time); touching it on such rows raises
+rather than loading it one row at a time. Lists for pages pass it; the documents and the
+outcome explanations read the state and keep the default."""
 
 
 def with_organizations(
-    session: Session, cycle_id: int, credit_code: str | None = None
+    session: Session, cycle_id: int, credit_code: str | None = None, carried: bool = True
 ) -> list[tuple[Application, Organization]]:
     """A cycle's applications (or one organization's), by award and credit code."""
     query = (
@@ -19,14 +25,30 @@ def with_organizations(
         .where(Application.cycle_id == cycle_id)
         .order_by(Application.award, Organization.credit_code)
     )
+    if not carried:
+        query = query.options(_NO_STATE)
     if credit_code is not None:
         query = query.where(Organization.credit_code == credit_code)
     return [(app, org) for app, org in session.execute(query)]
 
 
-def scored_candidates(session: Session, cycle_id: int) -> list[tuple[Application, Organization]]:
-    """Applications with a total score still in the running, best first per award."""
+def of_organization(session: Session, organization_id: int) -> list[tuple[Application, Cycle]]:
+    """One organization's applications across cycles, newest cycle first."""
     rows = session.execute(
+        select(Application, Cycle)
+        .join(Cycle, Cycle.id == Application.cycle_id)
+        .where(Application.organization_id == organization_id)
+        .order_by(Cycle.year.desc(), Cycle.id.desc(), Application.award)
+        .options(_NO_STATE)
+    )
+    return [(app, cycle) for app, cycle in rows]
+
+
+def scored_candidates(
+    session: Session, cycle_id: int, carried: bool = True
+) -> list[tuple[Application, Organization]]:
+    """Applications with a total score still in the running, best first per award."""
+    query = (
         select(Application, Organization)
         .join(Organization, Organization.id == Application.organization_id)
         .where(
@@ -36,7 +58,33 @@ def scored_candidates(session: Session, cycle_id: int) -> list[tuple[Application
         )
         .order_by(Application.award, Application.total_score.desc(), Organization.credit_code)
     )
-    return [(app, org) for app, org in rows]
+    if not carried:
+        query = query.options(_NO_STATE)
+    return [(app, org) for app, org in session.execute(query)]
+
+
+def candidate_columns(session: Session, cycle_id: int) -> list[tuple[str, str, str, float, str]]:
+    """`scored_candidates` as (credit code, name, award, total, outcome) columns, same order:
+    what the committee's and the government's pages list (1,000 rows, no ORM entities)."""
+    rows = session.execute(
+        select(
+            Organization.credit_code,
+            Organization.name,
+            Application.award,
+            Application.total_score,
+            Application.outcome,
+        )
+        .join(Organization, Organization.id == Application.organization_id)
+        .where(
+            Application.cycle_id == cycle_id,
+            Application.total_score.is_not(None),
+            Application.outcome.not_in(["not_candidate", "withdrawn", "cancelled"]),
+        )
+        .order_by(Application.award, Application.total_score.desc(), Organization.credit_code)
+    )
+    return [
+        (code, name, award, total or 0.0, outcome) for code, name, award, total, outcome in rows
+    ]
 
 
 def verification_tasks(session: Session, application_id: int) -> list[VerificationTask]:
@@ -47,3 +95,92 @@ def verification_tasks(session: Session, application_id: int) -> list[Verificati
             .order_by(VerificationTask.id)
         )
     )
+
+
+def still_eligible(session: Session, cycle_id: int) -> list[tuple[Application, Organization]]:
+    """Eligible applications still pending (the shortlist's), without the carried state."""
+    rows = session.execute(
+        select(Application, Organization)
+        .join(Organization, Organization.id == Application.organization_id)
+        .where(
+            Application.cycle_id == cycle_id,
+            Application.eligible.is_(True),
+            Application.outcome == "pending",
+        )
+        .order_by(Application.award, Organization.credit_code)
+        .options(_NO_STATE)
+    )
+    return [(app, org) for app, org in rows]
+
+
+def page_of(
+    session: Session,
+    cycle_id: int,
+    *,
+    award: str = "",
+    outcome: str = "",
+    needle: str = "",
+    offset: int = 0,
+    limit: int = 50,
+) -> tuple[list[tuple[Application, Organization]], int, int]:
+    """One page of a cycle's applications (by award and credit code) with the filters of
+    the console's list, without the carried state: (rows, how many match, how many in all).
+    `needle` matches the credit code (upper-cased) or the name."""
+    where = [Application.cycle_id == cycle_id]
+    if award:
+        where.append(Application.award == award)
+    if outcome:
+        where.append(Application.outcome == outcome)
+    if needle:
+        where.append(
+            Organization.credit_code.contains(needle.upper(), autoescape=True)
+            | Organization.name.contains(needle, autoescape=True)
+        )
+    joined = select(Application, Organization).join(
+        Organization, Organization.id == Application.organization_id
+    )
+    query = (
+        joined.where(*where)
+        .order_by(Application.award, Organization.credit_code)
+        .offset(offset)
+        .limit(limit)
+        .options(_NO_STATE)
+    )
+    rows = [(app, org) for app, org in session.execute(query)]
+    matching = session.scalar(
+        select(func.count(Application.id))
+        .join(Organization, Organization.id == Application.organization_id)
+        .where(*where)
+    )
+    everything = session.scalar(
+        select(func.count(Application.id)).where(Application.cycle_id == cycle_id)
+    )
+    return rows, int(matching or 0), int(everything or 0)
+
+
+def counts(session: Session, cycle_id: int) -> tuple[dict[str, int], dict[str, int]]:
+    """The cycle overview's numbers in one aggregate: (the funnel's counts by step, the
+    applications by outcome)."""
+    one = case
+    row = session.execute(
+        select(
+            func.count(Application.id),
+            func.sum(one((Application.eligible.is_(True), 1), else_=0)),
+            func.sum(one((Application.shortlisted.is_(True), 1), else_=0)),
+            func.sum(one((Application.site_report_confirmed_at.is_not(None), 1), else_=0)),
+            func.sum(one((Application.total_score.is_not(None), 1), else_=0)),
+            func.sum(one((Application.outcome == "awarded", 1), else_=0)),
+        ).where(Application.cycle_id == cycle_id)
+    ).one()
+    steps = ("applied", "eligible", "shortlisted", "confirmed", "scored", "awarded")
+    funnel = {step: int(n or 0) for step, n in zip(steps, row, strict=True)}
+    outcomes = {
+        outcome: int(n)
+        for outcome, n in session.execute(
+            select(Application.outcome, func.count(Application.id))
+            .where(Application.cycle_id == cycle_id)
+            .group_by(Application.outcome)
+            .order_by(func.min(Application.id))
+        )
+    }
+    return funnel, outcomes

@@ -35,6 +35,21 @@ def stages_of(session: Session, application_id: int, reviewer_id: int) -> list[s
     )
 
 
+def seated_applications(session: Session, cycle_id: int, reviewer_id: int) -> set[int]:
+    """Applications of the cycle where the reviewer holds a current seat (one query)."""
+    return set(
+        session.scalars(
+            select(PanelMember.application_id)
+            .join(Application, Application.id == PanelMember.application_id)
+            .where(
+                Application.cycle_id == cycle_id,
+                PanelMember.reviewer_id == reviewer_id,
+                PanelMember.withdrawn.is_(False),
+            )
+        )
+    )
+
+
 def scores(session: Session, application_id: int, stage: str) -> list[Score]:
     return list(
         session.scalars(

@@ -50,6 +50,15 @@ def has_tie(session: Session, reviewer_id: int, organization_id: int) -> bool:
     return found is not None
 
 
+def tied_organization_ids(session: Session, reviewer_id: int) -> set[int]:
+    """Organizations the reviewer has a registered or declared tie with (one query)."""
+    return set(
+        session.scalars(
+            select(ReviewerTie.organization_id).where(ReviewerTie.reviewer_id == reviewer_id)
+        )
+    )
+
+
 def add_tie(session: Session, reviewer_id: int, organization_id: int, source: str) -> None:
     session.add(
         ReviewerTie(reviewer_id=reviewer_id, organization_id=organization_id, source=source)

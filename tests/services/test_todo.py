@@ -188,3 +188,33 @@ def test_overdue_tasks_come_first_then_by_due_date() -> None:
     later = replace(old, year=2027, application_deadline=TODAY + timedelta(days=9))
     sooner = replace(old, year=2028, application_deadline=TODAY + timedelta(days=2))
     assert keys(ORG_A, later, sooner, old) == ["apply:2026", "apply:2028", "apply:2027"]
+
+
+def test_a_major_accident_in_the_window_asks_the_office_to_propose_the_revocation() -> None:
+    closes = date(2026, 5, 31)
+    accident = replace(HONOR, revocation_window_closes=closes, accidents=(date(2025, 3, 2),))
+    proposing = [
+        t for t in tasks(OFFICE, Facts([], [accident]), TODAY) if t.key != "follow-up:9:2026"
+    ]
+    (task,) = proposing
+    assert task.key == "propose-revocation:9"
+    assert task.link == "/console/honors/9#incident"
+    assert (task.candidate_role, task.follow_up, task.priority) == (
+        Role.OFFICE,
+        date(2025, 3, 2),
+        80,
+    )
+    assert "2025-03-02" in task.title
+    assert "§6(6)" in task.title
+    assert task.credit_code == "A"
+    # Before the award, after the window, or none on file: nothing to propose.
+    for days in ((date(2024, 5, 1),), (date(2026, 6, 1),), ()):
+        honor = replace(accident, accidents=days)
+        assert "propose-revocation:9" not in keys(OFFICE, honors=[honor])
+    # Proposed already (by the incident report or a fraud report), or revoked: gone.
+    assert "propose-revocation:9" not in keys(
+        OFFICE, honors=[replace(accident, pending_revocation="incident")]
+    )
+    assert keys(OFFICE, honors=[replace(accident, revoked_on=TODAY)]) == []
+    # The government has nothing of it until the proposal is made.
+    assert keys(COUNTY, honors=[accident]) == []

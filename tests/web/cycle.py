@@ -8,7 +8,7 @@ from datetime import timedelta
 from tests.api.pdfs import pdf
 from tests.api.support import Api, eventually
 from tests.api.world import APPLICANTS, PANEL, REVIEWER_USERS, ROLE_USERS, A, B, C
-from tests.web.support import Console
+from tests.web.support import Console, hidden_fields
 
 ORG_NAMES = {
     A: "庆元县测试企业1有限公司",
@@ -65,7 +65,10 @@ async def open_cycle(console: Console, api: Api, deadline_days: int = 5) -> int:
         "committee_members": "9",
         "application_deadline": (today + timedelta(days=deadline_days)).isoformat(),
     }
-    _ok(await console.submit("office", "/console/cycles", "/console/cycles", data))
+    preview = await console.submit("office", "/console/cycles", "/console/cycles", data)
+    _ok(preview, 200)  # the rules that will apply, to confirm
+    fields = {**hidden_fields(preview.text, "/console/cycles"), "confirm": "yes"}
+    _ok(await console.client("office").post("/console/cycles", data=fields))
     return today.year
 
 

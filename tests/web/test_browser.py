@@ -72,6 +72,10 @@ async def test_a_cycle_from_opening_to_the_honors_in_a_browser(
             await shot(page, "cycle-overview")
             page = await people.open("office", f"/console/cycles/{year}/applications/{A}")
             await shot(page, "application")
+            page = await people.open("office", f"/console/organizations/{A}")
+            assert ORG_NAMES[A] in await page.inner_text("#facts")
+            assert f"{year}年度" in await page.inner_text("#honors")
+            await shot(page, "organization")
             page = await people.open("org_a", f"/console/cycles/{year}/applications/{A}")
             await page.set_viewport_size({"width": 390, "height": 844})  # a phone
             await shot(page, "phone-application")
@@ -119,6 +123,9 @@ async def _office_prepares(people: People, api: Api, passwords: dict[str, str]) 
     await page.goto(people.base + "/console/cycles")
     deadline = (api.clock.today() + timedelta(days=5)).isoformat()
     await fill_form(page, "/console/cycles", {"year": str(year), "application_deadline": deadline})
+    assert "本周期将采用的评审规则" in await page.inner_text("#confirm-open")
+    await shot(page, "open-cycle-rules")
+    await fill_form(page, "/console/cycles", button='button[name="confirm"]')
     assert "申报受理" in await page.inner_text(".phases .now")
     return year
 

@@ -185,9 +185,14 @@ async def test_a_tie_beyond_the_quota_asks_for_a_runoff_on_the_page(
     )
     assert tied.status_code == 303, tied.text
     runoff_page = tied.headers["location"]
-    assert "runoff=" in runoff_page
-    shown = await console.get("secretary", runoff_page)
+    assert runoff_page == f"{page}#quality"  # the runoff is the cycle's state, not the URL
+    shown = await console.get("secretary", page)
     assert "需要重新表决" in shown.text
+    await console.sign_in("office")  # another browser, the plain address: the same runoff
+    read = await console.get("office", page)
+    assert "data-runoff" in read.text
+    assert "需要重新表决" not in read.text
+    assert "需要重新表决" in (await console.get("secretary", page)).text
     form = shown.text.split(f'action="{page}/quality"', 1)[1].split("</form>", 1)[0]
     assert {A, B} == set(re.findall(r'name="candidates" value="([^"]+)"', form))
     again = await console.submit(
@@ -198,6 +203,7 @@ async def test_a_tie_beyond_the_quota_asks_for_a_runoff_on_the_page(
         | {"candidates": [A, B]},
     )
     assert again.status_code == 303, again.text
-    assert "runoff=" not in again.headers["location"]
+    assert again.headers["location"] == page
+    assert "data-runoff" not in (await console.get("secretary", page)).text
     recorded = await console.get("secretary", page)
     assert "第1次重新表决" in recorded.text

@@ -5,9 +5,10 @@ the fields shown are the API's `application_out` for that viewer."""
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Annotated, Any, cast
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Request, UploadFile
+from fastapi import APIRouter, Depends, Request, UploadFile
 from fastapi.responses import Response
 
 from api.context import Ctx, Service, SessionDep
@@ -29,13 +30,15 @@ from services.todo import application_link, cycle_link
 from web.forms import Form, act, read_form
 from web.pages import insight
 from web.render import render
-from web.session import ApplicantUser, OfficeOrApplicantUser, OfficeUser, WebUser
+from web.session import ApplicantUser, OfficeOrApplicantUser, OfficeUser, WebUser, gate
 
 router = APIRouter(include_in_schema=False)
 
 AWARDS = [(a.value, n) for a, n in AWARD_NAMES.items()]
 OUTCOMES = [(o.value, n) for o, n in OUTCOME_NAMES.items()]
 DEPARTMENTS = [(d.value, n) for d, n in DEPARTMENT_NAMES.items()]
+MATERIAL_READERS = (Role.OFFICE, Role.SUPERVISOR, Role.COMMITTEE, Role.REVIEWER, Role.APPLICANT)
+"""Who downloads materials: the API's `MaterialReaders` (never the government)."""
 REASONS = [(c.value, f"{MESSAGES[c]}") for c in [*sorted(ELIGIBILITY_REASONS), ErrorCode.OTHER]]
 
 
@@ -80,6 +83,30 @@ async def apply(
     )
 
 
+PAGE_SIZE = 50
+"""Rows of the applications list a page shows (a clerk pages through 1,000 with filters)."""
+
+
+async def _listed(
+    session: SessionDep,
+    viewer: Viewer,
+    year: int,
+    award: str,
+    outcome: str,
+    q: str,
+    number: int,
+) -> views.Listed:
+    offset = (max(number, 1) - 1) * PAGE_SIZE
+    return await views.listed(
+        session, viewer, year, award=award, outcome=outcome, q=q, offset=offset, limit=PAGE_SIZE
+    )
+
+
+def _page_href(year: int, filters: dict[str, str], page: int) -> str:
+    query = urlencode({**{k: v for k, v in filters.items() if v}, "page": page})
+    return f"/console/cycles/{year}/applications?{query}"
+
+
 @router.get("/console/cycles/{year}/applications")
 async def application_list(
     request: Request,
@@ -89,29 +116,35 @@ async def application_list(
     award: str = "",
     outcome: str = "",
     q: str = "",
+    page: str = "1",
 ) -> Response:
     cycle = await views.find_cycle(session, year)
-    rows = await views.applications(session, viewer, year)
-    preliminary = await preliminary_failures(session, rows)
-    shown = [application_api.application_out(r, viewer, preliminary) for r in rows]
-    needle = q.strip().upper()
-    shown = [
-        a
-        for a in shown
-        if (not award or a.award == award)
-        and (not outcome or a.outcome == outcome)
-        and (not needle or needle in a.credit_code or q.strip() in a.name)
-    ]
+    wanted = int(page) if page.isdigit() else 1
+    found = await _listed(session, viewer, year, award, outcome, q, wanted)
+    pages = max(1, -(-found.matching // PAGE_SIZE))
+    number = min(max(wanted, 1), pages)
+    if number != wanted and found.matching:  # past the last page: show the last one
+        found = await _listed(session, viewer, year, award, outcome, q, number)
+    preliminary = await preliminary_failures(session, found.rows)
+    shown = [application_api.application_out(r, viewer, preliminary) for r in found.rows]
+    filters = {"award": award, "outcome": outcome, "q": q}
     return render(
         request,
         "applications.html",
         title=f"{year}年度申报列表",
         cycle=cycle,
         applications=shown,
-        filters={"award": award, "outcome": outcome, "q": q},
+        filters=filters,
         awards=AWARDS,
         outcomes=OUTCOMES,
         year=year,
+        total=found.matching,
+        everything=found.everything,
+        page=number,
+        pages=pages,
+        first=(number - 1) * PAGE_SIZE + 1,
+        previous_href=_page_href(year, filters, number - 1) if number > 1 else None,
+        next_href=_page_href(year, filters, number + 1) if number < pages else None,
     )
 
 
@@ -130,6 +163,14 @@ async def _application_page(
     context["materials"] = await materials.list_for(session, row.application.id)
     context["explanation"] = await insight.explanation_for(session, viewer, row)
     context["locked"] = ctx.clock() >= materials.locked_from(row.cycle.application_deadline)
+    context["may_download"] = viewer.role in MATERIAL_READERS
+    context["max_mb"] = materials.megabytes(ctx.settings.max_material_bytes)
+    context["may_change"] = (
+        viewer.role in (Role.APPLICANT, Role.OFFICE)
+        and row.cycle.phase in material_api.UPLOAD_PHASES
+        and row.application.outcome == "pending"
+        and not context["locked"]
+    )
     if viewer.role in OFFICIALS:
         context["tasks"] = await views.verification_tasks(session, row.application.id)
     for stage in Stage:
@@ -228,12 +269,95 @@ async def upload_material(
         run,
         "材料已上传",
         again=lambda form: _application_page(request, ctx, session, viewer, year, code, form),
-        fields={
-            ErrorCode.INVALID_MATERIAL: "file",
-            ErrorCode.MATERIAL_TOO_LARGE: "file",
-            ErrorCode.NOT_IN_PHASE: "file",
-            ErrorCode.MATERIALS_LOCKED: "file",
-        },
+        fields=MATERIAL_FIELDS,
+        session=session,
+    )
+
+
+MATERIAL_FIELDS = {
+    ErrorCode.INVALID_MATERIAL: "file",
+    ErrorCode.MATERIAL_TOO_LARGE: "file",
+    ErrorCode.NOT_IN_PHASE: "file",
+    ErrorCode.MATERIALS_LOCKED: "file",
+}
+MaterialReader = Annotated[Viewer, Depends(gate(*MATERIAL_READERS))]
+
+
+def _material_fields(material_id: int) -> dict[ErrorCode, str]:
+    """A refusal of one material's replacement shown next to that material's file box."""
+    return dict.fromkeys(MATERIAL_FIELDS, f"file_{material_id}")
+
+
+@router.get("/console/cycles/{year}/applications/{code}/materials/{material_id}")
+async def download_material(
+    year: int, code: str, material_id: int, viewer: MaterialReader, ctx: Ctx, session: SessionDep
+) -> Response:
+    """The API's download (`api.routers.materials.download`): the same readers, the same
+    checks (an applicant its own, a reviewer what it is assigned to)."""
+    return await material_api.download(year, code, material_id, viewer, ctx, session)
+
+
+@router.post(
+    "/console/cycles/{year}/applications/{code}/materials/{material_id}/replace",
+    summary="替换申报材料（申报截止前）",
+)
+async def replace_material(
+    request: Request,
+    year: int,
+    code: str,
+    material_id: int,
+    viewer: OfficeOrApplicantUser,
+    ctx: Ctx,
+    session: SessionDep,
+) -> Response:
+    posted = await read_form(request)
+
+    async def run() -> str:
+        file = posted.file(f"file_{material_id}")
+        if file is None:
+            raise DomainError(ErrorCode.INVALID_MATERIAL, "请选择用于替换的PDF文件")
+        await material_api.replace(
+            year, code, material_id, viewer, ctx, session, cast(UploadFile, file)
+        )
+        return application_link(year, code, "#materials")
+
+    return await act(
+        request,
+        posted,
+        run,
+        "材料已替换",
+        again=lambda form: _application_page(request, ctx, session, viewer, year, code, form),
+        fields=_material_fields(material_id),
+        session=session,
+    )
+
+
+@router.post(
+    "/console/cycles/{year}/applications/{code}/materials/{material_id}/delete",
+    summary="删除申报材料（申报截止前）",
+)
+async def delete_material(
+    request: Request,
+    year: int,
+    code: str,
+    material_id: int,
+    viewer: OfficeOrApplicantUser,
+    ctx: Ctx,
+    session: SessionDep,
+) -> Response:
+    posted = await read_form(request)
+
+    async def run() -> str:
+        await material_api.delete(year, code, material_id, viewer, ctx, session)
+        return application_link(year, code, "#materials")
+
+    return await act(
+        request,
+        posted,
+        run,
+        "材料已删除",
+        again=lambda form: _application_page(request, ctx, session, viewer, year, code, form),
+        fields=_material_fields(material_id),
         session=session,
     )
 

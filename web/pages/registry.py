@@ -4,26 +4,30 @@ industries and registered ties) and user accounts."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from api.auth import ROLE_NAMES
+from api.auth import READERS, ROLE_NAMES
 from api.context import Ctx, Service, SessionDep
 from api.routers import auth as auth_api
+from api.routers import contacts as contacts_api
 from api.routers import organizations as org_api
 from api.routers import reviewers as reviewer_api
 from api.schemas.auth import PasswordReset, UserCreate
 from api.schemas.organizations import OrganizationIn
 from api.schemas.reviewers import TieCreate
 from domain.errors import ErrorCode
-from domain.names import INDUSTRY_NAMES
-from services import accounts, listings
-from services.schemas import ReviewerCreate
+from domain.names import INDUSTRY_NAMES, RECORD_KIND_NAMES
+from domain.types import RecordKind
+from services import accounts, honors, listings
+from services.accounts import Role, Viewer
+from services.contacts import OrganizationContact
+from services.schemas import RecordCreate, ReviewerCreate
 from web.forms import Form, Posted, act, read_form
 from web.render import render
-from web.session import OfficeOrSupervisorUser, OfficeUser, OfficialUser
+from web.session import OfficeOrSupervisorUser, OfficeUser, OfficialUser, gate
 
 router = APIRouter(include_in_schema=False)
 
@@ -90,6 +94,101 @@ async def register_organization(
         "组织信息已登记",
         again=lambda form: _organizations_page(request, session, form, ctx.today()),
         fields={ErrorCode.INVALID_CREDIT_CODE: "credit_code"},
+        session=session,
+    )
+
+
+# --- one organization's file -------------------------------------------------------------------
+
+
+RECORD_KINDS = [(k.value, n) for k, n in RECORD_KIND_NAMES.items()]
+FILE_READERS = (Role.OFFICE, Role.SUPERVISOR, Role.APPLICANT)
+"""Who reads an organization's records (the API's `OwnFileReaders`)."""
+OrganizationReader = Annotated[Viewer, Depends(gate(*READERS, Role.APPLICANT))]
+
+
+def organization_link(credit_code: str, anchor: str = "") -> str:
+    return f"/console/organizations/{credit_code}{anchor}"
+
+
+async def _organization_page(
+    request: Request, session: SessionDep, viewer: Viewer, code: str, today: date, form: Form
+) -> Response:
+    org = await listings.organization(session, viewer, code)
+    records = await listings.records(session, org) if viewer.role in FILE_READERS else None
+    everyone = await honors.visible_honors(session, viewer, today)
+    held = [h for h in everyone if h.credit_code == org.credit_code]
+    if not form.values:
+        form.values = {
+            "contact_person": org.contact_person or "",
+            "contact_phone": org.contact_phone or "",
+            "contact_email": org.contact_email or "",
+            "kind": RecordKind.MAJOR_ACCIDENT.value,
+        }
+    return render(
+        request,
+        "organization.html",
+        title=f"{org.name}（{org.credit_code}）",
+        org=org,
+        applications=await listings.organization_applications(session, viewer, org),
+        honors=held,
+        records=records,
+        kinds=RECORD_KINDS,
+        form=form,
+        today=today,
+    )
+
+
+@router.get("/console/organizations/{code}")
+async def organization(
+    request: Request, code: str, viewer: OrganizationReader, ctx: Ctx, session: SessionDep
+) -> Response:
+    return await _organization_page(request, session, viewer, code, ctx.today(), Form())
+
+
+@router.post(
+    "/console/organizations/{code}/records", summary="登记组织的检查、事故、投诉或信用记录"
+)
+async def add_record(
+    request: Request, code: str, viewer: OfficeUser, ctx: Ctx, session: SessionDep
+) -> Response:
+    posted = await read_form(request)
+
+    async def run() -> str:
+        body = RecordCreate.model_validate(posted.data("on", "kind", "note"))
+        await org_api.add_record(code, body, viewer, session)
+        return organization_link(code.strip().upper(), "#records")
+
+    return await act(
+        request,
+        posted,
+        run,
+        "记录已登记",
+        again=lambda form: _organization_page(request, session, viewer, code, ctx.today(), form),
+        fields={ErrorCode.INVALID_INPUT: "on"},
+        session=session,
+    )
+
+
+@router.post("/console/organizations/{code}/contact", summary="设置组织的联系人、电话和电子邮箱")
+async def set_contact(
+    request: Request, code: str, viewer: OfficeUser, ctx: Ctx, session: SessionDep
+) -> Response:
+    posted = await read_form(request)
+
+    async def run() -> str:
+        data = posted.data("contact_person", "contact_phone", "contact_email")
+        await contacts_api.organization_contact(
+            code, OrganizationContact.model_validate(data), viewer, session
+        )
+        return organization_link(code.strip().upper(), "#contact")
+
+    return await act(
+        request,
+        posted,
+        run,
+        "联系方式已保存",
+        again=lambda form: _organization_page(request, session, viewer, code, ctx.today(), form),
         session=session,
     )
 
