@@ -68,6 +68,9 @@ def _validation_page(request: Request, err: Exception) -> Response:
 
 def _http_page(request: Request, err: Exception) -> Response:
     assert isinstance(err, HTTPException)
+    refusal = getattr(err, "refusal", None)  # `api.middleware.body_limit.TooLarge`
+    if isinstance(refusal, DomainError):
+        return error_page(request, refusal)
     if err.status_code == 404:
         return error_page(request, DomainError(ErrorCode.NOT_FOUND, "页面不存在"))
     if err.status_code == 405:

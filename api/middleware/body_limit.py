@@ -20,8 +20,12 @@ from services.materials import megabytes
 
 MULTIPART_ALLOWANCE = 1024 * 1024
 """Room for multipart boundaries and form fields around the largest allowed file."""
-UPLOAD_PATH = re.compile(r"^/cycles/[^/]+/applications/[^/]+/materials/?$")
+UPLOAD_PATH = re.compile(r"^(/console)?/cycles/[^/]+/applications/[^/]+/materials/?$")
 REPLACE_PATH = re.compile(r"^/cycles/[^/]+/applications/[^/]+/materials/[^/]+/?$")
+CONSOLE_REPLACE_PATH = re.compile(
+    r"^/console/cycles/[^/]+/applications/[^/]+/materials/[^/]+/replace/?$"
+)
+CONSOLE_PREFIX = "/console/"
 
 
 class TooLarge(HTTPException):
@@ -42,8 +46,10 @@ class BodyLimitMiddleware:
 
     def _refusal(self, scope: Scope) -> tuple[int, DomainError]:
         method, path = scope["method"], scope["path"]
-        if (method == "POST" and UPLOAD_PATH.match(path)) or (
-            method == "PUT" and REPLACE_PATH.match(path)
+        if (
+            (method == "POST" and UPLOAD_PATH.match(path))
+            or (method == "PUT" and REPLACE_PATH.match(path))
+            or (method == "POST" and CONSOLE_REPLACE_PATH.match(path))
         ):
             limit = self.upload_limit
             return limit, DomainError(
@@ -58,7 +64,15 @@ class BodyLimitMiddleware:
             return
         limit, refusal = self._refusal(scope)
         declared = header(scope, b"content-length")
-        if declared is not None and declared.strip().isdigit() and int(declared) > limit:
+        # A console form is answered with a page (`web.console`): its body is refused as it
+        # is read, the page's own reading raising `TooLarge`, never more than the limit read.
+        page = scope["path"].startswith(CONSOLE_PREFIX)
+        if (
+            not page
+            and declared is not None
+            and declared.strip().isdigit()
+            and int(declared) > limit
+        ):
             await send_error(send, refusal)
             return
         seen = 0

@@ -279,3 +279,24 @@ async def test_the_applications_list_in_pages_keeps_its_filters(
     assert "共 1 项" in own.text
     assert C in own.text
     assert A not in own.text
+
+
+async def test_a_file_past_the_limit_is_refused_as_a_page_naming_the_material_limit(
+    console: Console, api: Api
+) -> None:
+    """A console upload is held to the material limit (not the small limit of other
+    forms), and past it the clerk reads the material rule on a page, not the API's JSON."""
+    await populate(api)
+    year = await open_cycle(api)
+    await apply_all(api, year)
+    await console.sign_in("org_a")
+    page = f"/console/cycles/{year}/applications/{A}"
+    huge = padded(1536 * 1024)  # past the tests' 1 MB form limit and their 64 KB material one
+    refused = await console.submit(
+        "org_a", page, f"{page}/materials", files={"file": ("大.pdf", huge, "application/pdf")}
+    )
+    assert refused.status_code == 413
+    assert refused.headers["content-type"].startswith("text/html")
+    assert "申报材料" in refused.text
+    assert "material_too_large" in refused.text
+    assert _material_ids((await console.get("org_a", page)).text) == []
