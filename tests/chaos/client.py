@@ -19,6 +19,9 @@ from typing import Any
 
 import httpx
 
+from domain.rules import load_rules
+from domain.scoring import recommend_shortlist, stage_score
+from domain.types import Award
 from tests.api.support import PASSWORD, credit_code, organization
 from tests.chaos.stack import OFFICE_PASSWORD
 
@@ -83,20 +86,31 @@ def plan(seed: int, size: int, today: date) -> list[Step]:
     steps.append(Step("office", "GET", f"/cycles/{year}", wait_phase="qualification"))
     steps.append(Step("office", "POST", f"/cycles/{year}/close-qualification"))
     base = f"/cycles/{year}/applications"
-    for stage in ("document", "site"):
-        panel = {"reviewers": PANEL, "leader": PANEL[0]}
-        for code in codes:
-            steps.append(Step("office", "PUT", f"{base}/{code}/panels/{stage}", panel))
-            for reviewer in PANEL:
-                points = {"points": rng.randint(600, 950)}
-                path = f"{base}/{code}/scores/{stage}"
-                steps.append(Step(f"rev{reviewer}", "POST", path, points))
-        if stage == "document":
-            steps.append(Step("office", "POST", f"/cycles/{year}/shortlist", {"auto": True}))
+    panel = {"reviewers": PANEL, "leader": PANEL[0]}
+    document: dict[str, float] = {}
+    for code in codes:
+        steps.append(Step("office", "PUT", f"{base}/{code}/panels/document", panel))
+        points = [rng.randint(600, 950) for _ in PANEL]
+        document[code] = stage_score(points, None)
+        for reviewer, given in zip(PANEL, points, strict=True):
+            path = f"{base}/{code}/scores/document"
+            steps.append(Step(f"rev{reviewer}", "POST", path, {"points": given}))
+    # The workflow proposes the site-review list (`auto`); the plan follows the same rule
+    # (§4(2), the default rules) to know which applications go on to the site review.
+    steps.append(Step("office", "POST", f"/cycles/{year}/shortlist", {"auto": True}))
+    candidates = [(c, Award(awards[c]), document[c]) for c in codes]
+    chosen = set(recommend_shortlist(candidates, load_rules(None)))
+    shortlisted = [c for c in codes if c in chosen]
+    for code in shortlisted:
+        steps.append(Step("office", "PUT", f"{base}/{code}/panels/site", panel))
+        for reviewer in PANEL:
+            points_ = {"points": rng.randint(600, 950)}
+            steps.append(Step(f"rev{reviewer}", "POST", f"{base}/{code}/scores/site", points_))
     for n, code in enumerate(codes, 1):
-        steps.append(Step(f"org{n}", "POST", f"{base}/{code}/site-report/confirm"))
+        if code in chosen:
+            steps.append(Step(f"org{n}", "POST", f"{base}/{code}/site-report/confirm"))
     for award in ("quality", "innovation"):
-        mine = [c for c in codes if awards[c] == award]
+        mine = [c for c in shortlisted if awards[c] == award]
         if mine:
             ballots = {c: _ballot(rng) for c in mine}
             body = {"award": award, "present": 9, "ballots": ballots}
