@@ -1,26 +1,33 @@
 """`make chaos` (`python -m tests.chaos.run --seed N`): kill anything, lose nothing (#17 item 1).
 
-The same seeded cycle runs twice on the embedded stack as separate processes
+Each stage runs the same seeded plan twice on the stack as separate processes
 (`tests.chaos.stack`) on fresh PostgreSQL databases: once undisturbed, once while a seeded
-schedule SIGKILLs a random process (a worker, an API, the dev server) at chosen steps of
-the client's plan, a random few hundred milliseconds into that step (so mostly mid-request
-or mid-activity; one kill falls while the client waits for the deadline's timer). A
-watchdog restarts whatever died, as systemd would. The outcome read from each database
-(cycle phase, applications with their eligibility, scores and outcome, honors, notices by
-kind and organization, audit chain) must be equal, and no notice, honor or audit entry may
-be doubled. Prints the seed, the kill points and a pass/fail table; exit status 1 on a fail.
+schedule SIGKILLs a random process at chosen steps of the client's plan, a random few
+hundred milliseconds into that step (so mostly mid-request, mid-activity or mid-delivery).
+A watchdog restarts whatever died, as systemd would. The outcome read from each database
+and from the run's SMTP relay must be equal, and no notice, honor, bonus, follow-up, audit
+entry or e-mail may be doubled. Prints the seed, the kill points and a pass/fail table;
+exit status 1 on a fail.
 
-Business time: the API processes run with `QAWARD_CLOCK_OFFSET_SECONDS` so that the
-business clock reads a few minutes before 24:00 of the application deadline's day when the
-run starts; the cycles they open carry the offset into their workflows, and the real
-deadline timer fires on the real-time dev server within the run. The later timers
-(publicity's 24:00 after a full day, the honors' years) are not reached: see README.
+Stage `days` (the dev server, killed too): opening to publicity. The APIs run with
+`QAWARD_CLOCK_OFFSET_SECONDS` so that the business clock reads a minute or two before
+24:00 of the application deadline's day; the cycle carries the offset, and the real
+deadline timer fires on the real-time dev server within the run, once while the dev
+server is being killed.
+
+Stage `years` (the time-skipping test server, which keeps its state in memory and so is
+not killed; workers and APIs are): the whole cycle again, from opening through
+publicity's close, the government's approval, honors and bonuses, and three years of
+honor timers (yearly follow-up tasks reported and evaluated, the revocation window's
+close), the clock skipped between the steps while processes are killed. See README.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import functools
 import random
 import signal
 import sys
@@ -28,18 +35,35 @@ import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import text
+from temporalio.api.testservice.v1 import SleepRequest
+from temporalio.service import RPCError
+from temporalio.testing import WorkflowEnvironment
 
 from db.session import create_engine
 from domain.dates import SHANGHAI, to_business_date
-from tests.chaos.client import Client, Step, Tally, plan
-from tests.chaos.stack import Proxy, Stack, create_database, drop_database
+from qaward.temporal import test_server_path
+from tests.chaos.client import Client, Step, Tally, applicants, plan
+from tests.chaos.stack import LIVE, Proxy, Stack, create_database, drop_database, free_port
+from tests.support.smtp import Inbox, smtp_server
 
 TARGETS = ["worker-1", "worker-2", "api-1", "api-2", "temporal"]
+YEARS_TARGETS = ["worker-2", "api-1", "api-2"]
+"""The test server keeps its state in memory: killing it would be losing the data, not a
+crash to survive (the dev server's kills are in the first stage). Nor worker-1, whose
+sticky tasks the test server would strand (`tests.chaos.worker_process`)."""
+STAGES = ("days", "years")
+DRAIN_SECONDS = 180.0
+SKIP_RPC_SECONDS = 900.0
+SKIP_KILLS = 2
+"""Second stage: a worker killed while the clock skips (timers fire, activities and
+deliveries run) at this many skips. Each costs a minute or two of real time: the test
+server waits for the dead worker's activity to time out (60 s, a send 120 s) before the
+clock moves on."""
 SETUP_SECONDS_PER_STEP = 1.2
 """Time budgeted per step before the deadline (the business clock is set from it)."""
 
@@ -62,14 +86,25 @@ class Result:
     seconds: float = 0.0
 
 
-def schedule(seed: int, steps: list[Step], count: int) -> list[Kill]:
-    """`count` kills at distinct steps; the dev server once while the deadline's timer runs."""
-    rng = random.Random(seed * 7919 + 17)
-    timer = _before_deadline(steps)
-    points = sorted(rng.sample([i for i in range(1, len(steps)) if i != timer], count - 1))
-    kills = [Kill(i, rng.choice(TARGETS), round(rng.uniform(0.0, 0.4), 3)) for i in points]
-    kills.append(Kill(timer, "temporal", round(rng.uniform(1.0, 5.0), 3)))
-    return sorted(kills, key=lambda k: k.step)
+def schedule(seed: int, steps: list[Step], count: int, *, years: bool = False) -> list[Kill]:
+    """`count` kills at distinct steps. First stage: the dev server once while the
+    deadline's timer runs. Second stage: the uncached worker at `SKIP_KILLS` skips of the
+    clock, the rest at random (workers and APIs)."""
+    rng = random.Random(seed * 7919 + 17 + (1 if years else 0))
+    if years:
+        skips = [i for i, s in enumerate(steps) if s.skip is not None]
+        chosen = sorted(rng.sample(skips, min(SKIP_KILLS, len(skips), count)))
+        fixed = [Kill(i, "worker-2", round(rng.uniform(0.0, 0.3), 3)) for i in chosen]
+        targets = YEARS_TARGETS
+    else:
+        timer = _before_deadline(steps)
+        fixed = [Kill(timer, "temporal", round(rng.uniform(1.0, 5.0), 3))]
+        targets = TARGETS
+    taken = {k.step for k in fixed}
+    free = [i for i in range(1, len(steps)) if i not in taken]
+    points = sorted(rng.sample(free, max(0, count - len(fixed))))
+    kills = [Kill(i, rng.choice(targets), round(rng.uniform(0.0, 0.4), 3)) for i in points]
+    return sorted(fixed + kills, key=lambda k: k.step)
 
 
 def _before_deadline(steps: list[Step]) -> int:
@@ -98,63 +133,138 @@ async def _kill_later(stack: Stack, kill: Kill) -> None:
     await asyncio.to_thread(stack.kill, kill.target)
 
 
-async def run_once(seed: int, size: int, kills: int, folder: Path) -> Result:
+async def run_once(seed: int, size: int, kills: int, folder: Path, stage: str) -> Result:
     started = time.monotonic()
+    years = stage == "years"
     name, url = create_database()
     try:
-        # The plan fixes the business day, so it is built with a provisional day first.
-        start = business_start(_before_deadline(plan(seed, size, datetime.now(SHANGHAI).date())))
-        steps = plan(seed, size, start.date())
-        offset = (start - datetime.now(UTC)).total_seconds()
-        stack = Stack(folder, url, offset)
-        await asyncio.to_thread(stack.start_all)
-        chosen = schedule(seed, steps, kills) if kills else []
-        by_step = {k.step: k for k in chosen}
-        tally, restarts, stop = Tally(), [0], asyncio.Event()
-        watchdog = asyncio.create_task(_watchdog(stack, restarts, stop))
-        pending: set[asyncio.Task[None]] = set()
-        try:
-            async with Proxy(stack.api_ports) as proxy:
-                client = Client(f"http://127.0.0.1:{proxy.port}", tally)
+        with smtp_server() as (inbox, smtp_port):
+            if years:
+                port = free_port()
+                env = await WorkflowEnvironment.start_time_skipping(
+                    test_server_existing_path=str(test_server_path()), port=port
+                )
                 try:
-                    for index, step in enumerate(steps):
-                        if index in by_step:
-                            k = by_step[index]
-                            print(f"  kill {k.target} at step {index} (+{k.delay}s)", flush=True)
-                            pending.add(asyncio.create_task(_kill_later(stack, k)))
-                        await client.run(index, step, seed)
-                    await asyncio.gather(*pending)
-                    audit = await client.get("watch", "/audit/verify")
+                    # Business days start at 09:00 (Asia/Shanghai), far from a midnight that
+                    # a slower disturbed run could cross.
+                    now = await env.get_current_time()
+                    await env.sleep(_until_nine(now))
+                    today = (await env.get_current_time()).astimezone(SHANGHAI).date()
+                    steps = plan(seed, size, today, years=True)
+                    stack = Stack(folder, url, 0.0, smtp_port, test_server=f"127.0.0.1:{port}")
+                    skip = functools.partial(_skip, env)
+                    result = await _drive(seed, size, kills, stack, steps, skip, url, inbox)
                 finally:
-                    await client.aclose()
-        finally:
-            stop.set()
-            await watchdog
-            await asyncio.to_thread(stack.stop_all)
-        planned = Counter((s.user, s.method, s.path) for s in steps if s.wait_phase is None)
-        outcome, duplicates = await read_outcome(url, planned)
-        return Result(
-            outcome=outcome,
-            duplicates=duplicates,
-            audit_ok=bool(audit["intact"]),
-            tally=tally,
-            kills=chosen,
-            restarts=restarts[0],
-            seconds=time.monotonic() - started,
-        )
+                    await env.shutdown()
+            else:
+                # The plan fixes the business day, so it is built with a provisional day first.
+                provisional = plan(seed, size, datetime.now(SHANGHAI).date())
+                start = business_start(_before_deadline(provisional))
+                steps = plan(seed, size, start.date())
+                offset = (start - datetime.now(UTC)).total_seconds()
+                stack = Stack(folder, url, offset, smtp_port)
+                result = await _drive(seed, size, kills, stack, steps, None, url, inbox)
+        result.seconds = time.monotonic() - started
+        return result
     finally:
         await asyncio.to_thread(drop_database, name)
 
 
+async def _skip(env: WorkflowEnvironment, delta: timedelta) -> None:
+    """Skip the test server's clock `delta` ahead. The server moves on only while no task
+    is outstanding, and a task a killed worker held waits for its timeout (real seconds):
+    so the call may take long, and is resumed with what is left if its RPC gives up."""
+    target = await env.get_current_time() + delta
+    while (left := target - await env.get_current_time()) > timedelta(0):
+        request = SleepRequest()
+        request.duration.FromTimedelta(left)
+        with contextlib.suppress(RPCError):
+            await env.client.test_service.unlock_time_skipping_with_sleep(
+                request, timeout=timedelta(seconds=SKIP_RPC_SECONDS)
+            )
+
+
+def _until_nine(now: datetime) -> timedelta:
+    local = now.astimezone(SHANGHAI)
+    nine = datetime.combine(local.date() + timedelta(days=1), datetime.min.time(), SHANGHAI)
+    return nine + timedelta(hours=9) - local
+
+
+async def _drive(
+    seed: int,
+    size: int,
+    kills: int,
+    stack: Stack,
+    steps: list[Step],
+    advance: Any,
+    url: str,
+    inbox: Inbox,
+) -> Result:
+    years = advance is not None
+    await asyncio.to_thread(stack.start_all)
+    chosen = schedule(seed, steps, kills, years=years) if kills else []
+    by_step = {k.step: k for k in chosen}
+    tally, restarts, stop = Tally(), [0], asyncio.Event()
+    watchdog = asyncio.create_task(_watchdog(stack, restarts, stop))
+    pending: set[asyncio.Task[None]] = set()
+    try:
+        async with Proxy(stack.api_ports) as proxy:
+            client = Client(f"http://127.0.0.1:{proxy.port}", tally, applicants(size), advance)
+            try:
+                for index, step in enumerate(steps):
+                    if index in by_step:
+                        k = by_step[index]
+                        print(f"  kill {k.target} at step {index} (+{k.delay}s)", flush=True)
+                        pending.add(asyncio.create_task(_kill_later(stack, k)))
+                    await client.run(index, step, seed)
+                await asyncio.gather(*pending)
+                await _drained(url)
+                audit = await client.get("watch", "/audit/verify")
+            finally:
+                await client.aclose()
+    finally:
+        stop.set()
+        await watchdog
+        await asyncio.to_thread(stack.stop_all)
+    outcome, duplicates = await read_outcome(url, tally.commands, inbox)
+    return Result(
+        outcome=outcome,
+        duplicates=duplicates,
+        audit_ok=bool(audit["intact"]),
+        tally=tally,
+        kills=chosen,
+        restarts=restarts[0],
+    )
+
+
+async def _drained(url: str) -> None:
+    """Wait until no e-mail is left to send (a killed worker's deliveries are retried)."""
+    engine = create_engine(url)
+    try:
+        end = time.monotonic() + DRAIN_SECONDS
+        while time.monotonic() < end:
+            async with engine.connect() as db:
+                left = await db.scalar(
+                    text("SELECT count(*) FROM deliveries WHERE status IN ('pending', 'sending')")
+                )
+            if not left:
+                return
+            await asyncio.sleep(1.0)
+        raise RuntimeError(f"{left} deliveries still unsent after {DRAIN_SECONDS:.0f} s")
+    finally:
+        await engine.dispose()
+
+
 async def read_outcome(
-    url: str, planned: Counter[tuple[str, str, str]]
+    url: str, sent: Counter[tuple[str, str, str]], inbox: Inbox
 ) -> tuple[dict[str, Any], dict[str, int]]:
-    """The outcome straight from the database, and what is there more than once.
+    """The outcome straight from the database and the relay, and what is there twice.
 
     An audit entry is doubled when a command's successful entries outnumber the times the
-    plan sends it: a retry that finds its key answered is a replay, which is not recorded,
-    and a request killed before its answer leaves no entry (the middleware writes it after
-    the route returns)."""
+    client sent it (`Tally.commands`, retries not counted): a retry that finds its key
+    answered is a replay, which is not recorded, and a request killed before its
+    bookkeeping leaves neither entry nor answer. Dates are counted in days from the
+    application deadline, so that two runs on either side of a midnight compare."""
     engine = create_engine(url)
     try:
         async with engine.connect() as db:
@@ -162,14 +272,22 @@ async def read_outcome(
             async def rows(sql: str) -> list[tuple[Any, ...]]:
                 return [tuple(r) for r in (await db.execute(text(sql))).all()]
 
-            cycles = await rows("SELECT year, phase FROM cycles ORDER BY year")
+            cycles = await rows("SELECT year, phase, application_deadline FROM cycles ORDER BY 1")
+            deadline = cycles[-1][2]
             apps = await rows(
                 "SELECT o.credit_code, a.award, a.outcome, a.eligible, a.shortlisted, "
                 "a.document_score, a.site_score, a.total_score FROM applications a "
                 "JOIN organizations o ON o.id = a.organization_id ORDER BY o.credit_code"
             )
-            honors = await rows(
-                "SELECT o.credit_code, h.award, h.year FROM honors h "
+            honor_rows = await rows(
+                "SELECT o.credit_code, h.award, h.year, h.bonus_cny, h.awarded_on, h.valid_until, "
+                "h.revocation_window_closes, h.reapply_from, h.revoked_on FROM honors h "
+                "JOIN organizations o ON o.id = h.organization_id ORDER BY 1, 2, 3"
+            )
+            follow_ups = await rows(
+                "SELECT o.credit_code, h.award, f.number, f.due_on, f.submitted_at IS NOT NULL, "
+                "f.overdue_notified, f.evaluation FROM follow_ups f "
+                "JOIN honors h ON h.id = f.honor_id "
                 "JOIN organizations o ON o.id = h.organization_id ORDER BY 1, 2, 3"
             )
             notices = await rows(
@@ -180,41 +298,66 @@ async def read_outcome(
             notice_bodies = await rows(
                 "SELECT kind, organization_id, reviewer_id, title, body FROM notices"
             )
+            deliveries = await rows("SELECT channel, recipient, status FROM deliveries")
             audit = await rows(
                 "SELECT actor, method, path FROM audit_entries "
                 "WHERE status < 300 AND method <> 'GET' AND path <> '/auth/login'"
             )
     finally:
         await engine.dispose()
+
+    def days(d: date | None) -> int | None:
+        return None if d is None else (d - deadline).days
+
+    honors = [(c, a, y, bonus, *(days(d) for d in dates)) for c, a, y, bonus, *dates in honor_rows]
+    mails = [(tuple(sorted(r.envelope_to)), r.subject, r.text) for r in inbox.received]
     audit_counts: Counter[tuple[str, str, str]] = Counter(audit)
     duplicates = {
         "notices": sum(n - 1 for n in Counter(notice_bodies).values() if n > 1),
-        "honors": len(honors) - len(set(honors)),
-        "audit": sum(max(0, n - planned[key]) for key, n in audit_counts.items()),
+        "honors": len(honors) - len({h[:3] for h in honors}),
+        "bonuses": sum(1 for h in honor_rows if h[3] not in (0, 50_000, 150_000, 200_000)),
+        "follow-ups": len(follow_ups) - len({f[:3] for f in follow_ups}),
+        "audit entries": sum(max(0, n - sent[key]) for key, n in audit_counts.items()),
+        "e-mails": len(mails) - len(set(mails)),
     }
     outcome = {
-        "cycles": cycles,
+        "cycles": [(y, phase) for y, phase, _ in cycles],
         "applications": apps,
-        "honors": honors,
+        "honors and bonuses": honors,
+        "follow-ups": [(c, a, n, days(due), *rest) for c, a, n, due, *rest in follow_ups],
         "notices": sorted(Counter((k, o, r) for k, o, r, _ in notices).items(), key=str),
-        "audit_commands": sorted(audit_counts.items()),
+        "deliveries": sorted(Counter(deliveries).items(), key=str),
+        "e-mails": sorted(Counter((to, subject) for to, subject, _ in mails).items(), key=str),
+        "audit commands": sorted(audit_counts.items()),
     }
     return outcome, duplicates
 
 
-def report(seed: int, calm: Result, chaos: Result) -> bool:
-    checks = [
-        ("outcome equals the undisturbed run", calm.outcome == chaos.outcome),
-        ("cycle reached publicity", chaos.outcome["cycles"][-1][1] == "publicity"),
+def report(stage: str, seed: int, calm: Result, chaos: Result) -> list[tuple[str, bool]]:
+    phase = chaos.outcome["cycles"][-1][1] if chaos.outcome["cycles"] else None
+    checks = [("outcome equals the undisturbed run", calm.outcome == chaos.outcome)]
+    if stage == "days":
+        checks.append(("cycle reached publicity", phase == "publicity"))
+    else:
+        honors = chaos.outcome["honors and bonuses"]
+        follow_ups = chaos.outcome["follow-ups"]
+        evaluated = [f for f in follow_ups if f[-1] is not None]
+        checks += [
+            ("cycle announced, honors awarded", phase == "announced" and bool(honors)),
+            ("every honor has a bonus", all(h[3] > 0 for h in honors)),
+            ("3 years of follow-ups, all evaluated", len(evaluated) == 3 * len(honors)),
+        ]
+    checks += [
         ("audit chain verifies (undisturbed)", calm.audit_ok),
         ("audit chain verifies (chaos)", chaos.audit_ok),
         ("no server error (5xx) answered", not chaos.tally.server_errors),
+        ("e-mails sent", bool(chaos.outcome["e-mails"])),
     ]
     for kind, n in chaos.duplicates.items():
         checks.append((f"no {kind} doubled ({n} found)", n == 0))
     for kind, n in calm.duplicates.items():
         checks.append((f"no {kind} doubled, undisturbed ({n} found)", n == 0))
-    print(f"\nseed {seed}: {len(chaos.kills)} kills, {chaos.restarts} restarts")
+    print(f"\nseed {seed}, stage {stage}: {len(chaos.kills)} kills, {chaos.restarts} restarts")
     print("kill points: " + ", ".join(f"{k.step}:{k.target}+{k.delay}s" for k in chaos.kills))
     t = chaos.tally
     print(
@@ -229,16 +372,40 @@ def report(seed: int, calm: Result, chaos: Result) -> bool:
         for key in calm.outcome:
             if calm.outcome[key] != chaos.outcome[key]:
                 print(f"differs: {key}\n  calm  {calm.outcome[key]}\n  chaos {chaos.outcome[key]}")
-    return all(ok for _, ok in checks)
+    return checks
 
 
-async def main_async(seed: int, size: int, kills: int, folder: Path) -> bool:
-    print(f"chaos run: seed {seed}, {size} applications, {kills} kills", flush=True)
-    print("undisturbed run …", flush=True)
-    calm = await run_once(seed, size, 0, folder / "calm")
-    print("chaos run …", flush=True)
-    chaos = await run_once(seed, size, kills, folder / "chaos")
-    return report(seed, calm, chaos)
+async def main_async(
+    seed: int,
+    size: int,
+    kills: int,
+    folder: Path,
+    year_kills: int = 12,
+    stages: tuple[str, ...] = STAGES,
+) -> bool:
+    print(f"chaos run: seed {seed}, {size} applications, {kills} + {year_kills} kills", flush=True)
+    started = time.monotonic()
+    passed, killed, restarts, requests, retried, doubled = True, 0, 0, 0, 0, 0
+    for stage in stages:
+        count = kills if stage == "days" else year_kills
+        print(f"stage {stage}: undisturbed run …", flush=True)
+        calm = await run_once(seed, size, 0, folder / f"{stage}-calm", stage)
+        print(f"stage {stage}: chaos run …", flush=True)
+        chaos = await run_once(seed, size, count, folder / f"{stage}-chaos", stage)
+        checks = report(stage, seed, calm, chaos)
+        passed = passed and all(ok for _, ok in checks)
+        killed += len(chaos.kills)
+        restarts += chaos.restarts
+        requests += chaos.tally.requests
+        retried += chaos.tally.retried
+        doubled += sum(chaos.duplicates.values())
+    minutes = (time.monotonic() - started) / 60
+    print(
+        f"\nseed {seed}: {'PASS' if passed else 'FAIL'}: {killed} kills survived ({restarts} "
+        f"restarts), {requests} requests of which {retried} retried, {doubled} duplicates, "
+        f"{minutes:.1f} min"
+    )
+    return passed
 
 
 def _interrupt(signum: int, frame: object) -> None:
@@ -249,11 +416,20 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="混沌测试 / chaos run (issue #17 item 1)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--size", type=int, default=20, help="applications (default 20)")
-    parser.add_argument("--kills", type=int, default=24, help="SIGKILLs (default 24)")
+    parser.add_argument("--kills", type=int, default=24, help="SIGKILLs, first stage (24)")
+    parser.add_argument("--year-kills", type=int, default=12, help="SIGKILLs, second stage (12)")
+    parser.add_argument("--stage", choices=STAGES, help="one stage only")
     args = parser.parse_args(argv)
+    stages = (args.stage,) if args.stage else STAGES
     signal.signal(signal.SIGTERM, _interrupt)  # stop the stack's processes on the way out
     with tempfile.TemporaryDirectory(prefix="qaward-chaos-") as tmp:
-        passed = asyncio.run(main_async(args.seed, args.size, args.kills, Path(tmp)))
+        try:
+            passed = asyncio.run(
+                main_async(args.seed, args.size, args.kills, Path(tmp), args.year_kills, stages)
+            )
+        finally:
+            for stack in list(LIVE):
+                stack.stop_all()
     return 0 if passed else 1
 
 
