@@ -19,7 +19,6 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.auth import token_holder
 from api.context import AppContext
-from api.middleware.audit import SETTLEMENT, SETTLES
 from api.middleware.asgi import (
     COMMAND_METHODS,
     Captured,
@@ -30,6 +29,7 @@ from api.middleware.asgi import (
     send_body,
     send_error,
 )
+from api.middleware.audit import SETTLEMENT, SETTLES
 from domain.errors import DomainError, ErrorCode
 from services import idempotency
 

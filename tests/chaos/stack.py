@@ -162,11 +162,24 @@ class Stack:
             wait_port(self.temporal_port)
 
     def start_all(self) -> None:
-        LIVE.append(self)
+        self.start_backend()
+        self.start_apis()
+
+    def start_backend(self) -> None:
+        """The database's schema, the server and the workers: everything but the APIs."""
+        if self not in LIVE:
+            LIVE.append(self)
         self.folder.mkdir(parents=True, exist_ok=True)
         self.migrate()
         for name in self.commands():
-            self.start(name)
+            if not name.startswith("api-"):
+                self.start(name)
+
+    def start_apis(self) -> None:
+        """The APIs (their business clock is `offset_seconds` as it is now)."""
+        for name in self.commands():
+            if name.startswith("api-"):
+                self.start(name)
         for port in self.api_ports:
             wait_port(port)
 
