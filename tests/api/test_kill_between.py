@@ -3,8 +3,8 @@ audit entry and one effect (issue #17 item 1; `services.idempotency`).
 
 The process is "killed" by an exception no handler catches (`Killed` is a BaseException),
 raised at the chosen instant: nothing after it runs and the caller gets no answer, as with
-SIGKILL. The claim it leaves goes stale (`QAWARD_IDEMPOTENCY_STALE_SECONDS`, 1 s here, the
-test server's clock moved past it), and the retry runs the command again, which the cycle
+SIGKILL. The claim it leaves goes stale (`QAWARD_IDEMPOTENCY_STALE_SECONDS`, a minute here,
+the test server's clock skipped past it), and the retry runs the command again, which the cycle
 workflow answers with the first run's outcome (same update id) instead of acting twice.
 """
 
@@ -23,6 +23,10 @@ from tests.api.support import Api, error_code
 from tests.api.world import APPLICANTS, A, open_cycle, populate
 
 
+STALE = 60
+"""Seconds a dead request's claim holds its key here; the test server's clock skips past it."""
+
+
 class Killed(BaseException):
     """The process dies here."""
 
@@ -33,7 +37,7 @@ def _die(*_: Any, **__: Any) -> None:
 
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
-    return settings.model_copy(update={"idempotency_stale_seconds": 1})
+    return settings.model_copy(update={"idempotency_stale_seconds": STALE})
 
 
 async def _commands(api: Api, path: str) -> list[dict[str, Any]]:
@@ -74,7 +78,7 @@ async def test_a_retry_after_the_api_died_between_command_and_bookkeeping_acts_a
     held = await api.post(user, path, json={"award": "quality"}, headers=key)
     assert (held.status_code, error_code(held)) == (409, "idempotency_conflict")
 
-    await api.clock.advance(timedelta(seconds=2))  # the dead request's claim goes stale
+    await api.clock.advance(timedelta(seconds=STALE + 1))  # the dead request's claim goes stale
     retried = await api.post(user, path, json={"award": "quality"}, headers=key, expect=201)
     assert "idempotent-replayed" not in retried.headers
     assert retried.json()["credit_code"] == A
