@@ -22,7 +22,6 @@ from services import idempotency
 from tests.api.support import Api, error_code
 from tests.api.world import APPLICANTS, A, open_cycle, populate
 
-
 STALE = 60
 """Seconds a dead request's claim holds its key here; the test server's clock skips past it."""
 
