@@ -64,7 +64,7 @@ SKIP_KILLS = 2
 deliveries run) at this many skips. Each costs a minute or two of real time: the test
 server waits for the dead worker's activity to time out (60 s, a send 120 s) before the
 clock moves on."""
-SETUP_SECONDS_PER_STEP = 1.2
+SETUP_SECONDS_PER_STEP = 1.6
 START_SECONDS = 90
 """Budgeted for the APIs' start-up and the margin before the deadline's midnight."""
 """Time budgeted per step before the deadline (the business clock is set from it)."""
@@ -306,7 +306,8 @@ async def read_outcome(
                 "LEFT JOIN reviewers r ON r.id = n.reviewer_id"
             )
             notice_bodies = await rows(
-                "SELECT kind, audience, organization_id, reviewer_id, title, body FROM notices"
+                "SELECT kind, audience, organization_id, reviewer_id, title, body, "
+                '"on" FROM notices'
             )
             deliveries = await rows("SELECT channel, recipient, status FROM deliveries")
             audit = await rows(
@@ -322,6 +323,9 @@ async def read_outcome(
     honors = [(c, a, y, bonus, *(days(d) for d in dates)) for c, a, y, bonus, *dates in honor_rows]
     mails = [(tuple(sorted(r.envelope_to)), r.subject, r.text) for r in inbox.received]
     audit_counts: Counter[tuple[str, str, str]] = Counter(audit)
+    for notice, n in Counter(notice_bodies).items():
+        if n > 1:
+            print(f"  notice {n} times: {notice[:5]} on {notice[-1]}", flush=True)
     duplicates = {
         "notices": sum(n - 1 for n in Counter(notice_bodies).values() if n > 1),
         "honors": len(honors) - len({h[:3] for h in honors}),
