@@ -86,6 +86,8 @@ class Result:
     kills: list[Kill] = field(default_factory=list)
     restarts: int = 0
     seconds: float = 0.0
+    resent: int = 0
+    """Copies the relay received again with the same Message-ID (at-least-once window)."""
 
 
 def schedule(seed: int, steps: list[Step], count: int, *, years: bool = False) -> list[Kill]:
@@ -236,7 +238,7 @@ async def _drive(
         stop.set()
         await watchdog
         await asyncio.to_thread(stack.stop_all)
-    outcome, duplicates = await read_outcome(url, tally.commands, inbox)
+    outcome, duplicates, resent = await read_outcome(url, tally.commands, inbox)
     return Result(
         outcome=outcome,
         duplicates=duplicates,
@@ -244,22 +246,33 @@ async def _drive(
         tally=tally,
         kills=chosen,
         restarts=restarts[0],
+        resent=resent,
     )
 
 
 async def _drained(url: str) -> None:
-    """Wait until no e-mail is left to send (a killed worker's deliveries are retried)."""
+    """Wait until no e-mail is left to route or send (a killed worker's deliveries are
+    retried), the same for three looks two seconds apart (notices of the last step may
+    still be on their way into the outbox)."""
     engine = create_engine(url)
     try:
         end = time.monotonic() + DRAIN_SECONDS
+        quiet, last = 0, None
         while time.monotonic() < end:
             async with engine.connect() as db:
                 left = await db.scalar(
-                    text("SELECT count(*) FROM deliveries WHERE status IN ('pending', 'sending')")
+                    text(
+                        "SELECT (SELECT count(*) FROM deliveries "
+                        "WHERE status IN ('pending', 'sending')) + "
+                        "(SELECT count(*) FROM outbox WHERE status = 'pending')"
+                    )
                 )
-            if not left:
+                seen = await db.scalar(text("SELECT count(*) FROM deliveries"))
+            quiet = quiet + 1 if not left and seen == last else 0
+            if quiet >= 3:
                 return
-            await asyncio.sleep(1.0)
+            last = seen
+            await asyncio.sleep(2.0)
         raise RuntimeError(f"{left} deliveries still unsent after {DRAIN_SECONDS:.0f} s")
     finally:
         await engine.dispose()
@@ -267,7 +280,7 @@ async def _drained(url: str) -> None:
 
 async def read_outcome(
     url: str, sent: Counter[tuple[str, str, str]], inbox: Inbox
-) -> tuple[dict[str, Any], dict[str, int]]:
+) -> tuple[dict[str, Any], dict[str, int], int]:
     """The outcome straight from the database and the relay, and what is there twice.
 
     An audit entry is doubled when a command's successful entries outnumber the times the
@@ -321,7 +334,14 @@ async def read_outcome(
         return None if d is None else (d - deadline).days
 
     honors = [(c, a, y, bonus, *(days(d) for d in dates)) for c, a, y, bonus, *dates in honor_rows]
-    mails = [(tuple(sorted(r.envelope_to)), r.subject, r.text) for r in inbox.received]
+    # A copy with a Message-ID already received is the delivery's at-least-once window (a
+    # worker killed after the relay took the mail, before it recorded `sent`): counted
+    # apart; a second message (another Message-ID) for the same mail is a double.
+    received = [
+        (tuple(sorted(r.envelope_to)), r.subject, r.text, r.message_id) for r in inbox.received
+    ]
+    unique = set(received)
+    mails = [m[:3] for m in unique]
     audit_counts: Counter[tuple[str, str, str]] = Counter(audit)
     for notice, n in Counter(notice_bodies).items():
         if n > 1:
@@ -334,6 +354,7 @@ async def read_outcome(
         "audit entries": sum(max(0, n - sent[key]) for key, n in audit_counts.items()),
         "e-mails": len(mails) - len(set(mails)),
     }
+    resent = len(received) - len(unique)
     outcome = {
         "cycles": [(y, phase) for y, phase, _ in cycles],
         "applications": apps,
@@ -344,7 +365,7 @@ async def read_outcome(
         "e-mails": sorted(Counter((to, subject) for to, subject, _ in mails).items(), key=str),
         "audit commands": sorted(audit_counts.items()),
     }
-    return outcome, duplicates
+    return outcome, duplicates, resent
 
 
 def report(stage: str, seed: int, calm: Result, chaos: Result) -> list[tuple[str, bool]]:
@@ -381,6 +402,7 @@ def report(stage: str, seed: int, calm: Result, chaos: Result) -> list[tuple[str
     print(
         f"requests {t.requests}, retried {t.retried} (dropped {t.dropped}, "
         f"5xx {dict(t.server_errors)}, key held by a killed API {t.held_keys}); "
+        f"e-mails resent with their Message-ID (at-least-once window) {chaos.resent}; "
         f"undisturbed {calm.seconds:.0f} s, chaos {chaos.seconds:.0f} s"
     )
     print("\n| check | result |\n|---|---|")
