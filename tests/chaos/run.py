@@ -57,7 +57,9 @@ YEARS_TARGETS = ["worker-2", "api-1", "api-2"]
 crash to survive (the dev server's kills are in the first stage). Nor worker-1, whose
 sticky tasks the test server would strand (`tests.chaos.worker_process`)."""
 STAGES = ("days", "years")
-DRAIN_SECONDS = 180.0
+DRAIN_SECONDS = 600.0
+"""A send a killed worker held is retried after its timeout (120 s) and a backoff; seeds 2
+and 3 still had 8 and 6 deliveries unsent after 180 s (cause not yet read: see README)."""
 SKIP_RPC_SECONDS = 900.0
 SKIP_KILLS = 2
 """Second stage: a worker killed while the clock skips (timers fire, activities and
@@ -273,7 +275,19 @@ async def _drained(url: str) -> None:
                 return
             last = seen
             await asyncio.sleep(2.0)
-        raise RuntimeError(f"{left} deliveries still unsent after {DRAIN_SECONDS:.0f} s")
+        async with engine.connect() as db:
+            found = (
+                await db.execute(
+                    text(
+                        "SELECT status, count(*), max(attempts), max(interrupted) FROM deliveries "
+                        "WHERE status IN ('pending', 'sending') GROUP BY status"
+                    )
+                )
+            ).all()
+        raise RuntimeError(
+            f"{left} deliveries or outbox entries still unsent after {DRAIN_SECONDS:.0f} s "
+            f"(status, count, attempts, interrupted: {[tuple(r) for r in found]})"
+        )
     finally:
         await engine.dispose()
 
