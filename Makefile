@@ -36,10 +36,11 @@ test: lint typecheck pytest-sqlite pytest-postgres
 bench: $(STAMP)
 	$(BIN)/qaward bench
 
-# The chaos run (README, 混沌测试): SEED=N to reproduce one; on the machine's PostgreSQL.
+# The chaos run (README, 混沌测试): SEED=N to reproduce one, CHAOS_ARGS="--stage years" etc.;
+# on the machine's PostgreSQL, the dev server then the time-skipping test server.
 SEED ?= 1
 chaos: $(STAMP)
-	$(BIN)/python -m tests.chaos.run --seed $(SEED)
+	$(BIN)/python -m tests.chaos.run --seed $(SEED) $(CHAOS_ARGS)
 
 # Refresh the pinned versions after editing pyproject.toml.
 lock: $(STAMP)

@@ -39,6 +39,7 @@ from db.repositories import audit as audit_rows
 from db.session import Database, transaction
 from domain.dates import SHANGHAI
 from qaward.settings import Settings
+from services.idempotency import Settlement
 
 GENESIS = "0" * 64
 CHECKPOINT_FILE = "audit-checkpoints.jsonl"
@@ -154,8 +155,18 @@ def _row_of(checkpoint: Checkpoint) -> AuditCheckpoint:
     return AuditCheckpoint(**asdict(checkpoint))
 
 
-async def append(sessions: async_sessionmaker[AsyncSession], draft: AuditDraft, seal: Seal) -> int:
-    """Add an entry after the current last one: its id and mac.
+async def append(
+    sessions: async_sessionmaker[AsyncSession],
+    draft: AuditDraft,
+    seal: Seal,
+    settlement: Settlement | None = None,
+) -> int | None:
+    """Add an entry after the current last one: its id (None: not written, below).
+
+    `settlement`: the request's idempotency claim settled in the same transaction, before
+    the entry, so that the two are written together or not at all (a process killed in
+    between leaves neither; `services.idempotency`). When the claim is no longer the
+    request's (a retry took it over) neither is written: the retry records the command.
 
     Its own short transaction, not the request's: the entry records refused and failed
     commands too, whose request transaction is rolled back (the audit middleware calls
@@ -170,7 +181,7 @@ async def append(sessions: async_sessionmaker[AsyncSession], draft: AuditDraft, 
     async with _one_at_a_time():
         for attempt in range(_ATTEMPTS):
             try:
-                entry_id, checkpoint = await database.run(_append, draft, seal)
+                entry_id, checkpoint = await database.run(_append, draft, seal, settlement)
                 break
             except (IntegrityError, OperationalError):
                 if attempt == _ATTEMPTS - 1:
@@ -195,7 +206,11 @@ def _one_at_a_time() -> asyncio.Lock:
     return lock
 
 
-def _append(session: Session, draft: AuditDraft, seal: Seal) -> tuple[int, Checkpoint | None]:
+def _append(
+    session: Session, draft: AuditDraft, seal: Seal, settlement: Settlement | None
+) -> tuple[int | None, Checkpoint | None]:
+    if settlement is not None and not settlement.apply(session):
+        return None, None
     audit_rows.lock_chain(session)
     last = audit_rows.last_link(session)
     entry_id, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)

@@ -72,7 +72,7 @@ from domain.phases import Stage
 from domain.rules import ProgramRules, RulesError, load_rules
 from domain.types import Award
 from domain.workflow_ids import cycle_workflow_id, honor_workflow_id
-from services import registry
+from services import idempotency, registry
 from services.documents import site_report_to_confirm
 from services.errors import from_temporal
 from services.schemas import CycleCreate, HistoricalHonorCreate
@@ -199,9 +199,12 @@ class AwardService:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + HANDOVER_WAIT_S
         resent = 0
+        # A request retried with its Idempotency-Key sends the same update id: a run that
+        # has taken the update answers with its outcome instead of running it again.
+        update_id = idempotency.update_id(update)
         while True:
             try:
-                return await handle.execute_update(update, *args)
+                return await handle.execute_update(update, *args, id=update_id)
             except Exception as err:  # translated below, or re-raised untouched
                 if _turned_away(err) and loop.time() < deadline:
                     await asyncio.sleep(0.02)
@@ -546,8 +549,10 @@ class AwardService:
         self, credit_code: str, award: Award, year: int | None, update: Any, *args: Any
     ) -> Any:
         handle = await self._honor(credit_code, award, year)
+        update_id = idempotency.update_id(update)
         return await self._send(
-            lambda: handle.execute_update(update, *args), closed=ErrorCode.ALREADY_REVOKED
+            lambda: handle.execute_update(update, *args, id=update_id),
+            closed=ErrorCode.ALREADY_REVOKED,
         )
 
     async def report_incident(

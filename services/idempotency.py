@@ -5,12 +5,18 @@ same request gets the stored answer; the same key with another request is refuse
 (`idempotency_conflict`), as is a retry while the first is still running. A claim left by
 a request that never finished (the process died) is taken over after `STALE_AFTER`.
 
-Each step is its own short transaction, not the request's: the middleware calls them
-around the request, and a claim must be committed before the request runs (a concurrent
-retry must see it) and its answer kept or released after the request's transaction has
-ended, whichever way. Each is one synchronous unit of work (`Database.run`: on a SQLite
-file one trip to a thread rather than a dozen through aiosqlite). The SQL is in
-`db.repositories.idempotency`.
+A claim is its own short transaction, committed before the request runs (a concurrent
+retry must see it). Its settlement — the answer kept, or the claim released — is written
+after the request's transaction has ended, in ONE transaction with the request's audit
+entry (`Settlement.apply`, called by `services.audit.append`): whatever instant the process
+dies, either both are there (a retry gets the answer, the entry is written once) or
+neither (the claim goes stale after `QAWARD_IDEMPOTENCY_STALE_SECONDS`, and the retry runs
+the command again). Running it again acts once: the cycle commands are workflow updates
+whose id comes from the key (`update_id`), and Temporal gives a second update with the id
+of one a run has already taken that update's outcome instead of running it. A request
+whose claim a retry has taken over (it looked dead) settles nothing: the retry will.
+Each step is one synchronous unit of work (`Database.run`: on a SQLite file one trip to a
+thread rather than a dozen through aiosqlite). The SQL is in `db.repositories.idempotency`.
 """
 
 from __future__ import annotations
@@ -18,7 +24,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from dataclasses import dataclass
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
@@ -38,6 +45,63 @@ class StoredAnswer:
     status_code: int
     content_type: str | None
     body: str
+
+
+@dataclass(frozen=True)
+class Settlement:
+    """What becomes of a claim once its request has been answered: the answer kept, or
+    (`answer` None: the request did not act) the claim released. `claimed_at` tells this
+    request's claim from a retry's that took it over."""
+
+    owner: str
+    key: str
+    claimed_at: datetime
+    answer: StoredAnswer | None
+
+    def apply(self, session: Session) -> bool:
+        """In the caller's transaction. False: the claim is no longer this request's (a
+        retry took it over, or it was answered), and nothing was written."""
+        row = key_rows.find(session, self.owner, self.key)
+        if row is None or row.status_code is not None:
+            return False
+        if _aware(row.created_at) != _aware(self.claimed_at):
+            return False
+        if self.answer is None:
+            key_rows.remove(session, self.owner, self.key)
+        else:
+            answer = self.answer
+            key_rows.keep_answer(
+                session, self.owner, self.key, answer.status_code, answer.content_type, answer.body
+            )
+        return True
+
+
+@dataclass
+class RequestKey:
+    """The key of the request being handled, for the ids of the workflow updates it sends."""
+
+    digest: str
+    sent: list[str] = field(default_factory=list)
+
+
+current_key: ContextVar[RequestKey | None] = ContextVar("qaward_idempotency_key", default=None)
+
+
+def request_key(owner: str, key: str) -> RequestKey:
+    return RequestKey(hashlib.sha256(f"{owner}\n{key}".encode()).hexdigest()[:32])
+
+
+def update_id(update: object) -> str | None:
+    """An update's id fixed by the request's key (None without a key: Temporal picks one).
+
+    The n-th update a request sends gets the same id in every run of that request, so a
+    retry that runs the command again is answered with the first run's outcome."""
+    found = current_key.get()
+    if found is None:
+        return None
+    name = getattr(update, "__name__", None) or str(update)
+    found.sent.append(name)
+    return f"idem-{found.digest}-{len(found.sent)}-{name}"[:200]
 
 
 def fingerprint(secret: bytes, method: str, path: str, body: bytes) -> str:
@@ -106,9 +170,16 @@ def _existing(
     return None
 
 
+async def settle(sessions: async_sessionmaker[AsyncSession], settlement: Settlement) -> bool:
+    """A settlement on its own, for a request with no audit entry (no route matched, or no
+    audit middleware in the stack)."""
+    return bool(await Database.of(sessions).run(settlement.apply))
+
+
 async def complete(
     sessions: async_sessionmaker[AsyncSession], owner: str, key: str, answer: StoredAnswer
 ) -> None:
+    """Keep an answer in its own transaction (the console's forms, which audit nothing)."""
     await Database.of(sessions).run(
         key_rows.keep_answer, owner, key, answer.status_code, answer.content_type, answer.body
     )

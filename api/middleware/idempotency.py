@@ -3,6 +3,11 @@
 Keys belong to the caller (its account, or its address for the public). Answers that did
 not act (401, 423, 429, 5xx) are not kept, so a retry may still succeed. Login and
 password requests are never stored (their answers and bodies hold secrets).
+
+The claim is settled (answer kept or claim released) by the audit middleware around this
+one, in the transaction of the request's audit entry (`api.middleware.audit.SETTLEMENT`);
+without it, here on its own. While the request runs, `idempotency.current_key` holds its
+key, from which the workflow updates it sends take their ids (`services.idempotency`).
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from api.middleware.asgi import (
     send_body,
     send_error,
 )
+from api.middleware.audit import SETTLEMENT, SETTLES
 from domain.errors import DomainError, ErrorCode
 from services import idempotency
 
@@ -61,9 +67,10 @@ class IdempotencyMiddleware:
             _normalised(scope, body),
         )
         sessions = self.ctx.sessions
+        now = self.ctx.clock()
         try:
             stale = timedelta(seconds=self.ctx.settings.idempotency_stale_seconds)
-            stored = await idempotency.claim(sessions, owner, key, print_, self.ctx.clock(), stale)
+            stored = await idempotency.claim(sessions, owner, key, print_, now, stale)
         except DomainError as err:
             await send_error(send, err)
             return
@@ -73,21 +80,32 @@ class IdempotencyMiddleware:
             await send_body(send, stored.status_code, stored.body.encode(), kind, replayed)
             return
         captured = Captured()
+        state = scope.setdefault("state", {})
+        token = idempotency.current_key.set(idempotency.request_key(owner, key))
         try:
             await self.app(scope, replaying(body), captured.send)
         except BaseException:
-            await idempotency.release(sessions, owner, key)
+            await self._settle(state, idempotency.Settlement(owner, key, now, None))
             raise
-        if captured.status >= 500 or captured.status in NOT_KEPT:
-            await idempotency.release(sessions, owner, key)
-        else:
+        finally:
+            idempotency.current_key.reset(token)
+        answer = None
+        if captured.status < 500 and captured.status not in NOT_KEPT:
             answer = idempotency.StoredAnswer(
                 captured.status,
                 captured.header(b"content-type"),
                 captured.body.decode("utf-8", errors="replace"),
             )
-            await idempotency.complete(sessions, owner, key, answer)
+        await self._settle(state, idempotency.Settlement(owner, key, now, answer))
         await captured.replay(send)
+
+    async def _settle(self, state: dict[str, object], settlement: idempotency.Settlement) -> None:
+        """Hand the settlement to the audit middleware, or write it here without one."""
+        if state.get(SETTLES):
+            state[SETTLEMENT] = settlement
+        else:
+            assert self.ctx.sessions is not None
+            await idempotency.settle(self.ctx.sessions, settlement)
 
     async def _owner(self, scope: Scope) -> str:
         auth = header(scope, b"authorization") or ""

@@ -1,13 +1,16 @@
 """The embedded stack of the chaos run as separate OS processes (issue #17 item 1).
 
-One Temporal dev server (its SQLite file in the run's folder, so timers survive its kill),
-two `qaward worker` and two `qaward api` processes on one throwaway PostgreSQL database,
-and a tiny asyncio TCP proxy in this process that round-robins connections over the APIs
-that are up: the client sees one address. Every process is in its own session, so a
-SIGKILL takes it and nothing else; `restart` starts the same command again.
+First stage: one Temporal dev server (its SQLite file in the run's folder, so timers
+survive its kill), two `qaward worker` and two `qaward api` processes on one throwaway
+PostgreSQL database, and a tiny asyncio TCP proxy in this process that round-robins
+connections over the APIs that are up: the client sees one address. Second stage
+(`test_server`): the time-skipping test server instead, which the run holds in its own
+process (it keeps its state in memory, so it is not killed), the same workers, and APIs
+whose clock follows the test server (`tests.chaos.api_process`). Every process is in its
+own session, so a SIGKILL takes it and nothing else; `start` starts the same command again.
 
-The e-mail delivery process (branch `delivery`) plugs in here: add its command to
-`Stack.commands` under a name such as ``mailer``, and the schedule can kill it too.
+The workers deliver notices by e-mail over SMTP to the run's own relay (aiosmtpd,
+`tests.support.smtp`) on `smtp_port`; a worker killed mid-delivery is one of the kills.
 """
 
 from __future__ import annotations
@@ -30,6 +33,10 @@ from tests.support import postgres
 OFFICE_PASSWORD = "chaos-office-password"
 HELD_KEY_SECONDS = 15
 """A killed API leaves its request's key held; a retry takes it over after this (default 600)."""
+
+
+LIVE: list[Stack] = []
+"""Stacks whose processes run: stopped on the way out, however the run ends."""
 
 
 def free_port() -> int:
@@ -71,6 +78,9 @@ class Stack:
     folder: Path
     database_url: str
     offset_seconds: float
+    smtp_port: int
+    test_server: str | None = None
+    """The time-skipping test server's address (second stage); None: run a dev server."""
     temporal_port: int = field(default_factory=free_port)
     api_ports: list[int] = field(default_factory=lambda: [free_port(), free_port()])
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
@@ -82,13 +92,21 @@ class Stack:
             "QAWARD_ENVIRONMENT": "test",
             "QAWARD_DATABASE_URL": self.database_url,
             "QAWARD_DATA_DIR": str(self.folder),
-            "QAWARD_TEMPORAL_ADDRESS": f"127.0.0.1:{self.temporal_port}",
+            "QAWARD_TEMPORAL_ADDRESS": self.test_server or f"127.0.0.1:{self.temporal_port}",
             "QAWARD_TEMPORAL_TASK_QUEUE": "chaos",
             "QAWARD_CLOCK_OFFSET_SECONDS": str(self.offset_seconds),
             "QAWARD_BOOTSTRAP_OFFICE_PASSWORD": OFFICE_PASSWORD,
             "QAWARD_LOG_LEVEL": "WARNING",
             "QAWARD_IDEMPOTENCY_STALE_SECONDS": str(HELD_KEY_SECONDS),
+            "QAWARD_SMTP_HOST": "127.0.0.1",
+            "QAWARD_SMTP_PORT": str(self.smtp_port),
+            "QAWARD_SMTP_SENDER": "qaward@qingyuan.example",
+            "QAWARD_SMTP_TIMEOUT_SECONDS": "5",
+            "QAWARD_METRICS_PORT": "0",
         }
+        if self.test_server is not None:
+            # Three skipped years would be a thousand daily digests; nobody asked for one.
+            env["QAWARD_DIGEST_HOUR"] = ""
         if api_port is not None:
             env["QAWARD_API_PORT"] = str(api_port)
         return env
@@ -109,13 +127,20 @@ class Stack:
             "--log-level",
             "error",
         ]
-        return {
+        api, worker, second = [qaward, "api"], [qaward, "worker"], [qaward, "worker"]
+        if self.test_server is not None:
+            api = [sys.executable, "-m", "tests.chaos.api_process"]
+            second = [sys.executable, "-m", "tests.chaos.worker_process"]  # no sticky queue
+        commands = {
             "temporal": (server, dict(os.environ)),
-            "worker-1": ([qaward, "worker"], self.env()),
-            "worker-2": ([qaward, "worker"], self.env()),
-            "api-1": ([qaward, "api"], self.env(self.api_ports[0])),
-            "api-2": ([qaward, "api"], self.env(self.api_ports[1])),
+            "worker-1": (worker, self.env()),
+            "worker-2": (second, self.env()),
+            "api-1": (api, self.env(self.api_ports[0])),
+            "api-2": (api, self.env(self.api_ports[1])),
         }
+        if self.test_server is not None:
+            del commands["temporal"]
+        return commands
 
     def migrate(self) -> None:
         qaward = str(Path(sys.executable).parent / "qaward")
@@ -137,10 +162,24 @@ class Stack:
             wait_port(self.temporal_port)
 
     def start_all(self) -> None:
+        self.start_backend()
+        self.start_apis()
+
+    def start_backend(self) -> None:
+        """The database's schema, the server and the workers: everything but the APIs."""
+        if self not in LIVE:
+            LIVE.append(self)
         self.folder.mkdir(parents=True, exist_ok=True)
         self.migrate()
         for name in self.commands():
-            self.start(name)
+            if not name.startswith("api-"):
+                self.start(name)
+
+    def start_apis(self) -> None:
+        """The APIs (their business clock is `offset_seconds` as it is now)."""
+        for name in self.commands():
+            if name.startswith("api-"):
+                self.start(name)
         for port in self.api_ports:
             wait_port(port)
 
@@ -154,6 +193,8 @@ class Stack:
     def stop_all(self) -> None:
         for name in self.processes:
             self.kill(name)
+        if self in LIVE:
+            LIVE.remove(self)
 
     def alive(self, name: str) -> bool:
         return self.processes[name].poll() is None
