@@ -80,11 +80,11 @@ class ScorePointOut(BaseModel):
 
 
 class ScoresPlot(BaseModel):
-    kind: PlotKind = PlotKind.SCORES
-    year: int
-    title: str
-    award: Award
-    award_name: str
+    kind: PlotKind = Field(default=PlotKind.SCORES, description="图表种类")
+    year: int = Field(description="评审年度")
+    title: str = Field(description="图表标题")
+    award: Award = Field(description="奖项代码")
+    award_name: str = Field(description="奖项")
     min_total: float = Field(description="候选的最低总分（§4(4)，本周期规则）")
     last_candidate: float | None = Field(description="末位候选的总分")
     points: list[ScorePointOut] = Field(description="各申报的总得分，从高到低")
@@ -96,12 +96,12 @@ class ReviewerScoreOut(BaseModel):
 
 
 class PanelRowOut(BaseModel):
-    credit_code: str
-    name: str
-    stage: Stage
+    credit_code: str = Field(description="统一社会信用代码")
+    name: str = Field(description="申报组织")
+    stage: Stage = Field(description="评审环节代码")
     scores: list[ReviewerScoreOut] = Field(description="评审组成员的总分，按组成顺序")
-    lowest: float | None
-    highest: float | None
+    lowest: float | None = Field(description="最低总分")
+    highest: float | None = Field(description="最高总分")
     spread: float | None = Field(description="最高分与最低分之差")
     consensus: float | None = Field(description="合议分")
     stage_score: float | None = Field(description="本环节得分")
@@ -110,54 +110,54 @@ class PanelRowOut(BaseModel):
 
 
 class PanelsPlot(BaseModel):
-    kind: PlotKind = PlotKind.PANELS
-    year: int
-    title: str
-    stage: Stage
-    stage_name: str
+    kind: PlotKind = Field(default=PlotKind.PANELS, description="图表种类")
+    year: int = Field(description="评审年度")
+    title: str = Field(description="图表标题")
+    stage: Stage = Field(description="评审环节代码")
+    stage_name: str = Field(description="评审环节")
     alert_points: float = Field(description="评审组总分相差提示线（review.spread_alert_points）")
-    rows: list[PanelRowOut]
+    rows: list[PanelRowOut] = Field(description="各评审组")
 
 
 class ReviewerPointOut(BaseModel):
-    credit_code: str
-    name: str
-    stage: Stage
-    stage_name: str
+    credit_code: str = Field(description="统一社会信用代码")
+    name: str = Field(description="申报组织")
+    stage: Stage = Field(description="评审环节代码")
+    stage_name: str = Field(description="评审环节")
     own: float = Field(description="本人给出的总分")
     panel_mean: float = Field(description="该评审组总分的平均数")
     difference: float = Field(description="本人总分减评审组均分")
 
 
 class ReviewerChoice(BaseModel):
-    code: str
-    name: str
+    code: str = Field(description="评审员编号")
+    name: str = Field(description="评审员姓名")
 
 
 class ReviewerPlot(BaseModel):
-    kind: PlotKind = PlotKind.REVIEWER
-    year: int
-    title: str
+    kind: PlotKind = Field(default=PlotKind.REVIEWER, description="图表种类")
+    year: int = Field(description="评审年度")
+    title: str = Field(description="图表标题")
     reviewer: str | None = Field(description="评审员编号（本周期尚无评分时为空）")
-    reviewer_name: str | None
+    reviewer_name: str | None = Field(description="评审员姓名")
     mean_difference: float | None = Field(description="与评审组均分的平均差")
-    points: list[ReviewerPointOut]
+    points: list[ReviewerPointOut] = Field(description="各申报中本人的总分与评审组均分")
     choices: list[ReviewerChoice] = Field(description="可查看的评审员")
 
 
 class OutcomeCountOut(BaseModel):
-    outcome: Outcome
-    outcome_name: str
+    outcome: Outcome = Field(description="评审结果代码")
+    outcome_name: str = Field(description="评审结果")
     quality: int = Field(description="质量奖申报数")
     innovation: int = Field(description="创新奖申报数")
-    total: int
+    total: int = Field(description="合计")
 
 
 class OutcomesPlot(BaseModel):
-    kind: PlotKind = PlotKind.OUTCOMES
-    year: int
-    title: str
-    total: int
+    kind: PlotKind = Field(default=PlotKind.OUTCOMES, description="图表种类")
+    year: int = Field(description="评审年度")
+    title: str = Field(description="图表标题")
+    total: int = Field(description="本周期申报总数")
     counts: list[OutcomeCountOut] = Field(description="各评审结果的申报数（只列出有申报的结果）")
 
 
