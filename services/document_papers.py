@@ -9,6 +9,7 @@ from datetime import date
 
 from db.models import Application, Cycle, Honor, Objection, Organization, Vote
 from documents.paper import Certificate, Paper, Section, Table, day, points
+from domain.dates import to_business_date
 from domain.names import AWARD_NAMES
 from domain.rules import ProgramRules
 from domain.types import Award
@@ -170,7 +171,7 @@ def investigation(cycle: Cycle, objection: Objection, org: Organization, dated: 
     fields = (
         ("异议编号", f"第{objection.number}号"),
         ("被反映组织", org.name),
-        ("收到日期", day(objection.received_at.date())),
+        ("收到日期", day(to_business_date(objection.received_at))),
         ("反映人", "实名反映（姓名和联系方式由县评审办存档）"),
         ("调查结论", FINDINGS.get(objection.finding or "", "尚未形成")),
         ("县评委会意见", decision if objection.finding == "substantiated" else "不需审议"),

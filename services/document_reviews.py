@@ -14,6 +14,7 @@ from typing import Any
 from db.models import Application, Material, Organization, Reviewer, Score
 from documents import render
 from documents.paper import Paper, Section, Table, day, points
+from domain.dates import to_business_date
 from domain.names import AWARD_NAMES, INDUSTRY_NAMES, STAGE_NAMES, name_of
 from domain.phases import Stage
 from domain.scoring import RubricCategory, rubric
@@ -99,7 +100,7 @@ def application_form(
         ("导入卓越绩效管理", day(org.excellence_since) if org.excellence_since else "未导入"),
         ("亩均效益评价", mu),
         ("申报奖项", _award(app)),
-        ("提交时间", day(app.submitted_at.date())),
+        ("提交时间", day(to_business_date(app.submitted_at))),
     )
     rows = tuple(
         (str(n), m.filename, f"{m.size:,} 字节", m.sha256) for n, m in enumerate(materials, 1)

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Irregularity
 from db.repositories import supervision as rows
+from domain.dates import to_business_date
 from domain.errors import DomainError, ErrorCode
 from services.materials import PdfUpload
 from services.views import find_cycle
@@ -41,7 +42,7 @@ async def record_irregularity(
     now: datetime,
 ) -> Irregularity:
     cycle = await find_cycle(session, year)
-    if occurred_on > now.date():
+    if occurred_on > to_business_date(now):  # the county's today, not UTC's
         raise DomainError(ErrorCode.INVALID_INPUT, "违规发生日期不能晚于今天")
     number = await session.run_sync(rows.next_irregularity_number, cycle.id)
     row = Irregularity(
