@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import socket
 from datetime import timedelta
+from typing import Any
 
 import structlog
 from temporalio.worker import Worker
@@ -41,7 +42,9 @@ async def run_worker(worker: Worker, stop: asyncio.Event) -> None:
     await running
 
 
-async def _serve(settings: Settings) -> None:
+async def serve(settings: Settings, **worker_options: Any) -> None:
+    """Run the worker until SIGINT/SIGTERM; `worker_options` go to `temporalio`'s `Worker`
+    (the chaos run's killed worker passes ``max_cached_workflows=0``)."""
     stop = asyncio.Event()
     stop_on_signals(stop)
     client = await reach_temporal(settings, for_worker=True)
@@ -54,6 +57,7 @@ async def _serve(settings: Settings) -> None:
             session_factory(engine),
             delivery=delivery,
             graceful_shutdown_timeout=GRACEFUL_SHUTDOWN,
+            **worker_options,
         )
         await start_delivery(client, delivery, settings.temporal_task_queue)
         log.info("worker 已启动", task_queue=settings.temporal_task_queue)
@@ -68,7 +72,7 @@ def run_worker_command() -> int:
     configure_logging(settings.log_level, json=settings.log_json)
     check_database(settings)
     check_metrics_port(settings)
-    asyncio.run(_serve(settings))
+    asyncio.run(serve(settings))
     return 0
 
 

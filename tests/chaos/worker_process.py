@@ -14,36 +14,15 @@ from __future__ import annotations
 
 import asyncio
 
-from db.session import create_engine, session_factory
 from qaward.logging import configure_logging
-from qaward.preflight import load_settings, reach_temporal
-from qaward.process import stop_on_signals
-from worker.delivery import DeliveryConfig, start_delivery
-from worker.registry import build_worker
-from worker.run import GRACEFUL_SHUTDOWN, run_worker
+from qaward.preflight import load_settings
+from worker.run import serve
 
 
 async def main() -> None:
     settings = load_settings()
     configure_logging(settings.log_level, json=settings.log_json)
-    stop = asyncio.Event()
-    stop_on_signals(stop)
-    client = await reach_temporal(settings, for_worker=True)
-    engine = create_engine(settings.effective_database_url)
-    try:
-        delivery = DeliveryConfig.from_settings(settings)
-        worker = build_worker(
-            client,
-            settings.temporal_task_queue,
-            session_factory(engine),
-            delivery=delivery,
-            graceful_shutdown_timeout=GRACEFUL_SHUTDOWN,
-            max_cached_workflows=0,
-        )
-        await start_delivery(client, delivery, settings.temporal_task_queue)
-        await run_worker(worker, stop)
-    finally:
-        await engine.dispose()
+    await serve(settings, max_cached_workflows=0)
 
 
 if __name__ == "__main__":
