@@ -27,12 +27,15 @@ async def listed(
     return await session.run_sync(deliveries.listed, status.value if status else None, limit)
 
 
-async def counts(session: AsyncSession) -> dict[str, int]:
-    return await session.run_sync(deliveries.counts)
+async def backlog(session: AsyncSession) -> tuple[int, dict[str, int]]:
+    """The outbox entries not yet routed, then the deliveries by status.
 
-
-async def unrouted(session: AsyncSession) -> int:
-    return await session.run_sync(deliveries.unrouted)
+    Read in this order, and each in one statement: the delivery routes an entry and inserts
+    its deliveries in one transaction, so entries found routed have their rows in the
+    counts read after. (Counted the other way round, a routing committed between the two
+    reads showed neither: "nothing unrouted, nothing pending" while six mails waited.)"""
+    unrouted = await session.run_sync(deliveries.unrouted)
+    return unrouted, await session.run_sync(deliveries.counts)
 
 
 async def resend(session: AsyncSession, delivery_id: int, sender: str) -> Delivery:

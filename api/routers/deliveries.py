@@ -23,10 +23,11 @@ async def list_deliveries(
     status: Annotated[DeliveryStatus | None, Query(description="只看某一状态")] = None,
     limit: Annotated[int, Query(ge=1, le=1000, description="最多条数")] = 200,
 ) -> DeliveryList:
+    unrouted, counts = await delivery.backlog(session)
     rows = await delivery.listed(session, status, limit)
     return DeliveryList(
-        counts=await delivery.counts(session),
-        unrouted=await delivery.unrouted(session),
+        counts=counts,
+        unrouted=unrouted,
         deliveries=[DeliveryOut.model_validate(r) for r in rows],
     )
 
