@@ -14,13 +14,13 @@ from typing import Any
 import structlog
 from temporalio.worker import Worker
 
-from db.session import create_engine, session_factory
+from db.session import Database, create_engine, session_factory
 from qaward.logging import configure_logging
 from qaward.preflight import check_database, check_metrics_port, load_settings, reach_temporal
-from qaward.process import stop_on_signals
+from qaward.process import run_together, stop_on_signals
 from qaward.settings import Settings
 from qaward.temporal import connect, recent_pollers
-from worker.delivery import DeliveryConfig, start_delivery
+from worker.delivery import DeliveryConfig, start_delivery, watch_backlog
 from worker.registry import build_worker
 
 log = structlog.get_logger(__name__)
@@ -50,18 +50,24 @@ async def serve(settings: Settings, **worker_options: Any) -> None:
     client = await reach_temporal(settings, for_worker=True)
     engine = create_engine(settings.effective_database_url)
     try:
+        sessions = session_factory(engine)
         delivery = DeliveryConfig.from_settings(settings)
         worker = build_worker(
             client,
             settings.temporal_task_queue,
-            session_factory(engine),
+            sessions,
             delivery=delivery,
             graceful_shutdown_timeout=GRACEFUL_SHUTDOWN,
             **worker_options,
         )
-        await start_delivery(client, delivery, settings.temporal_task_queue)
-        log.info("worker 已启动", task_queue=settings.temporal_task_queue)
-        await run_worker(worker, stop)
+        queue = settings.temporal_task_queue
+        await start_delivery(client, delivery, queue)
+        log.info("worker 已启动", task_queue=queue)
+        await run_together(
+            stop,
+            run_worker(worker, stop),
+            watch_backlog(client, delivery, queue, Database.of(sessions), stop),
+        )
     finally:
         await engine.dispose()
     log.info("worker 已停止")

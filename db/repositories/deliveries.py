@@ -145,5 +145,12 @@ def unrouted(session: Session) -> int:
     return int(session.scalar(query) or 0)
 
 
+def waiting(session: Session) -> int:
+    """Mail the delivery has yet to take up: outbox entries not routed, deliveries pending."""
+    pending = select(func.count()).select_from(Delivery)
+    pending = pending.where(Delivery.status == DeliveryStatus.PENDING.value)
+    return unrouted(session) + int(session.scalar(pending) or 0)
+
+
 def notice_exists(session: Session, notice_id: int) -> bool:
     return session.get(Notice, notice_id) is not None

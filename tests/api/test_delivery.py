@@ -4,9 +4,10 @@ received."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -15,6 +16,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 
+from contracts.notices import NoticeDraft
+from db.repositories import deliveries
+from db.repositories.notices import insert_notices
+from db.session import Database
 from qaward.settings import Settings
 from tests.api.conftest import _terminate_workflows, started_app
 from tests.api.mailroom import (
@@ -45,7 +50,7 @@ from tests.api.world import (
     to_publicity,
 )
 from tests.support.smtp import Inbox, smtp_server
-from worker.delivery import WORKFLOW_ID
+from worker.delivery import WORKFLOW_ID, watch_backlog
 
 
 @pytest.fixture
@@ -276,3 +281,43 @@ async def test_the_daily_digest_lists_unread_notices_once_a_day(api: Api, inbox:
     assert "待办事项（4项）" in listed
     assert listed.count("资料评审评分（GB/T 19580，§1(4)）") == 3
     assert listed.count("日前\n") >= 3  # each with its due day
+
+
+async def test_a_notice_whose_wake_was_lost_is_sent_by_the_backlog_watch(
+    api: Api, inbox: Inbox, workers: Workers, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    """A notice committed by a process that died before it woke the delivery (or while
+    Temporal was unreachable): nothing signals; the worker's look at the backlog does."""
+    api.after_populate.append(give_contacts)
+    await populate(api)
+    now = datetime.now(UTC)
+    draft = NoticeDraft(
+        key="lost-wake:1",
+        kind="intake_closed",
+        audience="office",
+        on=now.date(),
+        at=now,
+        title="无人唤醒的通知",
+        body="提交后进程即终止，未唤醒投递流程。",
+    )
+    db = Database.of(sessions)
+    assert await db.run(insert_notices, [draft]) == 1  # committed, and no wake
+    await asyncio.sleep(1.0)
+    assert inbox.to(OFFICE_MAIL) == []  # the delivery sleeps: nobody told it
+    assert await db.run(deliveries.waiting) == 1
+
+    stop = asyncio.Event()
+    client, config = workers.env.client, workers.delivery
+    watch = asyncio.create_task(watch_backlog(client, config, "unused", db, stop, every=0.2))
+    try:
+
+        async def arrived() -> bool:
+            return bool(inbox.to(OFFICE_MAIL))
+
+        await eventually(arrived)
+        await settled(api)
+    finally:
+        stop.set()
+        await asyncio.wait_for(watch, 5)
+    assert [m.subject for m in inbox.to(OFFICE_MAIL)] == ["无人唤醒的通知"]
+    assert await db.run(deliveries.waiting) == 0
