@@ -26,7 +26,7 @@ from contracts.records import (
     VoteKey,
 )
 from db.models import Honor
-from db.repositories.honors import add_record, eligibility_data, upsert_honor
+from db.repositories.honors import add_record, eligibility_data, record_incidents, upsert_honor
 from db.repositories.lookups import organization_ids
 from db.repositories.notices import insert_notices
 from db.repositories.projection import (
@@ -127,6 +127,8 @@ def _project_honor(session: Session, projection: HonorProjection) -> None:
         add_record(
             session, ids[entry.credit_code], entry.on, "credit_record", entry.note, entry.key
         )
+    if projection.incidents:  # §6(6)
+        record_incidents(session, honor.id, projection.incidents)
     if projection.follow_ups:  # §2(3)4, §6(3)
         write_follow_ups(session, honor.id, projection.follow_ups)
     if projection.notices:

@@ -89,6 +89,18 @@ class CreditRecordEntry(Contract):
     note: str
 
 
+class IncidentRecord(Contract):
+    """§6(6): an incident the office reported on an honor, as the register keeps it."""
+
+    number: int
+    """1 for the honor's first report, then 2, … (each written once)."""
+    occurred_on: date
+    kind: str
+    major_adverse_impact: bool
+    note: str
+    reported_at: datetime
+
+
 class HonorProjection(Contract):
     workflow_id: str
     grant: HonorGrant
@@ -102,6 +114,8 @@ class HonorProjection(Contract):
     """§6(2): a fraud revocation's credit-record entry, in the same transaction."""
     follow_ups: list[FollowUpTask] = Field(default_factory=list)
     """§2(3)4, §6(3): yearly follow-up tasks opened or gone overdue, same transaction."""
+    incidents: list[IncidentRecord] = Field(default_factory=list)
+    """§6(6): an incident report, major or not, same transaction (patch `incident-records`)."""
 
 
 CycleProjection.model_rebuild()

@@ -8,7 +8,9 @@ from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.honor import IncidentCommand
+from db.models import HonorIncident
 from db.repositories import honor_reads
+from db.repositories import honors as honor_rows
 from domain.awards import HonorDates, honor_status
 from domain.types import Award
 from services.accounts import Role, Viewer
@@ -86,3 +88,8 @@ async def report_incident(
     revocation proposal."""
     command = IncidentCommand.model_validate(report.model_dump())
     return await service.report_incident(credit_code.strip().upper(), award, year, command)
+
+
+async def incidents(session: AsyncSession, honor_id: int) -> list[HonorIncident]:
+    """§6(6): the incidents the office reported on the honor, first first."""
+    return await session.run_sync(honor_rows.incidents_of, honor_id)

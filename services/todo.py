@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from db.models import Cycle, Honor, Objection, Organization
 from db.repositories import cycles as cycle_rows
 from db.repositories import honor_reads
+from db.repositories import honors as honor_rows
 from db.repositories import todo as todo_rows
 from domain.dates import SHANGHAI
 from domain.phases import Phase
@@ -96,9 +97,13 @@ def gather_in(session: Session) -> Facts:
     found = [_cycle_facts(session, c) for c in cycles]
     honors = honor_reads.register(session)
     accidents = todo_rows.accident_days(session)
+    assessed = honor_rows.assessed_days(session)
     return Facts(
         cycles=found,
-        honors=[_honor_facts(h, o, tuple(accidents.get(o.id, ()))) for h, o in honors],
+        honors=[
+            _honor_facts(h, o, tuple(accidents.get(o.id, ())), frozenset(assessed.get(h.id, ())))
+            for h, o in honors
+        ],
     )
 
 
@@ -147,7 +152,9 @@ def _shanghai_day(moment: datetime) -> date:
     return (aware - timedelta(microseconds=1)).astimezone(SHANGHAI).date()
 
 
-def _honor_facts(honor: Honor, org: Organization, accidents: tuple[date, ...]) -> HonorFacts:
+def _honor_facts(
+    honor: Honor, org: Organization, accidents: tuple[date, ...], assessed: frozenset[date]
+) -> HonorFacts:
     return HonorFacts(
         id=honor.id,
         organization_id=org.id,
@@ -161,6 +168,7 @@ def _honor_facts(honor: Honor, org: Organization, accidents: tuple[date, ...]) -
         pending_revocation=honor.pending_revocation,
         revocation_window_closes=honor.revocation_window_closes,
         accidents=accidents,
+        assessed=assessed,
     )
 
 

@@ -112,6 +112,9 @@ class HonorFacts:
     """§6(6): accidents up to this day may revoke the honor (None: nothing recorded)."""
     accidents: tuple[date, ...] = ()
     """Days of the major accidents on the holder's file (organization records, §6(6))."""
+    assessed: frozenset[date] = frozenset()
+    """Days of the incidents the office reported on the honor (major adverse impact or not):
+    the accidents of those days have been assessed."""
 
 
 @dataclass(frozen=True)

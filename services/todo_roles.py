@@ -349,11 +349,15 @@ def honor_tasks(viewer: Viewer, honors: list[HonorFacts], today: date) -> Iterat
 def _propose_revocation(honor: HonorFacts, award: str, link: str, base: Who) -> Iterator[Task]:
     """§6(6): a major accident on the holder's file inside the revocation window and no
     proposal yet: the office checks its social impact and, if major, proposes the revocation
-    on the honor's page (the incident report). Gone once a revocation is pending or done."""
+    on the honor's page (the incident report). Gone once a revocation is pending or done, or
+    once the office has reported the accident on the honor (of that day), also as without
+    major adverse impact: then it was assessed, and no revocation follows."""
     if honor.pending_revocation is not None or honor.revocation_window_closes is None:
         return
     inside = [
-        day for day in honor.accidents if honor.awarded_on <= day <= honor.revocation_window_closes
+        day
+        for day in honor.accidents
+        if honor.awarded_on <= day <= honor.revocation_window_closes and day not in honor.assessed
     ]
     if not inside:
         return

@@ -31,6 +31,10 @@ with workflow.unsafe.imports_passed_through():
 
 R = TypeVar("R")
 
+INCIDENT_RECORDS = "incident-records"
+"""Patch: every incident report is written to the register (`honor_incidents`), also one
+without major adverse impact, which before was kept in the workflow's state only."""
+
 FOLLOW_UP_TASKS = "follow-up-tasks"
 """Patch: the yearly follow-up reminder opens a task with a due date and an overdue check
 (§2(3)4, §6(3)); histories from before it replay the plain reminder."""
@@ -108,7 +112,14 @@ class HonorWorkflow(TimedWorkflow):
     @workflow.update(name="report-incident")
     async def report_incident(self, cmd: IncidentCommand) -> bool:
         """§6(6): returns whether the report is a revocation proposal."""
-        return await self._command(lambda now: self._honor.report_incident(cmd, now))
+
+        def decide(now: datetime) -> tuple[bool, HonorProjection | None]:
+            proposal, projection = self._honor.report_incident(cmd, now)
+            if workflow.patched(INCIDENT_RECORDS):
+                projection = self._honor.incident_record(projection)
+            return proposal, projection
+
+        return await self._command(decide)
 
     @report_incident.validator
     def _validate_incident(self, cmd: IncidentCommand) -> None:

@@ -21,7 +21,7 @@ from contracts.honor import (
     IncidentCommand,
 )
 from contracts.notices import NoticeDraft
-from contracts.records import CreditRecordEntry, HonorProjection
+from contracts.records import CreditRecordEntry, HonorProjection, IncidentRecord
 from domain.awards import HonorDates, follow_up_dates, honor_dates, incident_in_window
 from domain.dates import end_of_day, start_of_day
 from domain.errors import DomainError, ErrorCode
@@ -148,6 +148,14 @@ class HonorTransitions:
             s.pending_note = cmd.note
             return True, self.projection()
         return cmd.major_adverse_impact, None
+
+    def incident_record(self, projection: HonorProjection | None) -> HonorProjection:
+        """`projection` (the report's change, if any) with the incident just reported: the
+        register keeps every report, so the office's to-do knows an accident was assessed
+        even when it had no major adverse impact (no revocation proposed)."""
+        latest = self.state.incidents[-1]
+        record = IncidentRecord(number=len(self.state.incidents), **latest.model_dump())
+        return (projection or self.projection()).model_copy(update={"incidents": [record]})
 
     def check_fraud(self, cmd: FraudCommand) -> None:
         """§6(2): fraud can be reported at any time, also after expiry."""

@@ -10,7 +10,7 @@ from db.models.cycles import (
     VerificationTask,
     Vote,
 )
-from db.models.honors import Honor
+from db.models.honors import Honor, HonorIncident
 from db.models.notices import Notice, OutboxMessage
 from db.models.organizations import Organization, OrganizationRecord
 from db.models.reviewers import Reviewer, ReviewerTie
@@ -20,6 +20,7 @@ __all__ = [
     "Cycle",
     "DepartmentFinding",
     "Honor",
+    "HonorIncident",
     "Notice",
     "Objection",
     "Organization",

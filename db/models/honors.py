@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, TimestampMixin
@@ -30,3 +30,19 @@ class Honor(TimestampMixin, Base):
     pending_revocation: Mapped[str | None] = mapped_column(String(20))
     historical: Mapped[bool] = mapped_column(default=False)
     workflow_id: Mapped[str | None] = mapped_column(String(150))
+
+
+class HonorIncident(TimestampMixin, Base):
+    """§6(6): an incident the office reported on an honor (written by `project-honor`)."""
+
+    __tablename__ = "honor_incidents"
+    __table_args__ = (UniqueConstraint("honor_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    honor_id: Mapped[int] = mapped_column(ForeignKey("honors.id"), index=True)
+    number: Mapped[int]
+    occurred_on: Mapped[date]
+    kind: Mapped[str] = mapped_column(String(50))
+    major_adverse_impact: Mapped[bool]
+    note: Mapped[str] = mapped_column(Text, default="")
+    reported_at: Mapped[datetime]

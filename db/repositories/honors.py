@@ -10,9 +10,10 @@ from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from contracts.honor import HonorGrant
-from contracts.records import OrganizationEligibilityData
-from db.models import Honor, OrganizationRecord
+from contracts.records import IncidentRecord, OrganizationEligibilityData
+from db.models import Honor, HonorIncident, OrganizationRecord
 from db.repositories.lookups import ORGANIZATIONS
+from db.repositories.projection import _insert_all_ignore
 from domain.eligibility import HeldHonor, OrganizationFacts, RecordEntry
 from domain.types import Award, Industry, RecordKind
 
@@ -105,6 +106,25 @@ def upsert_honor(session: Session, grant: HonorGrant) -> Honor:
         session.add(honor)
         session.flush()
     return honor
+
+
+def record_incidents(session: Session, honor_id: int, incidents: Sequence[IncidentRecord]) -> None:
+    """§6(6): the honor's incident reports, each once (by its number)."""
+    rows = [{"honor_id": honor_id, **i.model_dump()} for i in incidents]
+    _insert_all_ignore(session, HonorIncident, ["honor_id", "number"], rows)
+
+
+def incidents_of(session: Session, honor_id: int) -> list[HonorIncident]:
+    query = select(HonorIncident).where(HonorIncident.honor_id == honor_id)
+    return list(session.scalars(query.order_by(HonorIncident.number)))
+
+
+def assessed_days(session: Session) -> dict[int, set[date]]:
+    """By honor id, the days of the incidents the office has reported on it."""
+    found: dict[int, set[date]] = {}
+    for honor_id, day in session.execute(select(HonorIncident.honor_id, HonorIncident.occurred_on)):
+        found.setdefault(honor_id, set()).add(day)
+    return found
 
 
 def add_record(

@@ -248,6 +248,50 @@ async def test_an_organizations_file_and_the_revocation_to_propose(
     assert f"revoke:{honor_id}" in await todo(console, "county")
 
 
+async def test_an_accident_without_major_impact_is_assessed_and_leaves_the_to_do(
+    console: Console, api: Api
+) -> None:
+    """§6(6): the office checks the accident's social impact; when it was not major, it
+    reports the incident as such: no revocation, and the task is done (it used to stay)."""
+    await _historical(console, api)
+    file = f"/console/organizations/{A}"
+    link = await honor_link(console, "office", A)
+    honor_id = link.rsplit("/", 1)[1]
+    accident = (api.clock.today() - timedelta(days=3)).isoformat()
+    body = {"on": accident, "kind": "major_accident", "note": "叉车侧翻"}
+    recorded = await console.submit("office", file, f"{file}/records", body)
+    assert recorded.status_code == 303, recorded.text
+    assert f"propose-revocation:{honor_id}" in await todo(console, "office")
+
+    assessed = await console.submit(
+        "office",
+        link,
+        f"{link}/incidents",
+        {"occurred_on": accident, "kind": "major_accident", "note": "无人员伤亡，影响有限"},
+    )
+    assert assessed.status_code == 303, assessed.text
+
+    async def gone() -> bool:
+        return f"propose-revocation:{honor_id}" not in await todo(console, "office")
+
+    await eventually(gone)
+    page = await console.get("office", link)
+    assert 'data-incident="1"' in page.text
+    assert "否（不提请撤销）" in page.text
+    assert "无人员伤亡，影响有限" in page.text
+    await console.sign_in("county")
+    assert f"revoke:{honor_id}" not in await todo(console, "county")  # nothing to approve
+    await console.sign_in("org_a")
+    assert "无人员伤亡" not in (await console.get("org_a", link)).text  # officials only
+
+    # A later accident on the file is a task of its own again.
+    later = (api.clock.today() - timedelta(days=1)).isoformat()
+    body = {"on": later, "kind": "major_accident", "note": "厂房起火"}
+    again = await console.submit("office", file, f"{file}/records", body)
+    assert again.status_code == 303, again.text
+    assert f"propose-revocation:{honor_id}" in await todo(console, "office")
+
+
 async def test_the_applications_list_in_pages_keeps_its_filters(
     console: Console, api: Api, monkeypatch: pytest.MonkeyPatch
 ) -> None:

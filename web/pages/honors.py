@@ -23,7 +23,7 @@ from domain.errors import DomainError, ErrorCode
 from domain.names import AWARD_NAMES, RECORD_KIND_NAMES
 from domain.types import Award, RecordKind
 from services import honors
-from services.accounts import Role, Viewer
+from services.accounts import OFFICIALS, Role, Viewer
 from services.honors import HonorView
 from services.todo_model import FOLLOW_UP_REPORT_DAYS
 from web.forms import Form, act, read_form
@@ -124,6 +124,7 @@ async def _honor_page(
         title=f"{honor.name} · {honor.year}年度{AWARD_NAMES[Award(honor.award)]}",
         honor=honor,
         schedule=follow_up_schedule(honor, today),
+        incidents=await honors.incidents(session, honor.id) if viewer.role in OFFICIALS else [],
         kinds=INCIDENT_KINDS,
         form=form,
         today=today,
