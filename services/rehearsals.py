@@ -322,7 +322,17 @@ HONOR_COLUMNS = [
 ]
 
 
-def application_rows(base: Mapping[str, Any], variant: Mapping[str, Any]) -> list[Row]:
+def named(text: str, names: Mapping[str, str]) -> str:
+    """`text` with each scenario key of an organization (`P3`) replaced by its name; the
+    keys stand alone between spaces or `、` (`2025 P3 质量奖`, `P1、P2`)."""
+    return " ".join(
+        "、".join(names.get(word, word) for word in part.split("、")) for part in text.split(" ")
+    )
+
+
+def application_rows(
+    base: Mapping[str, Any], variant: Mapping[str, Any], names: Mapping[str, str]
+) -> list[Row]:
     def apps(outcome: Mapping[str, Any]) -> list[dict[str, Any]]:
         return [
             {**a, "_year": c["year"]} for c in outcome.get("cycles", []) for a in c["applications"]
@@ -332,7 +342,9 @@ def application_rows(base: Mapping[str, Any], variant: Mapping[str, Any]) -> lis
     for subject, one, other in _pairs(
         apps(base),
         apps(variant),
-        lambda a: f"{a['_year']} {a['organization']} {_award(a['award'])}",
+        lambda a: (
+            f"{a['_year']} {names.get(a['organization'], a['organization'])} {_award(a['award'])}"
+        ),
     ):
         cells = [
             Cell(_text(one.get(f), f == "outcome"), _text(other.get(f), f == "outcome"))
@@ -342,12 +354,14 @@ def application_rows(base: Mapping[str, Any], variant: Mapping[str, Any]) -> lis
     return rows
 
 
-def winner_rows(base: Mapping[str, Any], variant: Mapping[str, Any]) -> list[Row]:
+def winner_rows(
+    base: Mapping[str, Any], variant: Mapping[str, Any], names: Mapping[str, str]
+) -> list[Row]:
     def winners(outcome: Mapping[str, Any]) -> list[dict[str, Any]]:
         return [
-            {"subject": f"{c['year']} {_award(award)}", "names": names}
+            {"subject": f"{c['year']} {_award(award)}", "names": [names.get(k, k) for k in keys]}
             for c in outcome.get("cycles", [])
-            for award, names in (c.get("winners") or {}).items()
+            for award, keys in (c.get("winners") or {}).items()
         ]
 
     return [
@@ -356,13 +370,18 @@ def winner_rows(base: Mapping[str, Any], variant: Mapping[str, Any]) -> list[Row
     ]
 
 
-def honor_rows(base: Mapping[str, Any], variant: Mapping[str, Any]) -> list[Row]:
+def honor_rows(
+    base: Mapping[str, Any], variant: Mapping[str, Any], names: Mapping[str, str]
+) -> list[Row]:
     return [
         Row(subject, [Cell(_text(one.get(f)), _text(other.get(f))) for f, _ in HONOR_COLUMNS])
         for subject, one, other in _pairs(
             list(base.get("honors", [])),
             list(variant.get("honors", [])),
-            lambda h: f"{h['year']} {h['organization']} {_award(h['award'])}",
+            lambda h: (
+                f"{h['year']} {names.get(h['organization'], h['organization'])} "
+                f"{_award(h['award'])}"
+            ),
         )
     ]
 

@@ -16,6 +16,7 @@ from services.rehearsals import (
     Rehearsals,
     application_rows,
     current_values,
+    named,
     parse_overrides,
     scenario_from_upload,
     winner_rows,
@@ -169,13 +170,16 @@ async def test_a_rehearsal_flips_a_winner_on_servers_and_databases_of_its_own() 
     shown = {(d.subject, d.what): (d.base, d.variant) for d in rehearsal.rows}
     assert shown[("2025 P3 质量奖", "结果")] == ("获奖", "未通过评委会表决")
     assert shown[("2025 P3 质量奖称号", "称号")] == ("有", "无")
-    winners = {r.subject: r for r in winner_rows(rehearsal.base.outcome, rehearsal.variant.outcome)}
+    names = {key: org.name for key, org in rehearsal.scenario.organizations.items()}
+    p3, p1 = names["P3"], names["P1"]
+    assert named("2025 P3 质量奖称号", names) == f"2025 {p3} 质量奖称号"
+    base, variant = rehearsal.base.outcome, rehearsal.variant.outcome
+    winners = {r.subject: r for r in winner_rows(base, variant, names)}
     assert winners["2025 质量奖"].changed
-    apps = {
-        r.subject: r for r in application_rows(rehearsal.base.outcome, rehearsal.variant.outcome)
-    }
-    assert apps["2025 P3 质量奖"].cells[0].changed
-    assert not apps["2025 P1 质量奖"].changed
+    assert p3 in winners["2025 质量奖"].cells[0].base  # names, not the scenario's keys
+    apps = {r.subject: r for r in application_rows(base, variant, names)}
+    assert apps[f"2025 {p3} 质量奖"].cells[0].changed
+    assert not apps[f"2025 {p1} 质量奖"].changed
     for run in (rehearsal.base, rehearsal.variant):
         assert run.timelines
         assert run.timelines[0][0] == "2025年度评审周期"

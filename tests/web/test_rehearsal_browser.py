@@ -9,7 +9,6 @@ import pytest
 from fastapi import FastAPI
 
 from tests.api.support import OFFICE, Api
-from tests.api.world import A, B
 from tests.web.browser import People, chromium, fill_form, served, shot
 from tests.web.test_rehearsal_pages import live_cycle
 
@@ -41,13 +40,14 @@ async def test_the_office_rehearses_a_cycle_in_a_browser(app: FastAPI, api: Api)
             assert await page.locator("#state").inner_text() == "已完成"
             changed = page.locator("#applications tr.changed")
             assert await changed.count() == 1
-            assert f"{year} {B} 质量奖" in await changed.first.inner_text()
+            name_a, name_b = "庆元县测试企业1有限公司", "庆元县测试企业2有限公司"  # A's, B's
+            assert f"{year} {name_b} 质量奖" in await changed.first.inner_text()
             assert await changed.first.locator("td.diff").count() >= 1
-            unchanged = page.locator(f'#applications tr:has(th:text-is("{year} {A} 质量奖"))')
+            unchanged = page.locator(f'#applications tr:has(th:text-is("{year} {name_a} 质量奖"))')
             assert await unchanged.get_attribute("class") is None
             winners = await page.locator("#winners tr.changed").first.inner_text()
-            assert A in winners
-            assert B in winners
+            assert name_a in winners
+            assert name_b in winners
             images = page.locator("#timelines img")
             assert await images.count() == 2
             for n in range(2):

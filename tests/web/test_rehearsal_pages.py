@@ -150,14 +150,16 @@ async def test_the_office_rehearses_a_live_cycle_with_one_quality_place_less(
         r'<section class="card" id="differences">.*?</section>', result.text, re.S
     )
     assert differences is not None
-    assert f"{year} {B} 质量奖" in differences.group(0)
-    assert f"{year} {A} 质量奖" not in differences.group(0)
+    name_a, name_b = "庆元县测试企业1有限公司", "庆元县测试企业2有限公司"  # A's and B's
+    assert f"{year} {name_b} 质量奖" in differences.group(0)  # names, not credit codes
+    assert f"{year} {name_a} 质量奖" not in differences.group(0)
+    assert B not in differences.group(0)
     applications = re.search(r'id="applications">.*?</section>', result.text, re.S)
     assert applications is not None
-    row_b = re.search(rf'<tr class="changed"><th>{year} {B} 质量奖</th>.*?</tr>', result.text)
+    row_b = re.search(rf'<tr class="changed"><th>{year} {name_b} 质量奖</th>.*?</tr>', result.text)
     assert row_b is not None
     assert 'class="diff"' in row_b.group(0)
-    assert f"<tr><th>{year} {A} 质量奖</th>" in applications.group(0)  # unchanged: unmarked
+    assert f"<tr><th>{year} {name_a} 质量奖</th>" in applications.group(0)  # unchanged
     for which in ("base", "variant"):
         svg = await console.get(
             "office", f"/console/rehearsals/{rehearsal_id}/timelines/{which}/0.svg"
@@ -238,10 +240,11 @@ async def test_an_uploaded_scenario_is_rehearsed(app: FastAPI, console: Console)
     rehearsal = await rehearsals_of_app(app).wait(_rehearsal_id(started.headers["location"]))
     assert rehearsal.state == "done", rehearsal.error
     result = await console.get("office", started.headers["location"])
-    assert "2025 P3 质量奖" in result.text
+    assert "2025 庆元县测试22号有限公司 质量奖" in result.text  # P3 by its name
     assert "未通过评委会表决" in result.text
-    assert "P1、P2、P3、R1、R2" in result.text
-    assert "P1、P2、R1、R2" in result.text
+    p = [f"庆元县测试{n}号有限公司" for n in range(20, 26)]  # P1–P4, R1, R2
+    assert "、".join([p[0], p[1], p[2], p[4], p[5]]) in result.text
+    assert "、".join([p[0], p[1], p[4], p[5]]) in result.text
 
 
 async def test_a_full_queue_is_refused_with_its_code(app: FastAPI, console: Console) -> None:

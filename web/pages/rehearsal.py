@@ -27,6 +27,7 @@ from services.rehearsals import (
     application_rows,
     current_values,
     honor_rows,
+    named,
     parse_overrides,
     scenario_from_upload,
     totals,
@@ -210,11 +211,16 @@ async def start_rehearsal(
 def _result(rehearsal: Rehearsal) -> dict[str, Any]:
     base, variant = rehearsal.base.outcome, rehearsal.variant.outcome
     base_totals, variant_totals = totals(base), totals(variant)
+    names = {key: org.name for key, org in rehearsal.scenario.organizations.items()}
     return {
-        "applications": application_rows(base, variant),
+        "differences": [
+            (named(d.subject, names), d.what, named(d.base, names), named(d.variant, names))
+            for d in rehearsal.rows
+        ],
+        "applications": application_rows(base, variant, names),
         "application_columns": [label for _, label in APPLICATION_COLUMNS],
-        "winners": winner_rows(base, variant),
-        "honors": honor_rows(base, variant),
+        "winners": winner_rows(base, variant, names),
+        "honors": honor_rows(base, variant, names),
         "honor_columns": [label for _, label in HONOR_COLUMNS],
         "totals": [(k, base_totals[k], variant_totals.get(k)) for k in base_totals],
     }
