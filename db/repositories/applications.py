@@ -203,3 +203,15 @@ def candidate_names(session: Session, workflow_id: str) -> dict[Award, list[str]
     for award, name in rows:
         names.setdefault(Award(award), []).append(name)
     return names
+
+
+def shortlisted(session: Session, workflow_id: str) -> list[tuple[str, Award, float]]:
+    """The applications on a cycle's site-review list (§4(2)): credit code, award and
+    document score, as the cycle last wrote them."""
+    rows = session.execute(
+        select(Organization.credit_code, Application.award, Application.document_score)
+        .join(Organization, Organization.id == Application.organization_id)
+        .join(Cycle, Cycle.id == Application.cycle_id)
+        .where(Cycle.workflow_id == workflow_id, Application.shortlisted.is_(True))
+    )
+    return [(code, Award(award), score or 0.0) for code, award, score in rows]

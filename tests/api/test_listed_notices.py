@@ -58,3 +58,14 @@ async def test_the_recommended_shortlist_and_the_candidate_list_name_everyone_in
         "庆元县测试企业1有限公司；庆元县人民政府质量奖创新奖：庆元县测试企业3有限公司。"
         "请县评委会审查并表决（§4(4)）。"
     )
+
+
+async def test_the_recommended_shortlist_answers_only_those_it_took(api: Api) -> None:
+    year = await to_document_review(api, rules={"shortlist": {"max_per_award": 1}})
+    for org, points in DOCUMENT.items():
+        for n, reviewer in enumerate(PANEL):
+            await score(api, year, org, "document", reviewer, points + 10 * n)
+    listed = await api.post("office", f"/cycles/{year}/shortlist", json={"auto": True}, expect=200)
+    assert listed.json() == {"shortlist": [B, C]}
+    left = await api.get("office", f"/cycles/{year}/applications/{A}", expect=200)
+    assert left.json()["outcome"] == "not_shortlisted"
