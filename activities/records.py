@@ -15,6 +15,7 @@ from temporalio.client import Client
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from activities.delivery import DeliveryWaker
+from contracts.notices import NoticeDraft
 from contracts.records import (
     ApplicationsPage,
     ApplicationStates,
@@ -26,6 +27,7 @@ from contracts.records import (
     VoteKey,
 )
 from db.models import Honor
+from db.repositories.applications import candidate_names
 from db.repositories.honors import add_record, eligibility_data, record_incidents, upsert_honor
 from db.repositories.lookups import organization_ids
 from db.repositories.notices import insert_notices
@@ -38,6 +40,7 @@ from db.repositories.projection import (
 from db.repositories.supervision import write_follow_ups
 from db.session import Database
 from services.documents import carrying, publish_with_documents
+from workflows import notice_texts
 
 
 class RecordsActivities:
@@ -112,7 +115,20 @@ def _project_cycle(session: Session, projection: CycleProjection) -> None:
     for honor in projection.honors:
         upsert_honor(session, honor.grant)
     if projection.notices:
-        insert_notices(session, projection.notices)
+        insert_notices(session, _rendered(session, projection.workflow_id, projection.notices))
+
+
+def _rendered(session: Session, workflow_id: str, drafts: list[NoticeDraft]) -> list[NoticeDraft]:
+    """The drafts, a candidate list's body rendered from the applications' rows (their
+    names and places, written by this write's earlier pieces or before it)."""
+    if not any(d.listing for d in drafts):
+        return drafts
+    return [
+        notice_texts.with_candidates(d, candidate_names(session, workflow_id))
+        if d.listing == notice_texts.CANDIDATE_LIST
+        else d
+        for d in drafts
+    ]
 
 
 def _project_honor(session: Session, projection: HonorProjection) -> None:

@@ -206,12 +206,14 @@ def recommend_shortlist(
     section = rules.shortlist
     chosen: list[K] = []
     for award in Award:
-        ranked = sorted(
-            (
-                (-score, key)
-                for key, candidate_award, score in candidates
-                if candidate_award == award and score >= section.min_document_score
-            ),
-        )
-        chosen.extend(key for _, key in ranked[: section.max_per_award])
+        passing = [c for c in candidates if c[1] == award and c[2] >= section.min_document_score]
+        chosen.extend(shortlist_order(passing)[: section.max_per_award])
     return chosen
+
+
+def shortlist_order(candidates: Iterable[tuple[K, Award, float]]) -> list[K]:
+    """The recommended shortlist's order (§4(2)): per award, quality first, by document
+    score descending, then key."""
+    place = {award: n for n, award in enumerate(Award)}
+    ranked = sorted((place[award], -score, key) for key, award, score in candidates)
+    return [key for _, _, key in ranked]

@@ -58,7 +58,7 @@ from contracts.commands import (
 from contracts.cycle import CycleInput
 from contracts.honor import FollowUpCommand, FraudCommand, HonorGrant, HonorInput, IncidentCommand
 from db.models import Cycle, Honor
-from db.repositories import cycles, honor_reads
+from db.repositories import applications, cycles, honor_reads
 from db.repositories.honors import upsert_honor
 from db.repositories.lookups import OrganizationRef, open_workflow_ids
 from db.session import Database
@@ -70,6 +70,7 @@ from domain.eligibility import HeldHonor
 from domain.errors import DomainError, ErrorCode
 from domain.phases import Stage
 from domain.rules import ProgramRules, RulesError, load_rules
+from domain.scoring import shortlist_order
 from domain.types import Award
 from domain.workflow_ids import cycle_workflow_id, honor_workflow_id
 from services import idempotency, registry
@@ -449,13 +450,26 @@ class AwardService:
 
     async def shortlist(
         self, year: int | None, credit_codes: list[str] | None, *, auto: bool = False
-    ) -> list[str]:
-        result: list[str] = await self._update(
+    ) -> int:
+        """§4(2): the site-review list, named or as recommended (`auto`); the number
+        shortlisted. The cycle answers only the number, which stays small at any size:
+        `shortlisted` reads the codes back from the rows its write produced."""
+        count: int = await self._update(
             year,
             AwardCycleWorkflow.shortlist,
             ShortlistCommand(credit_codes=credit_codes, auto=auto),
         )
-        return result
+        return count
+
+    async def shortlisted(self, year: int | None) -> list[str]:
+        """The codes on the year's site-review list, in the recommendation's order (per
+        award, quality first, by document score, then code), as the cycle's last write
+        left its applications: after `shortlist` (for a caller that reads its own writes),
+        the list that command fixed. Its own short transaction, begun after the command's
+        write was committed."""
+        workflow_id = (await self._cycle(year)).id
+        rows = await self._db.run(applications.shortlisted, workflow_id)
+        return shortlist_order(rows)
 
     async def confirm_site_report(
         self, year: int | None, credit_code: str, report_sha256: str | None = None

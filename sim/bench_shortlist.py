@@ -1,11 +1,14 @@
-"""The payloads that name every shortlisted applicant, measured at any shortlist size without
-running a whole cycle (`python -m sim.bench_shortlist 5000`).
+"""The payloads that could name every shortlisted applicant, measured at any shortlist size
+without running a whole cycle (`python -m sim.bench_shortlist 5000`).
 
-Three of the cycle's payloads grow with the number of applicants the committee considers,
-not with the cycle's size in general: the committee's candidate-list notice (one notice
-naming every candidate, in the `project-cycle` write that publishes it), a vote (the
-`record-vote` update's input and the write that records it: a tally per candidate) and the
-shortlist's answer (the codes shortlisted). A real county shortlists about a dozen; `qaward
+Three of the cycle's payloads were found to grow with the number of applicants the
+committee considers, not with the cycle's size in general: the committee's candidate-list
+notice (one notice naming every candidate, in the `project-cycle` write that publishes it),
+a vote (the `record-vote` update's input and the write that records it: a tally per
+candidate) and the shortlist's answer (the codes shortlisted). The notice now comes
+without its names (the write renders them from the applications' rows) and the shortlist
+answers the number shortlisted (the service reads the codes back from the rows); a vote
+still names every candidate of its award. A real county shortlists about a dozen; `qaward
 bench` shortlists everyone, and its 5,000-application run takes over ten minutes. This
 builds each payload exactly as the cycle does (the same notice text, contracts and data
 converter, codec included) for `candidates` shortlisted applicants split over the two
@@ -43,10 +46,6 @@ class Measured:
     bytes: int
 
 
-def _name(i: int) -> str:
-    return f"庆元县基准测试{i:04d}号有限公司"  # as `sim.bench_scenario` names them
-
-
 def _write(**changes: Any) -> CycleProjection:
     """A `project-cycle` piece with nothing but `changes` (the cycle's own fields are small)."""
     base: dict[str, Any] = {
@@ -77,8 +76,8 @@ def payloads(candidates: int) -> list[tuple[str, object]]:
     (alternating between the awards, as in the bench)."""
     codes = [credit_code("91331126MA", i + 1) for i in range(candidates)]
     awards = [Award.QUALITY if i % 2 == 0 else Award.INNOVATION for i in range(candidates)]
-    names = {a: [_name(i) for i in range(candidates) if awards[i] == a] for a in Award}
-    notice = notice_texts.candidate_list("cycle-2030", 2030, names, AT)
+    # The names are not in it: `activities.records` renders them from the rows.
+    notice = notice_texts.candidate_list("cycle-2030", 2030, AT)
     largest = Award.QUALITY
     ballots = {
         c: Ballot(yes=5, no=3, abstain=1)
@@ -88,7 +87,7 @@ def payloads(candidates: int) -> list[tuple[str, object]]:
     vote = VoteCommand(award=largest, present=9, ballots=ballots)
     record = VoteRecord(round=1, present=9, ballots=ballots, at=AT)
     return [
-        ("update result shortlist", codes),
+        ("update result shortlist", len(codes)),  # the codes are read back from the rows
         ("activity input project-cycle (the candidate-list notice)", _write(notices=[notice])),
         ("update input record-vote", vote),
         ("activity input project-cycle (the vote)", _write(votes={largest.value: [record]})),

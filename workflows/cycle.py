@@ -408,8 +408,15 @@ class AwardCycleWorkflow(TimedWorkflow):
         self._validate(lambda: self._cycle.check_extend(cmd, self.now()))
 
     @workflow.update(name="shortlist")
-    async def shortlist(self, cmd: ShortlistCommand) -> list[str]:
-        return await self._command(lambda now: self._cycle.shortlist(cmd, now))
+    async def shortlist(self, cmd: ShortlistCommand) -> int:
+        """The number shortlisted: the codes are in the rows its write produced (every code
+        was 105 KB of answer at 5,000 shortlisted; `AwardService.shortlisted` reads them)."""
+
+        def decide(now: datetime) -> tuple[int, Effects]:
+            chosen, effects = self._cycle.shortlist(cmd, now)
+            return len(chosen), effects
+
+        return await self._command(decide)
 
     @shortlist.validator
     def _validate_shortlist(self, cmd: ShortlistCommand) -> None:

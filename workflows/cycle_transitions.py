@@ -559,11 +559,8 @@ class CycleTransitions:
                     s.applications[code].outcome = Outcome.NOT_CANDIDATE
         s.phase = Phase.COMMITTEE
         touched = Effects().touch(*(a.credit_code for a in shortlisted))
-        names = {
-            award: [s.applications[c].name for c in s.results[award.value].candidates]
-            for award in Award
-        }
-        touched.notices.append(texts.candidate_list(self._wf, self._year, names, now))
+        # Its names are rendered from the rows this write gives their places (`candidate_rank`).
+        touched.notices.append(texts.candidate_list(self._wf, self._year, now))
         return touched.merge(self._maybe_publish(now))
 
     def check_vote(self, cmd: VoteCommand) -> None:

@@ -6,6 +6,7 @@ Each function returns a `NoticeDraft` whose `key` makes the write idempotent
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 
 from contracts.cycle import ApplicationState
@@ -32,6 +33,7 @@ def _draft(
     credit_code: str | None = None,
     reviewer: str | None = None,
     cycle_year: int | None = None,
+    listing: str | None = None,
 ) -> NoticeDraft:
     return NoticeDraft(
         key=key,
@@ -44,6 +46,7 @@ def _draft(
         credit_code=credit_code,
         reviewer=reviewer,
         cycle_year=cycle_year,
+        listing=listing,
     )
 
 
@@ -313,17 +316,40 @@ def shortlisted(
     )
 
 
-def candidate_list(wf: str, year: int, names: dict[Award, list[str]], at: datetime) -> NoticeDraft:
-    parts = [f"{AWARD_NAMES[a]}：{'、'.join(names.get(a, [])) or '无'}" for a in Award]
+CANDIDATE_LIST = "candidate_list"
+"""`NoticeDraft.listing` of the candidate list: its body is `candidate_list_body` of every
+award's candidates by place, rendered by the write that publishes it."""
+
+
+def candidate_list(wf: str, year: int, at: datetime) -> NoticeDraft:
+    """To the committee once the candidates are known (§4(4)). Its body names every
+    candidate, so the cycle sends it without the names (at 5,000 candidates they were
+    216 KB of one write): `activities.records` renders it, with `with_candidates`, from the
+    applications' rows (their names and places on the list) in the transaction that
+    publishes it."""
     return _draft(
         f"{wf}:candidate_list",
-        "candidate_list",
+        CANDIDATE_LIST,
         "committee",
         at,
         f"{year}年度质量奖候选名单已形成，请组织审查表决",
-        "按总分排序的候选组织：" + "；".join(parts) + "。请县评委会审查并表决（§4(4)）。",
+        "",
         cycle_year=year,
+        listing=CANDIDATE_LIST,
     )
+
+
+def candidate_list_body(names: Mapping[Award, Sequence[str]]) -> str:
+    """The candidate list's text: each award's candidates in their order on the list."""
+    parts = [f"{AWARD_NAMES[a]}：{'、'.join(names.get(a, [])) or '无'}" for a in Award]
+    return "按总分排序的候选组织：" + "；".join(parts) + "。请县评委会审查并表决（§4(4)）。"
+
+
+def with_candidates(draft: NoticeDraft, names: Mapping[Award, Sequence[str]]) -> NoticeDraft:
+    """The candidate list `draft` with its body, ready to publish."""
+    if draft.listing != CANDIDATE_LIST:
+        raise ValueError(f"{draft.key}: not a candidate list")
+    return draft.model_copy(update={"body": candidate_list_body(names), "listing": None})
 
 
 def not_elected(

@@ -7,6 +7,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, defer
 
 from db.models import Application, Cycle, Organization, VerificationTask
+from domain.types import Award
 
 _NO_STATE = defer(Application.state, raiseload=True)
 """``carried=False``: without the workflow's carried state (about 1 KB of JSON an
@@ -184,3 +185,33 @@ def counts(session: Session, cycle_id: int) -> tuple[dict[str, int], dict[str, i
         )
     }
     return funnel, outcomes
+
+
+def candidate_names(session: Session, workflow_id: str) -> dict[Award, list[str]]:
+    """Each award's candidates (§4(4)) by their place on the list, named as the cycle's
+    state names them: read from the applications as the cycle last wrote them (a write
+    gives the candidates their places before it publishes the list)."""
+    state = Application.state
+    place = state["candidate_rank"].as_integer()
+    rows = session.execute(
+        select(Application.award, state["name"].as_string())
+        .join(Cycle, Cycle.id == Application.cycle_id)
+        .where(Cycle.workflow_id == workflow_id, place.is_not(None))
+        .order_by(place, Application.id)
+    )
+    names: dict[Award, list[str]] = {}
+    for award, name in rows:
+        names.setdefault(Award(award), []).append(name)
+    return names
+
+
+def shortlisted(session: Session, workflow_id: str) -> list[tuple[str, Award, float]]:
+    """The applications on a cycle's site-review list (§4(2)): credit code, award and
+    document score, as the cycle last wrote them."""
+    rows = session.execute(
+        select(Organization.credit_code, Application.award, Application.document_score)
+        .join(Organization, Organization.id == Application.organization_id)
+        .join(Cycle, Cycle.id == Application.cycle_id)
+        .where(Cycle.workflow_id == workflow_id, Application.shortlisted.is_(True))
+    )
+    return [(code, Award(award), score or 0.0) for code, award, score in rows]

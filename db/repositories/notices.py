@@ -18,6 +18,9 @@ _OUTBOX = cast(Table, OutboxMessage.__table__)
 
 def insert_notices(session: Session, drafts: Sequence[NoticeDraft]) -> int:
     """Write each draft whose key is new, with its outbox entry, in draft order."""
+    unrendered = [d.key for d in drafts if d.listing is not None]
+    if unrendered:  # its body is rendered by the write that publishes it
+        raise ValueError(f"notices without their body: {unrendered}")
     existing = set(
         session.scalars(select(_NOTICES.c.key).where(_NOTICES.c.key.in_([d.key for d in drafts])))
     )
