@@ -108,6 +108,27 @@ async def organizations(session: AsyncSession) -> list[Organization]:
     return await session.run_sync(org_rows.all_organizations)
 
 
+@dataclass(frozen=True)
+class OrganizationPage:
+    """One page of the register (`organization_page`): its rows, how many match the search,
+    how many are registered."""
+
+    rows: list[Organization]
+    matching: int
+    everything: int
+
+
+async def organization_page(
+    session: AsyncSession, q: str = "", offset: int = 0, limit: int = 50
+) -> OrganizationPage:
+    """The register a page at a time, searched by name or credit code (officials only: the
+    page's gate)."""
+    rows, matching, everything = await session.run_sync(
+        lambda s: org_rows.page_of(s, needle=q.strip(), offset=offset, limit=limit)
+    )
+    return OrganizationPage(rows, matching, everything)
+
+
 async def organization(session: AsyncSession, viewer: Viewer, credit_code: str) -> Organization:
     """Officials see every organization; an applicant only its own."""
     org = await session.run_sync(org_rows.by_credit_code, credit_code.strip().upper())
@@ -232,6 +253,21 @@ async def notice_views(session: AsyncSession) -> list[NoticeView]:
 async def votes(session: AsyncSession, year: int) -> list[Vote]:
     cycle = await find_cycle(session, year)
     return await session.run_sync(cycle_rows.votes, cycle.id)
+
+
+async def vote(session: AsyncSession, year: int, award: str, round: int) -> Vote:
+    """One recorded vote of the cycle's award (its round), or NOT_FOUND."""
+    cycle = await find_cycle(session, year)
+    found = await session.run_sync(cycle_rows.vote, cycle.id, award, round)
+    if found is None:
+        raise not_found(f"{year}年度没有该表决记录")
+    return found
+
+
+async def organization_names(session: AsyncSession, codes: list[str]) -> dict[str, str]:
+    """Names by credit code of the organizations named (a page of a vote's ballots)."""
+    found = await session.run_sync(org_rows.by_credit_codes, codes)
+    return {code: org.name for code, org in found.items()}
 
 
 @dataclass(frozen=True)
