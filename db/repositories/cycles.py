@@ -55,6 +55,13 @@ def votes(session: Session, cycle_id: int) -> list[Vote]:
     )
 
 
+def vote(session: Session, cycle_id: int, award: str, round: int) -> Vote | None:
+    """One recorded vote: a round is numbered per award across its series."""
+    return session.scalar(
+        select(Vote).where(Vote.cycle_id == cycle_id, Vote.award == award, Vote.round == round)
+    )
+
+
 def objections(session: Session, cycle_id: int) -> list[tuple[Objection, Organization]]:
     """Objections by number, each with the organization it is about."""
     rows = session.execute(

@@ -7,6 +7,7 @@ needed. Officials read the page and the votes on record; only the secretary's fo
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -15,6 +16,7 @@ from markupsafe import Markup
 from api.context import Service, SessionDep
 from api.routers import committee as committee_api
 from api.schemas.committee import VoteCreate, VoteReplace
+from db.models import Vote
 from domain.errors import ErrorCode
 from domain.names import AWARD_NAMES, name_of
 from domain.phases import Phase
@@ -23,6 +25,7 @@ from services import listings, views
 from services.accounts import Role, Viewer
 from services.todo import cycle_link
 from web.forms import Form, Posted, act, read_form
+from web.paging import page_of
 from web.render import render, score
 from web.session import CommitteeUser, OfficialUser
 
@@ -37,10 +40,47 @@ FIELDS = {
 }
 
 
+CANDIDATES_PAGE_SIZE = 50
+"""Candidates of an award a page of the votes page lists (each award pages on its own,
+``?quality=2#quality``); a vote's own page lists its tallies as many a page."""
+
+
 def votes_link(year: int, award: str | None = None) -> str:
     if not award:
         return cycle_link(year, "/votes")
     return cycle_link(year, f"/votes#{award}")
+
+
+def vote_link(year: int, award: str, round: int) -> str:
+    return cycle_link(year, f"/votes/{award}/rounds/{round}")
+
+
+def _award_href(year: int, asked: dict[str, str], award: str, number: int) -> str:
+    """Page `number` of `award`'s candidates, the other awards staying on their pages."""
+    query = {a.value: asked[a.value] for a in Award if a.value in asked and a.value != award}
+    return cycle_link(year, f"/votes?{urlencode({**query, award: number})}#{award}")
+
+
+def latest_tallies(recorded: list[Vote]) -> dict[str, dict[str, int]]:
+    """Each candidate's tallies in the award's latest result (its latest series; within it
+    the latest round that counted the candidate: a runoff counts only the tied)."""
+    if not recorded:
+        return {}
+    series = max(v.series for v in recorded)
+    found: dict[str, dict[str, int]] = {}
+    for v in sorted((v for v in recorded if v.series == series), key=lambda v: v.round):
+        found.update(v.ballots)
+    return found
+
+
+def round_names(recorded: list[Vote]) -> dict[int, str]:
+    """By round, what the vote was: the first of its series 表决, then 第n次重新表决."""
+    names: dict[int, str] = {}
+    for series in {v.series for v in recorded}:
+        rounds = sorted(v.round for v in recorded if v.series == series)
+        for n, round in enumerate(rounds):
+            names[round] = f"第{n}次重新表决" if n else "表决"
+    return names
 
 
 async def _page(
@@ -53,12 +93,15 @@ async def _page(
 ) -> Response:
     """`award`: the award whose form was posted (its errors and typed values shown). Which
     award owes a runoff, and among whom, is the cycle's state (`listings.pending_runoffs`,
-    from the recorded votes), not the address: a reload or another browser shows it too."""
+    from the recorded votes), not the address: a reload or another browser shows it too.
+    Each award's candidates are listed a page at a time (the award's query parameter); the
+    secretary's form lists every candidate still voted on (one vote is all its ballots)."""
     cycle = await views.find_cycle(session, year)
     found = await listings.candidates(session, year)
     recorded = await listings.votes(session, year)
     runoffs = await listings.pending_runoffs(session, year)
-    names = {c.credit_code: c.name for c in found}
+    asked = {a.value: v for a in Award if (v := request.query_params.get(a.value))}
+    can_vote = viewer.role == Role.COMMITTEE and cycle.phase == Phase.COMMITTEE
     awards = []
     for code in Award:
         rows = [c for c in found if c.award == code.value]
@@ -66,19 +109,28 @@ async def _page(
         runoff = runoffs.get(code.value)
         if runoff:
             voting = [c for c in voting if c.credit_code in runoff]
+        votes = [v for v in recorded if v.award == code.value]
+        page = page_of(
+            len(rows),
+            asked.get(code.value),
+            CANDIDATES_PAGE_SIZE,
+            lambda n, award=code.value: _award_href(year, asked, award, n),
+        )
+        shown = rows[page.offset : page.offset + page.limit]
+        mine = form if award == code.value else Form()
         awards.append(
             {
                 "award": code.value,
                 "name": AWARD_NAMES[code],
                 "candidates": rows,
-                "listed": _listed(rows),
+                "page": page,
+                "listed": _listed(shown, latest_tallies(votes)),
                 "voting": voting,
+                "entry": _entry_rows(voting, mine) if can_vote else Markup(""),
                 "runoff": bool(runoff),
-                "votes": [v for v in recorded if v.award == code.value],
-                "ballots": {
-                    v.id: _ballots_text(v.ballots, names) for v in recorded if v.award == code.value
-                },
-                "form": form if award == code.value else Form(),
+                "votes": votes,
+                "rounds": round_names(votes),
+                "form": mine,
             }
         )
     return render(
@@ -87,32 +139,58 @@ async def _page(
         title=f"{year}年度评委会审查表决（§4(4)）",
         cycle=cycle,
         awards=awards,
-        names=names,
         year=year,
         tallies=TALLIES,
-        can_vote=viewer.role == Role.COMMITTEE and cycle.phase == Phase.COMMITTEE,
+        can_vote=can_vote,
         back=cycle_link(year),
     )
 
 
-def _listed(rows: list[listings.Candidate]) -> Markup:
-    """The candidates' rows, escaped and joined here: 1,000 rows through the template's
-    loop were most of the page's time at 1,000 applications."""
+def _tally_cells(tally: dict[str, int] | None) -> Markup:
+    if tally is None:
+        return Markup('<td class="num">—</td>' * len(TALLIES))
+    return Markup("").join(
+        Markup('<td class="num">{0}</td>').format(tally[kind]) for kind, _ in TALLIES
+    )
+
+
+def _listed(rows: list[listings.Candidate], tallies: dict[str, dict[str, int]]) -> Markup:
+    """A page of the candidates' rows with their latest tallies, escaped and joined here
+    (the template's loop over rows was most of the page's time)."""
     return Markup("").join(
         Markup(
             '<tr data-candidate="{0}"><td>{1}</td><td>{0}</td><td class="num">{2}</td>'
-            "<td>{3}</td></tr>"
-        ).format(c.credit_code, c.name, score(c.total_score), name_of(c.outcome) or "—")
+            "<td>{3}</td>{4}</tr>"
+        ).format(
+            c.credit_code,
+            c.name,
+            score(c.total_score),
+            name_of(c.outcome) or "—",
+            _tally_cells(tallies.get(c.credit_code)),
+        )
         for c in rows
     )
 
 
-def _ballots_text(ballots: dict[str, Any], names: dict[str, str]) -> str:
-    """A recorded vote's tallies: ``name：yes/no/abstain`` by credit code, as one text."""
-    return "；".join(
-        f"{names.get(code, code)}：{b['yes']}/{b['no']}/{b['abstain']}"
-        for code, b in sorted(ballots.items())
-    )
+_ENTRY_CELL = Markup(
+    '<td class="num"><input type="number" min="0" max="1000" name="{0}" value="{1}"'
+    ' aria-label="{2} {3}票" class="tally"></td>'
+)
+_ENTRY_ROW = Markup('<tr><td><input type="hidden" name="candidates" value="{0}">{1}</td>{2}</tr>')
+
+
+def _entry_row(c: listings.Candidate, form: Form) -> Markup:
+    cells = []
+    for kind, label in TALLIES:
+        name = f"{kind}:{c.credit_code}"
+        cells.append(_ENTRY_CELL.format(name, form.value(name), c.name, label))
+    return _ENTRY_ROW.format(c.credit_code, c.name, Markup("").join(cells))
+
+
+def _entry_rows(voting: list[listings.Candidate], form: Form) -> Markup:
+    """The secretary's rows, one per candidate voted on, built here: at 1,000 candidates the
+    template's nested loop was the page. A refused post shows the tallies as typed."""
+    return Markup("").join(_entry_row(c, form) for c in voting)
 
 
 @router.get("/console/cycles/{year}/votes")
@@ -123,6 +201,47 @@ async def votes_page(
     session: SessionDep,
 ) -> Response:
     return await _page(request, session, viewer, year, Form())
+
+
+VOTE_PAGE_SIZE = 100
+"""A vote's tallies a page of its own page lists."""
+
+
+@router.get("/console/cycles/{year}/votes/{award}/rounds/{round}")
+async def vote_page(
+    request: Request,
+    year: int,
+    award: Award,
+    round: int,
+    viewer: OfficialUser,
+    session: SessionDep,
+    page: str = "1",
+) -> Response:
+    """One recorded vote: its members present, reason and each candidate's tallies, by
+    credit code, a page at a time."""
+    cycle = await views.find_cycle(session, year)
+    recorded = [v for v in await listings.votes(session, year) if v.award == award.value]
+    vote = await listings.vote(session, year, award.value, round)
+    codes = sorted(vote.ballots)
+    here = vote_link(year, award.value, round)
+    shown = page_of(len(codes), page, VOTE_PAGE_SIZE, lambda n: f"{here}?page={n}")
+    listed = codes[shown.offset : shown.offset + shown.limit]
+    names = await listings.organization_names(session, listed)
+    award_name = AWARD_NAMES[award]
+    return render(
+        request,
+        "committee/vote.html",
+        title=f"{year}年度{award_name}第{vote.series}次结果·{round_names(recorded)[round]}",
+        cycle=cycle,
+        vote=vote,
+        award=award.value,
+        award_name=award_name,
+        rows=[(code, names.get(code, code), vote.ballots[code]) for code in listed],
+        tallies=TALLIES,
+        page=shown,
+        year=year,
+        back=votes_link(year, award.value),
+    )
 
 
 def _ballots(posted: Posted) -> dict[str, Any]:
