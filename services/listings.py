@@ -294,10 +294,11 @@ async def pending_runoffs(session: AsyncSession, year: int) -> dict[str, list[st
     cycle = await find_cycle(session, year)
     if cycle.phase != "committee":
         return {}
-    rules = load_rules(cycle.rules)
     recorded = await session.run_sync(cycle_rows.votes, cycle.id)
-    rows = await session.run_sync(applications.scored_candidates, cycle.id)
-    facts = {org.credit_code: app for app, org in rows}
+    if not recorded:
+        return {}
+    rules = load_rules(cycle.rules)
+    facts = await session.run_sync(applications.contender_columns, cycle.id)
     found: dict[str, list[str]] = {}
     for award in Award:
         mine = [v for v in recorded if v.award == award.value]
@@ -310,14 +311,13 @@ async def pending_runoffs(session: AsyncSession, year: int) -> dict[str, list[st
         ]
         candidates = []
         for code in votes[0].ballots:
-            app = facts.get(code)
-            carried = (app.state if app is not None else None) or {}
+            total, repeat_winner, takes_quota_place = facts.get(code, (None, False, True))
             candidates.append(
                 Contender(
                     key=code,
-                    total_score=(app.total_score if app is not None else None) or 0.0,
-                    repeat_winner=bool(carried.get("repeat_winner", False)),
-                    takes_quota_place=bool(carried.get("takes_quota_place", True)),
+                    total_score=total or 0.0,
+                    repeat_winner=repeat_winner,
+                    takes_quota_place=takes_quota_place,
                 )
             )
         selection = select_winners(award, candidates, votes[0], rules, runoff=votes[1:])

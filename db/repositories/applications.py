@@ -78,6 +78,32 @@ def scored_candidates(
     return [(app, org) for app, org in session.execute(query)]
 
 
+def contender_columns(
+    session: Session, cycle_id: int
+) -> dict[str, tuple[float | None, bool, bool]]:
+    """`scored_candidates` by credit code as a vote's winners are chosen among them: (total,
+    repeat winner, takes a quota place), the carried state's two flags read in SQL (a
+    missing flag is its default: not a repeat winner, takes a place)."""
+    state = Application.state
+    rows = session.execute(
+        select(
+            Organization.credit_code,
+            Application.total_score,
+            state["repeat_winner"].as_boolean(),
+            state["takes_quota_place"].as_boolean(),
+        )
+        .join(Organization, Organization.id == Application.organization_id)
+        .where(
+            Application.cycle_id == cycle_id,
+            Application.total_score.is_not(None),
+            Application.outcome.not_in(["not_candidate", "withdrawn", "cancelled"]),
+        )
+    )
+    return {
+        code: (total, repeat is True, place is not False) for code, total, repeat, place in rows
+    }
+
+
 def candidate_columns(session: Session, cycle_id: int) -> list[tuple[str, str, str, float, str]]:
     """`scored_candidates` as (credit code, name, award, total, outcome) columns, same order:
     what the committee's and the government's pages list (1,000 rows, no ORM entities)."""
