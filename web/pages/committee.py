@@ -6,6 +6,7 @@ needed. Officials read the page and the votes on record; only the secretary's fo
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
@@ -57,8 +58,11 @@ def vote_link(year: int, award: str, round: int) -> str:
 
 def _award_href(year: int, asked: dict[str, str], award: str, number: int) -> str:
     """Page `number` of `award`'s candidates, the other awards staying on their pages."""
-    query = {a.value: asked[a.value] for a in Award if a.value in asked and a.value != award}
-    return cycle_link(year, f"/votes?{urlencode({**query, award: number})}#{award}")
+    query: dict[str, str | int] = {
+        a.value: asked[a.value] for a in Award if a.value in asked and a.value != award
+    }
+    query[award] = number
+    return cycle_link(year, f"/votes?{urlencode(query)}#{award}")
 
 
 def latest_tallies(recorded: list[Vote]) -> dict[str, dict[str, int]]:
@@ -114,7 +118,7 @@ async def _page(
             len(rows),
             asked.get(code.value),
             CANDIDATES_PAGE_SIZE,
-            lambda n, award=code.value: _award_href(year, asked, award, n),
+            partial(_award_href, year, asked, code.value),
         )
         shown = rows[page.offset : page.offset + page.limit]
         mine = form if award == code.value else Form()
