@@ -62,12 +62,16 @@ def _quota_rank(
     for vote in sorted((v for v in votes if v.award == award and v.round == 1), key=_series):
         counted.update(dict.fromkeys(vote.ballots, vote))
     ranked = []
+    verdicts: dict[tuple[int, int], bool] = {}  # `passes` by (yes, present): 500 peers, few pairs
     for key, _, total, takes_place in peers:
         if key not in counted or not takes_place:
             continue
-        ballot = Ballot.model_validate(counted[key].ballots[key])
-        if passes(ballot, counted[key].present, rules):
-            ranked.append((-ballot.yes, -(total or 0.0), key))
+        ballot = counted[key].ballots[key]  # as stored: a validated Ballot's dump
+        pair = (int(ballot["yes"]), counted[key].present)
+        if pair not in verdicts:
+            verdicts[pair] = passes(Ballot.model_validate(ballot), pair[1], rules)
+        if verdicts[pair]:
+            ranked.append((-pair[0], -(total or 0.0), key))
     order = [key for *_, key in sorted(ranked)]
     return order.index(code) + 1 if code in order else None
 
@@ -81,7 +85,7 @@ async def explanation(session: AsyncSession, row: ApplicationRow) -> list[Becaus
     rules = ProgramRules.model_validate(cycle.rules)
     peers = await session.run_sync(application_rows.outcome_peers, cycle.id, app.award)
     code = row.organization.credit_code
-    votes = await session.run_sync(cycles.votes, cycle.id)
+    votes = await session.run_sync(cycles.votes, cycle.id, app.award)
     documents = {key: score for key, score, _, _ in peers if score is not None}
     state = app.state or {}
     facts = OutcomeFacts(
