@@ -92,6 +92,7 @@ async def test_the_secretary_enters_every_candidates_votes_and_publicity_opens(
     first_vote, replacing = f"{page}/quality/rounds/1", f"{page}/quality/rounds/2"
     assert f'href="{first_vote}"' in recorded.text
     assert f'href="{replacing}"' in recorded.text
+    assert '<tr data-vote="2"><td>2</td><td>表决</td>' in recorded.text  # a new result, no runoff
     kept = await console.get("secretary", first_vote)
     assert vote_tallies(kept.text) == {A: ["8", "1", "0"], B: ["8", "1", "0"]}
     assert "庆元县测试企业1有限公司" in kept.text
