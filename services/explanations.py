@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import Application, Vote
+from db.models import Vote
 from db.repositories import applications as application_rows
 from db.repositories import cycles
 from domain.committee import Ballot, passes
@@ -46,23 +46,32 @@ def _counted(votes: Sequence[Vote], award: str, code: str) -> Tally | None:
     )
 
 
+def _series(vote: Vote) -> int:
+    return vote.series
+
+
 def _quota_rank(
     code: str,
-    peers: Sequence[Application],
-    codes: dict[int, str],
+    award: str,
+    peers: Sequence[tuple[str, float | None, float | None, bool]],
     votes: Sequence[Vote],
     rules: ProgramRules,
 ) -> int | None:
     """Place among the passing quota-takers of the main vote, by yes votes then total."""
+    counted: dict[str, Vote] = {}  # each candidate's main vote in its latest series
+    for vote in sorted((v for v in votes if v.award == award and v.round == 1), key=_series):
+        counted.update(dict.fromkeys(vote.ballots, vote))
     ranked = []
-    for app in peers:
-        key = codes[app.id]
-        tally = _counted([v for v in votes if v.round == 1], app.award, key)
-        state = app.state or {}
-        if tally is None or not state.get("takes_quota_place", True):
+    verdicts: dict[tuple[int, int], bool] = {}  # `passes` by (yes, present): 500 peers, few pairs
+    for key, _, total, takes_place in peers:
+        if key not in counted or not takes_place:
             continue
-        if passes(tally.ballot, tally.present, rules):
-            ranked.append((-tally.ballot.yes, -(app.total_score or 0.0), key))
+        ballot = counted[key].ballots[key]  # as stored: a validated Ballot's dump
+        pair = (int(ballot["yes"]), counted[key].present)
+        if pair not in verdicts:
+            verdicts[pair] = passes(Ballot.model_validate(ballot), pair[1], rules)
+        if verdicts[pair]:
+            ranked.append((-pair[0], -(total or 0.0), key))
     order = [key for *_, key in sorted(ranked)]
     return order.index(code) + 1 if code in order else None
 
@@ -74,12 +83,10 @@ async def explanation(session: AsyncSession, row: ApplicationRow) -> list[Becaus
     if outcome == Outcome.PENDING:
         return []
     rules = ProgramRules.model_validate(cycle.rules)
-    everyone = await session.run_sync(application_rows.with_organizations, cycle.id)
-    peers = [a for a, _ in everyone if a.award == app.award]
-    codes = {a.id: o.credit_code for a, o in everyone}
+    peers = await session.run_sync(application_rows.outcome_peers, cycle.id, app.award)
     code = row.organization.credit_code
-    votes = await session.run_sync(cycles.votes, cycle.id)
-    documents = {codes[a.id]: a.document_score for a in peers if a.document_score is not None}
+    votes = await session.run_sync(cycles.votes, cycle.id, app.award)
+    documents = {key: score for key, score, _, _ in peers if score is not None}
     state = app.state or {}
     facts = OutcomeFacts(
         outcome=outcome,
@@ -92,7 +99,7 @@ async def explanation(session: AsyncSession, row: ApplicationRow) -> list[Becaus
         site_score=app.site_score,
         total_score=app.total_score,
         tally=_counted(votes, app.award, code),
-        quota_rank=_quota_rank(code, peers, codes, votes, rules),
+        quota_rank=_quota_rank(code, app.award, peers, votes, rules),
         takes_quota_place=bool(state.get("takes_quota_place", True)),
         cancel_reason=cycle.cancel_reason,
     )

@@ -108,6 +108,27 @@ async def organizations(session: AsyncSession) -> list[Organization]:
     return await session.run_sync(org_rows.all_organizations)
 
 
+@dataclass(frozen=True)
+class OrganizationPage:
+    """One page of the register (`organization_page`): its rows, how many match the search,
+    how many are registered."""
+
+    rows: list[Organization]
+    matching: int
+    everything: int
+
+
+async def organization_page(
+    session: AsyncSession, q: str = "", offset: int = 0, limit: int = 50
+) -> OrganizationPage:
+    """The register a page at a time, searched by name or credit code (officials only: the
+    page's gate)."""
+    rows, matching, everything = await session.run_sync(
+        lambda s: org_rows.page_of(s, needle=q.strip(), offset=offset, limit=limit)
+    )
+    return OrganizationPage(rows, matching, everything)
+
+
 async def organization(session: AsyncSession, viewer: Viewer, credit_code: str) -> Organization:
     """Officials see every organization; an applicant only its own."""
     org = await session.run_sync(org_rows.by_credit_code, credit_code.strip().upper())
@@ -234,6 +255,21 @@ async def votes(session: AsyncSession, year: int) -> list[Vote]:
     return await session.run_sync(cycle_rows.votes, cycle.id)
 
 
+async def vote(session: AsyncSession, year: int, award: str, round: int) -> Vote:
+    """One recorded vote of the cycle's award (its round), or NOT_FOUND."""
+    cycle = await find_cycle(session, year)
+    found = await session.run_sync(cycle_rows.vote, cycle.id, award, round)
+    if found is None:
+        raise not_found(f"{year}年度没有该表决记录")
+    return found
+
+
+async def organization_names(session: AsyncSession, codes: list[str]) -> dict[str, str]:
+    """Names by credit code of the organizations named (a page of a vote's ballots)."""
+    found = await session.run_sync(org_rows.by_credit_codes, codes)
+    return {code: org.name for code, org in found.items()}
+
+
 @dataclass(frozen=True)
 class Candidate:
     credit_code: str
@@ -258,10 +294,11 @@ async def pending_runoffs(session: AsyncSession, year: int) -> dict[str, list[st
     cycle = await find_cycle(session, year)
     if cycle.phase != "committee":
         return {}
-    rules = load_rules(cycle.rules)
     recorded = await session.run_sync(cycle_rows.votes, cycle.id)
-    rows = await session.run_sync(applications.scored_candidates, cycle.id)
-    facts = {org.credit_code: app for app, org in rows}
+    if not recorded:
+        return {}
+    rules = load_rules(cycle.rules)
+    facts = await session.run_sync(applications.contender_columns, cycle.id)
     found: dict[str, list[str]] = {}
     for award in Award:
         mine = [v for v in recorded if v.award == award.value]
@@ -274,14 +311,13 @@ async def pending_runoffs(session: AsyncSession, year: int) -> dict[str, list[st
         ]
         candidates = []
         for code in votes[0].ballots:
-            app = facts.get(code)
-            carried = (app.state if app is not None else None) or {}
+            total, repeat_winner, takes_quota_place = facts.get(code, (None, False, True))
             candidates.append(
                 Contender(
                     key=code,
-                    total_score=(app.total_score if app is not None else None) or 0.0,
-                    repeat_winner=bool(carried.get("repeat_winner", False)),
-                    takes_quota_place=bool(carried.get("takes_quota_place", True)),
+                    total_score=total or 0.0,
+                    repeat_winner=repeat_winner,
+                    takes_quota_place=takes_quota_place,
                 )
             )
         selection = select_winners(award, candidates, votes[0], rules, runoff=votes[1:])

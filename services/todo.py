@@ -40,7 +40,7 @@ from services.todo_model import (
     application_link,
     cycle_link,
 )
-from services.todo_roles import cycle_tasks, honor_tasks
+from services.todo_roles import SEATED_PHASES, cycle_tasks, honor_tasks
 
 __all__ = [
     "ApplicationFacts",
@@ -111,7 +111,7 @@ def _cycle_facts(session: Session, cycle: Cycle) -> CycleFacts:
     rows = todo_rows.applications(session, cycle.id)
     open_tasks = todo_rows.open_verifications(session, cycle.id)
     materials = todo_rows.material_counts(session, cycle.id)
-    seats = todo_rows.seats(session, cycle.id)
+    seats = todo_rows.seats(session, cycle.id) if cycle.phase in SEATED_PHASES else []
     objections: list[Objection] = todo_rows.objections(session, cycle.id)
     apps = [
         ApplicationFacts(

@@ -50,6 +50,12 @@ def cycle_tasks(viewer: Viewer, cycle: CycleFacts, today: date) -> list[Task]:
     return []
 
 
+SEATED_PHASES = frozenset({Phase.DOCUMENT_REVIEW, Phase.SITE_REVIEW})
+"""The phases in which a rule reads the panels' seats: every read of them is behind
+`_stage_open` (or, for the shortlist's task, `_all_document_panels_complete` in the document
+review). In any other phase `gather` leaves them unread (6,000 at 1,000 applications)."""
+
+
 def _stage_open(cycle: CycleFacts, app: ApplicationFacts, stage: Stage) -> bool:
     """The stage in which a panel still scores this application."""
     if app.outcome != "pending":

@@ -57,11 +57,13 @@ CONSOLE_PAGES: list[str] = [
     "/console/cycles/2025/applications/{application}",
     "/console/cycles/2025/shortlist",
     "/console/cycles/2025/votes",
+    "/console/cycles/2025/votes/quality/rounds/1",
     "/console/cycles/2025/publicity",
     "/console/cycles/2025/approval",
     "/console/honors",
     "/console/honors/{honor}",
     "/console/organizations",
+    "/console/organizations?q=2&page=2",
     "/console/organizations/{organization}",
 ]
 """Console pages whose p95 the bench prints (2025: `sim.bench_scenario`'s cycle); add more.

@@ -33,6 +33,21 @@ def with_organizations(
     return [(app, org) for app, org in session.execute(query)]
 
 
+def outcome_peers(
+    session: Session, cycle_id: int, award: str
+) -> list[tuple[str, float | None, float | None, bool]]:
+    """An award's applications as an outcome's explanation ranks them: (credit code, document
+    score, total score, takes a quota place). Columns only, the carried state's one flag read
+    in SQL: 1,000 states decoded for it were most of an application page's time."""
+    flag = Application.state["takes_quota_place"].as_boolean()
+    rows = session.execute(
+        select(Organization.credit_code, Application.document_score, Application.total_score, flag)
+        .join(Organization, Organization.id == Application.organization_id)
+        .where(Application.cycle_id == cycle_id, Application.award == award)
+    )
+    return [(code, document, total, taken is not False) for code, document, total, taken in rows]
+
+
 def of_organization(session: Session, organization_id: int) -> list[tuple[Application, Cycle]]:
     """One organization's applications across cycles, newest cycle first."""
     rows = session.execute(
@@ -62,6 +77,32 @@ def scored_candidates(
     if not carried:
         query = query.options(_NO_STATE)
     return [(app, org) for app, org in session.execute(query)]
+
+
+def contender_columns(
+    session: Session, cycle_id: int
+) -> dict[str, tuple[float | None, bool, bool]]:
+    """`scored_candidates` by credit code as a vote's winners are chosen among them: (total,
+    repeat winner, takes a quota place), the carried state's two flags read in SQL (a
+    missing flag is its default: not a repeat winner, takes a place)."""
+    state = Application.state
+    rows = session.execute(
+        select(
+            Organization.credit_code,
+            Application.total_score,
+            state["repeat_winner"].as_boolean(),
+            state["takes_quota_place"].as_boolean(),
+        )
+        .join(Organization, Organization.id == Application.organization_id)
+        .where(
+            Application.cycle_id == cycle_id,
+            Application.total_score.is_not(None),
+            Application.outcome.not_in(["not_candidate", "withdrawn", "cancelled"]),
+        )
+    )
+    return {
+        code: (total, repeat is True, place is not False) for code, total, repeat, place in rows
+    }
 
 
 def candidate_columns(session: Session, cycle_id: int) -> list[tuple[str, str, str, float, str]]:

@@ -47,11 +47,19 @@ def add(session: Session, cycle: Cycle) -> None:
     session.flush()
 
 
-def votes(session: Session, cycle_id: int) -> list[Vote]:
-    return list(
-        session.scalars(
-            select(Vote).where(Vote.cycle_id == cycle_id).order_by(Vote.award, Vote.round)
-        )
+def votes(session: Session, cycle_id: int, award: str | None = None) -> list[Vote]:
+    """The cycle's recorded votes by award and round (one award's: each names its 500
+    candidates' ballots)."""
+    query = select(Vote).where(Vote.cycle_id == cycle_id).order_by(Vote.award, Vote.round)
+    if award is not None:
+        query = query.where(Vote.award == award)
+    return list(session.scalars(query))
+
+
+def vote(session: Session, cycle_id: int, award: str, round: int) -> Vote | None:
+    """One recorded vote: a round is numbered per award across its series."""
+    return session.scalar(
+        select(Vote).where(Vote.cycle_id == cycle_id, Vote.award == award, Vote.round == round)
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import Organization, OrganizationRecord
@@ -21,6 +21,29 @@ def by_credit_codes(session: Session, codes: Collection[str]) -> dict[str, Organ
 
 def all_organizations(session: Session) -> list[Organization]:
     return list(session.scalars(select(Organization).order_by(Organization.credit_code)))
+
+
+def page_of(
+    session: Session, *, needle: str = "", offset: int = 0, limit: int = 50
+) -> tuple[list[Organization], int, int]:
+    """One page of the register by credit code (`all_organizations`' order): (rows, how many
+    match, how many in all). `needle` matches the credit code (upper-cased) or the name."""
+    where = []
+    if needle:
+        where.append(
+            Organization.credit_code.contains(needle.upper(), autoescape=True)
+            | Organization.name.contains(needle, autoescape=True)
+        )
+    rows = session.scalars(
+        select(Organization)
+        .where(*where)
+        .order_by(Organization.credit_code)
+        .offset(offset)
+        .limit(limit)
+    )
+    matching = session.scalar(select(func.count(Organization.id)).where(*where))
+    everything = session.scalar(select(func.count(Organization.id))) if needle else matching
+    return list(rows), int(matching or 0), int(everything or 0)
 
 
 def add(session: Session, orgs: Iterable[Organization]) -> None:

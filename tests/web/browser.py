@@ -117,7 +117,7 @@ async def fill_form(
     """Fill the form posting to `action` as a person would and submit it; waits for the next
     page, and unless `refused`, checks that it shows no error. Lists tick checkboxes; True
     ticks one; a `Path` is a file to upload; other values fill or select."""
-    form = page.locator(f'form[action="{action}"]').first
+    form = page.locator(f'form[method="post"][action="{action}"]').first
     for name, value in (values or {}).items():
         if isinstance(value, Path):
             await form.locator(f'input[name="{name}"]').set_input_files(str(value))

@@ -7,14 +7,30 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+import pytest
+
 from tests.api.support import Api
 from tests.api.world import A, B, C, to_committee, to_publicity
 from tests.web.cycle import phase, wait_phase
 from tests.web.support import Console, hidden_fields
 from tests.web.test_cycle_pages import todo
 from tests.web.test_second_half_access import assert_forbidden, post_as
+from web.pages import committee
 
 YES = {"yes": "8", "no": "1", "abstain": "0"}
+
+
+def candidate_tallies(page: str, code: str) -> list[str]:
+    """The yes/no/abstain columns of a candidate's row on the votes page."""
+    row = re.search(rf'<tr data-candidate="{code}">(.*?)</tr>', page, re.S)
+    assert row is not None, code
+    return re.findall(r'<td class="num">([^<]*)</td>', row.group(1))[1:]
+
+
+def vote_tallies(page: str) -> dict[str, list[str]]:
+    """A vote's own page: yes/no/abstain by credit code."""
+    rows = re.findall(r'<tr data-tally="([^"]+)">(.*?)</tr>', page, re.S)
+    return {code: re.findall(r'<td class="num">([^<]*)</td>', cells) for code, cells in rows}
 
 
 def tallies(codes: list[str], tally: dict[str, str]) -> dict[str, str | list[str]]:
@@ -69,17 +85,32 @@ async def test_the_secretary_enters_every_candidates_votes_and_publicity_opens(
     assert done.status_code == 303, done.text
     await wait_phase(api, year, "publicity")
     recorded = await console.get("secretary", page)
-    assert "庆元县测试企业1有限公司：8/1/0" in recorded.text
-    assert "庆元县测试企业1有限公司：7/1/0" in recorded.text
+    assert candidate_tallies(recorded.text, A) == ["7", "1", "0"]  # the replacing result's
+    assert candidate_tallies(recorded.text, C) == ["8", "1", "0"]
     assert "录入错误" in recorded.text
     assert f'action="{page}/' not in recorded.text  # voting is over
+    first_vote, replacing = f"{page}/quality/rounds/1", f"{page}/quality/rounds/2"
+    assert f'href="{first_vote}"' in recorded.text
+    assert f'href="{replacing}"' in recorded.text
+    assert '<tr data-vote="2"><td>2</td><td>表决</td>' in recorded.text  # a new result, no runoff
+    kept = await console.get("secretary", first_vote)
+    assert vote_tallies(kept.text) == {A: ["8", "1", "0"], B: ["8", "1", "0"]}
+    assert "庆元县测试企业1有限公司" in kept.text
+    later = await console.get("secretary", replacing)
+    assert vote_tallies(later.text)[A] == ["7", "1", "0"]
+    assert "录入错误" in later.text
+    assert (await console.get("secretary", f"{page}/quality/rounds/9")).status_code == 404
 
     await console.sign_in("office")
     read_only = await console.get("office", page)
     assert read_only.status_code == 200
     assert f'action="{page}/' not in read_only.text
     await console.sign_in("county")
+    assert (await console.get("county", first_vote)).status_code == 200
     assert_forbidden(await post_as(console, "county", f"{page}/quality"))
+    for outsider in ("org_a", "rev1"):
+        await console.sign_in(outsider)
+        assert_forbidden(await console.get(outsider, first_vote))
 
 
 async def test_an_objection_from_the_portal_is_investigated_and_decided(
@@ -207,3 +238,60 @@ async def test_a_tie_beyond_the_quota_asks_for_a_runoff_on_the_page(
     assert "data-runoff" not in (await console.get("secretary", page)).text
     recorded = await console.get("secretary", page)
     assert "第1次重新表决" in recorded.text
+
+
+def candidates_of(page: str, award: str) -> list[str]:
+    """The credit codes of an award's candidates table (its section) on the votes page."""
+    section = page.split(f'<section class="card" id="{award}">', 1)[1].split("</section>", 1)[0]
+    return re.findall(r'data-candidate="([^"]+)"', section)
+
+
+async def test_each_awards_candidates_page_on_their_own_and_a_vote_has_its_own_page(
+    console: Console, api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(committee, "CANDIDATES_PAGE_SIZE", 1)
+    monkeypatch.setattr(committee, "VOTE_PAGE_SIZE", 1)
+    year = await to_committee(api)
+    page = f"/console/cycles/{year}/votes"
+    await console.sign_in("secretary")
+    first = await console.get("secretary", page)
+    quality = candidates_of(first.text, "quality")
+    assert len(quality) == 1
+    assert candidates_of(first.text, "innovation") == [C]
+    assert f'href="{page}?quality=2#quality"' in first.text
+    form = first.text.split(f'action="{page}/quality"', 1)[1].split("</form>", 1)[0]
+    assert {A, B} == set(re.findall(r'name="candidates" value="([^"]+)"', form))  # every one
+    second = await console.get("secretary", f"{page}?quality=2&innovation=1")
+    assert candidates_of(second.text, "quality") == [c for c in (A, B) if c not in quality]
+    assert candidates_of(second.text, "innovation") == [C]
+    assert f'href="{page}?innovation=1&amp;quality=1#quality"' in second.text
+    assert candidates_of((await console.get("secretary", f"{page}?quality=7")).text, "quality")
+    assert candidate_tallies(second.text, candidates_of(second.text, "quality")[0]) == ["—"] * 3
+
+    voted = await console.submit(
+        "secretary",
+        page,
+        f"{page}/quality",
+        {"present": "9", **tallies([A], YES), **tallies([B], {**YES, "yes": "6"})}
+        | {"candidates": [A, B]},
+    )
+    assert voted.status_code == 303, voted.text
+    after = await console.get("secretary", f"{page}?quality=2")
+    shown = candidates_of(after.text, "quality")[0]
+    assert candidate_tallies(after.text, shown) == ["8" if shown == A else "6", "1", "0"]
+    record = re.search(r'<tr data-vote="1">(.*?)</tr>', after.text, re.S)
+    assert record is not None
+    assert re.findall(r'<td class="num">([^<]*)</td>', record.group(1)) == ["9", "2"]
+    one = f"{page}/quality/rounds/1"
+    assert f'href="{one}"' in record.group(1)
+    await console.sign_in("watch")  # the supervisor reads it too
+    top = await console.get("watch", one)
+    assert top.status_code == 200
+    assert "第 1–1 项，共 2 项 · 第 1/2 页" in top.text
+    bottom = await console.get("watch", f"{one}?page=2")
+    assert vote_tallies(top.text) | vote_tallies(bottom.text) == {
+        A: ["8", "1", "0"],
+        B: ["6", "1", "0"],
+    }
+    assert list(vote_tallies(top.text)) == [min(A, B)]  # by credit code
+    assert f'href="{one}?page=1"' in bottom.text

@@ -6,8 +6,12 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+import pytest
+
 from tests.api.support import Api
-from tests.api.world import APPLICANTS, PANEL, A, B, C
+from tests.api.world import APPLICANTS, PANEL, A, B, C, pass_deadline, populate
+from tests.api.world import apply_all as apply_everyone
+from tests.api.world import open_cycle as open_api_cycle
 from tests.web.cycle import (
     apply_all,
     form_panel,
@@ -18,6 +22,7 @@ from tests.web.cycle import (
     wait_phase,
 )
 from tests.web.support import Console
+from web.pages import home
 
 
 def task_keys(page: str) -> list[str]:
@@ -122,3 +127,26 @@ async def test_a_cycle_through_the_pages_with_each_roles_to_do_list(
     await wait_phase(api, year, "committee")
     await console.sign_in("secretary")
     assert f"votes:{year}" in await todo(console, "secretary")
+
+
+async def test_the_to_do_list_in_pages_past_the_last_shows_the_last(
+    console: Console, api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await populate(api)
+    year = await open_api_cycle(api)
+    await apply_everyone(api, year)
+    await pass_deadline(api, year)
+    await console.sign_in("office")
+    everything = await todo(console, "office")
+    assert len(everything) >= 4  # three findings and closing the qualification
+    monkeypatch.setattr(home, "PAGE_SIZE", 3)
+    first = await console.get("office", "/")
+    assert task_keys(first.text) == everything[:3]
+    pages = -(-len(everything) // 3)
+    assert f"共 {len(everything)} 项 · 第 1/{pages} 页" in first.text
+    assert 'href="/?page=2" rel="next"' in first.text
+    last = await console.get("office", f"/?page={pages}")
+    assert task_keys(last.text) == everything[3 * (pages - 1) :]
+    assert "下一页" not in last.text
+    assert task_keys((await console.get("office", "/?page=99")).text) == task_keys(last.text)
+    assert task_keys((await console.get("office", "/?page=x")).text) == everything[:3]

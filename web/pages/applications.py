@@ -29,6 +29,7 @@ from services.eligibility import preliminary_failures
 from services.todo import application_link, cycle_link
 from web.forms import Form, act, read_form
 from web.pages import insight
+from web.paging import page_of, requested
 from web.render import render
 from web.session import ApplicantUser, OfficeOrApplicantUser, OfficeUser, WebUser, gate
 
@@ -88,17 +89,17 @@ PAGE_SIZE = 50
 
 
 async def _listed(
-    session: SessionDep,
-    viewer: Viewer,
-    year: int,
-    award: str,
-    outcome: str,
-    q: str,
-    number: int,
+    session: SessionDep, viewer: Viewer, year: int, filters: dict[str, str], number: int
 ) -> views.Listed:
-    offset = (max(number, 1) - 1) * PAGE_SIZE
     return await views.listed(
-        session, viewer, year, award=award, outcome=outcome, q=q, offset=offset, limit=PAGE_SIZE
+        session,
+        viewer,
+        year,
+        award=filters["award"],
+        outcome=filters["outcome"],
+        q=filters["q"],
+        offset=(number - 1) * PAGE_SIZE,
+        limit=PAGE_SIZE,
     )
 
 
@@ -119,15 +120,14 @@ async def application_list(
     page: str = "1",
 ) -> Response:
     cycle = await views.find_cycle(session, year)
-    wanted = int(page) if page.isdigit() else 1
-    found = await _listed(session, viewer, year, award, outcome, q, wanted)
-    pages = max(1, -(-found.matching // PAGE_SIZE))
-    number = min(max(wanted, 1), pages)
-    if number != wanted and found.matching:  # past the last page: show the last one
-        found = await _listed(session, viewer, year, award, outcome, q, number)
+    filters = {"award": award, "outcome": outcome, "q": q}
+    wanted = requested(page)
+    found = await _listed(session, viewer, year, filters, wanted)
+    shown_page = page_of(found.matching, page, PAGE_SIZE, lambda n: _page_href(year, filters, n))
+    if shown_page.number != wanted and found.matching:  # past the last page: the last one
+        found = await _listed(session, viewer, year, filters, shown_page.number)
     preliminary = await preliminary_failures(session, found.rows)
     shown = [application_api.application_out(r, viewer, preliminary) for r in found.rows]
-    filters = {"award": award, "outcome": outcome, "q": q}
     return render(
         request,
         "applications.html",
@@ -138,13 +138,8 @@ async def application_list(
         awards=AWARDS,
         outcomes=OUTCOMES,
         year=year,
-        total=found.matching,
         everything=found.everything,
-        page=number,
-        pages=pages,
-        first=(number - 1) * PAGE_SIZE + 1,
-        previous_href=_page_href(year, filters, number - 1) if number > 1 else None,
-        next_href=_page_href(year, filters, number + 1) if number < pages else None,
+        page=shown_page,
     )
 
 

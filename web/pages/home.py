@@ -8,6 +8,7 @@ from fastapi.responses import Response
 
 from api.context import Ctx, SessionDep
 from services import todo
+from web.paging import page_of
 from web.render import render
 from web.session import WebUser
 
@@ -22,19 +23,14 @@ async def home(
 ) -> Response:
     today = ctx.today()
     tasks = await todo.for_viewer(session, viewer, today)
-    pages = max(1, -(-len(tasks) // PAGE_SIZE))
-    number = min(max(int(page) if page.isdigit() else 1, 1), pages)
-    shown = tasks[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
+    shown = page_of(len(tasks), page, PAGE_SIZE, lambda n: f"/?page={n}")
     return render(
         request,
         "home.html",
         title="我的待办",
-        tasks=shown,
+        tasks=tasks[shown.offset : shown.offset + shown.limit],
         total=len(tasks),
         overdue=sum(1 for t in tasks if t.overdue(today)),
-        page=number,
-        pages=pages,
-        previous_href=f"/?page={number - 1}" if number > 1 else None,
-        next_href=f"/?page={number + 1}" if number < pages else None,
+        page=shown,
         today=today,
     )

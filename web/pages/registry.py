@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
@@ -26,6 +27,7 @@ from services.accounts import Role, Viewer
 from services.contacts import OrganizationContact
 from services.schemas import RecordCreate, ReviewerCreate
 from web.forms import Form, Posted, act, read_form
+from web.paging import page_of, requested
 from web.render import render
 from web.session import OfficeOrSupervisorUser, OfficeUser, OfficialUser, gate
 
@@ -43,15 +45,32 @@ def _grade_years(today: date) -> list[int]:
 # --- organizations -----------------------------------------------------------------------------
 
 
+ORGANIZATIONS_PAGE_SIZE = 50
+"""Rows of the register a page shows (the office pages or searches through 1,000)."""
+
+
+def _organizations_href(q: str, page: int) -> str:
+    return "/console/organizations?" + urlencode({**({"q": q} if q else {}), "page": page})
+
+
 async def _organizations_page(
-    request: Request, session: SessionDep, form: Form, today: date
+    request: Request, session: SessionDep, form: Form, today: date, q: str = "", page: str = "1"
 ) -> Response:
+    size = ORGANIZATIONS_PAGE_SIZE
+    wanted = requested(page)
+    found = await listings.organization_page(session, q, (wanted - 1) * size, size)
+    shown = page_of(found.matching, page, size, lambda n: _organizations_href(q, n))
+    if shown.number != wanted and found.matching:  # past the last page: the last one
+        found = await listings.organization_page(session, q, shown.offset, size)
     return render(
         request,
         "organizations.html",
         title="组织",
         form=form,
-        organizations=await listings.organizations(session),
+        organizations=found.rows,
+        q=q,
+        page=shown,
+        everything=found.everything,
         industries=INDUSTRIES,
         grades=GRADES,
         years=_grade_years(today),
@@ -60,10 +79,15 @@ async def _organizations_page(
 
 @router.get("/console/organizations")
 async def organizations(
-    request: Request, viewer: OfficialUser, ctx: Ctx, session: SessionDep
+    request: Request,
+    viewer: OfficialUser,
+    ctx: Ctx,
+    session: SessionDep,
+    q: str = "",
+    page: str = "1",
 ) -> Response:
     form = Form(values={"county": "庆元县", "industry": "manufacturing"})
-    return await _organizations_page(request, session, form, ctx.today())
+    return await _organizations_page(request, session, form, ctx.today(), q.strip(), page)
 
 
 def _organization_body(posted: Posted, today: date) -> OrganizationIn:
