@@ -59,7 +59,8 @@ sticky tasks the test server would strand (`tests.chaos.worker_process`)."""
 STAGES = ("days", "years")
 DRAIN_SECONDS = 600.0
 """A send a killed worker held is retried after its timeout (120 s) and a backoff; seeds 2
-and 3 still had 8 and 6 deliveries unsent after 180 s (cause not yet read: see README)."""
+and 3 once had 8 and 6 deliveries unsent after 180 s: wakes lost to a kill between a notice's
+commit and its signal, caught since by the workers' backlog watch (README, "Chaos run")."""
 SKIP_RPC_SECONDS = 900.0
 SKIP_KILLS = 2
 """Second stage: a worker killed while the clock skips (timers fire, activities and
