@@ -90,24 +90,14 @@ async def _serve(settings: Settings, client: Client, stop: asyncio.Event) -> Non
     # Imported only now: the product's worker and app load after the checks have passed
     # (a bad setting is reported at once).
     from api.serve import api_server, serve_until
-    from db.session import Database
-    from worker.delivery import DeliveryConfig, start_delivery, watch_backlog
-    from worker.registry import build_worker
-    from worker.run import GRACEFUL_SHUTDOWN, run_worker
+    from worker.run import worker_jobs
 
     engine = create_engine(settings.effective_database_url)
     try:
-        sessions = session_factory(engine)
-        queue = settings.temporal_task_queue
-        delivery = DeliveryConfig.from_settings(settings)
-        worker = build_worker(
-            client, queue, sessions, delivery=delivery, graceful_shutdown_timeout=GRACEFUL_SHUTDOWN
-        )
-        await start_delivery(client, delivery, queue)
+        jobs = await worker_jobs(settings, client, session_factory(engine), stop)
         await run_together(
             stop,
-            run_worker(worker, stop),
-            watch_backlog(client, delivery, queue, Database.of(sessions), stop),
+            *jobs,
             serve_until(api_server(settings), stop),
             _announce_when_healthy(settings, stop),
         )

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import socket
+from collections.abc import Coroutine
 from datetime import timedelta
 from typing import Any
 
 import structlog
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from temporalio.client import Client
 from temporalio.worker import Worker
 
 from db.session import Database, create_engine, session_factory
@@ -42,6 +45,31 @@ async def run_worker(worker: Worker, stop: asyncio.Event) -> None:
     await running
 
 
+async def worker_jobs(
+    settings: Settings,
+    client: Client,
+    sessions: async_sessionmaker[AsyncSession],
+    stop: asyncio.Event,
+    **worker_options: Any,
+) -> list[Coroutine[Any, Any, None]]:
+    """The worker and its look at the delivery's backlog, to run together until `stop`
+    (`qaward worker`, and `qaward up` beside the API); the delivery is woken first, so what
+    was left while no worker ran goes out."""
+    queue = settings.temporal_task_queue
+    delivery = DeliveryConfig.from_settings(settings)
+    worker = build_worker(
+        client,
+        queue,
+        sessions,
+        delivery=delivery,
+        graceful_shutdown_timeout=GRACEFUL_SHUTDOWN,
+        **worker_options,
+    )
+    await start_delivery(client, delivery, queue)
+    watch = watch_backlog(client, delivery, queue, Database.of(sessions), stop)
+    return [run_worker(worker, stop), watch]
+
+
 async def serve(settings: Settings, **worker_options: Any) -> None:
     """Run the worker until SIGINT/SIGTERM; `worker_options` go to `temporalio`'s `Worker`
     (the chaos run's killed worker passes ``max_cached_workflows=0``)."""
@@ -50,24 +78,9 @@ async def serve(settings: Settings, **worker_options: Any) -> None:
     client = await reach_temporal(settings, for_worker=True)
     engine = create_engine(settings.effective_database_url)
     try:
-        sessions = session_factory(engine)
-        delivery = DeliveryConfig.from_settings(settings)
-        worker = build_worker(
-            client,
-            settings.temporal_task_queue,
-            sessions,
-            delivery=delivery,
-            graceful_shutdown_timeout=GRACEFUL_SHUTDOWN,
-            **worker_options,
-        )
-        queue = settings.temporal_task_queue
-        await start_delivery(client, delivery, queue)
-        log.info("worker 已启动", task_queue=queue)
-        await run_together(
-            stop,
-            run_worker(worker, stop),
-            watch_backlog(client, delivery, queue, Database.of(sessions), stop),
-        )
+        jobs = await worker_jobs(settings, client, session_factory(engine), stop, **worker_options)
+        log.info("worker 已启动", task_queue=settings.temporal_task_queue)
+        await run_together(stop, *jobs)
     finally:
         await engine.dispose()
     log.info("worker 已停止")
