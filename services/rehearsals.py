@@ -655,7 +655,7 @@ class Rehearsals:
                     )
 
         try:
-            outcome = await self._runner(tracked, progress=False, inspect=inspect)
+            outcome = await self._runner(tracked, progress=False, inspect=inspect, throwaway=True)
         finally:
             if holding:
                 holding = False

@@ -181,8 +181,8 @@ async def compare(scenario: Scenario, overrides: Mapping[str, Any]) -> list[Diff
         load_rules(changed.rules)
     except RulesError as err:
         raise ScenarioError(f"rules: {err}") from None
-    base = await run_scenario(scenario, progress=False)
-    variant = await run_scenario(changed, progress=False)
+    base = await run_scenario(scenario, progress=False, throwaway=True)
+    variant = await run_scenario(changed, progress=False, throwaway=True)
     return differences(base.to_json(), variant.to_json())
 
 

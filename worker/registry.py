@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.client import Client
-from temporalio.worker import Worker, WorkflowRunner
+from temporalio.worker import UnsandboxedWorkflowRunner, Worker, WorkflowRunner
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from activities.delivery import DeliveryActivities
@@ -85,13 +85,16 @@ def build_worker(
     sessions: async_sessionmaker[AsyncSession],
     *,
     delivery: DeliveryConfig | None = None,
+    sandboxed: bool = True,
     **options: Any,
 ) -> Worker:
+    """The worker of every workflow and activity; `sandboxed=False` only for a throwaway
+    run whose history nobody keeps (`sim.runner.run_scenario(throwaway=True)`)."""
     return Worker(
         client,
         task_queue=task_queue,
         workflows=list(WORKFLOWS),
         activities=activities(client, sessions, delivery),
-        workflow_runner=workflow_runner(),
+        workflow_runner=workflow_runner() if sandboxed else UnsandboxedWorkflowRunner(),
         **options,
     )

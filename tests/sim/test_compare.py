@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 
 from sim.compare import Difference, differences, merged_rules, table
+from sim.runner import run_scenario
+from sim.scenario import parse_scenario
 
 QAWARD = Path(sys.executable).parent / "qaward"
 SCENARIOS = Path(__file__).parent / "scenarios"
@@ -99,3 +101,13 @@ def test_unknown_rule_keys_are_refused_with_exit_2(tmp_path: Path) -> None:
     )  # fmt: skip
     assert done.returncode == 2
     assert "quality.quotas" in done.stderr
+
+
+@pytest.mark.parametrize("name", ["example-2025-cycle", "honor-revocation", "supervision-review"])
+async def test_a_throwaway_run_has_the_outcome_of_a_sealed_sandboxed_one(name: str) -> None:
+    """Rehearsals and `--compare` run without the sandbox and the codec (`throwaway`): the
+    same workflow code, so the same outcome, figure for figure, as `qaward simulate`'s."""
+    scenario = parse_scenario((SCENARIOS / f"{name}.yaml").read_text(encoding="utf-8"))
+    sealed = await run_scenario(scenario, progress=False)
+    throwaway = await run_scenario(scenario, progress=False, throwaway=True)
+    assert throwaway.to_json() == sealed.to_json()
