@@ -450,26 +450,27 @@ class AwardService:
 
     async def shortlist(
         self, year: int | None, credit_codes: list[str] | None, *, auto: bool = False
-    ) -> int:
-        """§4(2): the site-review list, named or as recommended (`auto`); the number
-        shortlisted. The cycle answers only the number, which stays small at any size:
-        `shortlisted` reads the codes back from the rows its write produced."""
+    ) -> list[str]:
+        """§4(2): the site-review list, named or as recommended (`auto`); the codes on it
+        (a recommended list in the recommendation's order). The cycle answers only the
+        number, which stays small at any size; the codes are read back from the rows its
+        write produced — or, when that write has not reached the database (it is stuck and
+        waits for the office; the command returned without it), asked of the cycle."""
         count: int = await self._update(
             year,
             AwardCycleWorkflow.shortlist,
             ShortlistCommand(credit_codes=credit_codes, auto=auto),
         )
-        return count
-
-    async def shortlisted(self, year: int | None) -> list[str]:
-        """The codes on the year's site-review list, in the recommendation's order (per
-        award, quality first, by document score, then code), as the cycle's last write
-        left its applications: after `shortlist` (for a caller that reads its own writes),
-        the list that command fixed. Its own short transaction, begun after the command's
-        write was committed."""
-        workflow_id = (await self._cycle(year)).id
-        rows = await self._db.run(applications.shortlisted, workflow_id)
-        return shortlist_order(rows)
+        if credit_codes is not None:
+            return credit_codes  # as the office named them
+        if not self._read_your_writes:
+            return []  # the simulator reads once the cycle is idle
+        handle = await self._cycle(year)
+        rows = await self._db.run(applications.shortlisted, handle.id)
+        if len(rows) == count:
+            return shortlist_order(rows)
+        codes: list[str] = await self._send(lambda: handle.query(AwardCycleWorkflow.shortlisted))
+        return codes
 
     async def confirm_site_report(
         self, year: int | None, credit_code: str, report_sha256: str | None = None

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
-from temporalio.exceptions import ActivityError, ApplicationError
+from temporalio.exceptions import ActivityError, ApplicationError, CancelledError, FailureError
 
 from domain.dates import business_now
 from domain.errors import DomainError
@@ -33,6 +33,13 @@ ACTIVITY_RETRY = RetryPolicy(
 OWN_HISTORY_LIMITS = "own-history-limits"
 """`workflow.patched` id: a cycle continues as new by its own limits (`history_too_long`),
 not at the server's suggestion."""
+
+
+ATTENTION_ON_FAILURE = "attention-on-local-activity-failure"
+"""`workflow.patched` id: a local activity that failed for good raises the office's
+attention. The SDK raises its failure as the activity's own error (an `ApplicationError`,
+not an `ActivityError` around it, as for a remote activity), which `call` did not catch:
+the failure escaped, a command failed without its write, or the writing task ended."""
 
 
 CONTINUING_AS_NEW = "continuing_as_new"
@@ -164,8 +171,13 @@ class TimedWorkflow:
                         start_to_close_timeout=ACTIVITY_TIMEOUT,
                         retry_policy=ACTIVITY_RETRY,
                     )
-                except ActivityError as err:
-                    cause = str(err.cause) if err.cause is not None else str(err)
+                except FailureError as err:
+                    remote = isinstance(err, ActivityError)
+                    if isinstance(err, CancelledError) or not (
+                        remote or workflow.patched(ATTENTION_ON_FAILURE)
+                    ):
+                        raise
+                    cause = str(err.cause) if remote and err.cause is not None else str(err)
                     self._attention = f"后台任务 {workflow.info().workflow_id} 失败：{cause}"
                     workflow.logger.error("activity failed, waiting for resume: %s", cause)
                     self._busy -= 1

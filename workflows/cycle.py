@@ -59,6 +59,7 @@ from contracts.records import (
     VoteKey,
 )
 from domain.errors import DomainError
+from domain.scoring import shortlist_order
 from workflows import cycle_carry
 from workflows.base import (
     OWN_HISTORY_LIMITS,
@@ -292,6 +293,16 @@ class AwardCycleWorkflow(TimedWorkflow):
             business_now=self.now(),
             attention=self._attention,
             unwritten=self._writer.unwritten(),
+        )
+
+    @workflow.query(name="shortlisted")
+    def shortlisted(self) -> list[str]:
+        """The site-review list as this run holds it, in the recommendation's order: for a
+        caller whose command returned while the write is stuck (the rows not yet there)."""
+        return shortlist_order(
+            (a.credit_code, a.award, a.document_score or 0.0)
+            for a in self._state.applications.values()
+            if a.shortlisted
         )
 
     @workflow.update(name="sync")

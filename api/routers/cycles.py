@@ -90,9 +90,7 @@ async def shortlist(
     codes = (
         [c.strip().upper() for c in body.credit_codes] if body.credit_codes is not None else None
     )
-    await service.shortlist(year, codes, auto=body.auto)
-    # The cycle answers the number only: the recommended list is read back from its write.
-    return ShortlistOut(shortlist=codes if codes is not None else await service.shortlisted(year))
+    return ShortlistOut(shortlist=await service.shortlist(year, codes, auto=body.auto))
 
 
 @router.post("/cycles/{year}/resume", summary="重试失败的后台任务")

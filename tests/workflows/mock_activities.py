@@ -15,6 +15,7 @@ from typing import Any
 
 from temporalio import activity
 from temporalio.client import Client
+from temporalio.exceptions import ApplicationError
 from temporalio.worker import Worker
 
 from contracts.cycle import ApplicationState
@@ -47,6 +48,8 @@ class Recorder:
         self.honors: list[HonorProjection] = []
         self.notices: list[str] = []
         self.facts_delay = facts_delay
+        self.fail_cycle_writes = False
+        """Every `project-cycle` fails at once (not retried): the write is stuck."""
 
     def last(self, workflow_id: str) -> CycleProjection:
         return self.cycles[workflow_id][-1]
@@ -68,6 +71,8 @@ class Recorder:
 
         @activity.defn(name="project-cycle")
         async def project_cycle(projection: CycleProjection) -> None:
+            if self.fail_cycle_writes:
+                raise ApplicationError("数据库不可写（测试）", non_retryable=True)
             self.cycles[projection.workflow_id].append(projection)
 
         @activity.defn(name="project-honor")
