@@ -138,7 +138,7 @@ async def _run(
     scenario: Scenario,
     rules: Any,
     progress: bool,
-    throwaway: bool,
+    throwaway: bool = False,
 ) -> Outcome:
     task_queue = f"sim-{uuid.uuid4()}"
     start = scenario.actions[0].at if scenario.actions else datetime.now(SHANGHAI)

@@ -85,7 +85,7 @@ async def test_a_recommended_shortlist_whose_write_is_stuck_is_answered_by_the_c
 
         # The office resumes once the database is back: the write lands, nothing lost.
         recorder.fail_cycle_writes = False
-        await handle.execute_update(AwardCycleWorkflow.resume)
+        await service.resume_cycle(2025)
         for _ in range(200):
             if (await handle.query(AwardCycleWorkflow.status)).idle:
                 break
