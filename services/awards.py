@@ -594,6 +594,11 @@ class AwardService:
             credit_code, award, year, HonorWorkflow.submit_follow_up, FollowUpCommand(number=number)
         )
 
+    async def resume_honor(self, credit_code: str, award: Award, year: int | None) -> None:
+        """The office retries an honor's background task that kept failing (as for a cycle:
+        `TimedWorkflow.call` waits for this); harmless when nothing waits."""
+        await self._honor_update(credit_code, award, year, HonorWorkflow.resume)
+
     async def approve_revocation(self, credit_code: str, award: Award, year: int | None) -> None:
         await self._honor_update(credit_code, award, year, HonorWorkflow.approve_revocation)
 

@@ -68,3 +68,13 @@ async def report_fraud(
 ) -> Done:
     await service.report_fraud(credit_code.strip().upper(), award, year, body.note)
     return Done(message="已提请县政府撤销该称号")
+
+
+@router.post(ONE + "/resume", summary="重试获奖称号失败的后台任务")
+async def resume(
+    credit_code: str, award: Award, year: Year, viewer: AsOffice, service: Service
+) -> Done:
+    """A write of the honor that kept failing (its register row, its notices) is tried
+    again; the workflow waited for this instead of failing."""
+    await service.resume_honor(credit_code.strip().upper(), award, year)
+    return Done(message="已重试该获奖称号的后台任务")

@@ -110,6 +110,7 @@ ALLOWED: dict[tuple[str, str], frozenset[str] | None] = {
     ("POST", "/honors/historical"): frozenset({OFFICE}),
     ("POST", HONOR + "/incidents"): frozenset({OFFICE}),
     ("POST", HONOR + "/fraud-reports"): frozenset({OFFICE}),
+    ("POST", HONOR + "/resume"): frozenset({OFFICE}),
     ("POST", HONOR + "/revocation-approval"): frozenset({GOVERNMENT}),
     # supervision and review quality (§2(3)3–4, §6(1), §6(3), §6(7))
     ("GET", "/reviewer-pool"): frozenset({OFFICE, SUPERVISOR}),

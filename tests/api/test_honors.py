@@ -32,6 +32,9 @@ async def test_fraud_revokes_an_honor_once_the_government_approves(api: Api) -> 
     }
     honor = f"/honors/{A}/quality/{awarded_on.year}"
 
+    # Nothing waits to be retried: the office's retry is harmless, and only the office's.
+    await api.post("office", honor + "/resume", expect=200)
+    await api.post("county", honor + "/resume", expect=403)
     early = await api.post("county", honor + "/revocation-approval")
     assert (early.status_code, error_code(early)) == (409, "revocation_not_pending")
     await api.post("office", honor + "/fraud-reports", json={"note": "申报材料造假"}, expect=200)

@@ -50,6 +50,8 @@ class Recorder:
         self.facts_delay = facts_delay
         self.fail_cycle_writes = False
         """Every `project-cycle` fails at once (not retried): the write is stuck."""
+        self.fail_honor_writes = False
+        """The same for `project-honor`."""
 
     def last(self, workflow_id: str) -> CycleProjection:
         return self.cycles[workflow_id][-1]
@@ -77,6 +79,8 @@ class Recorder:
 
         @activity.defn(name="project-honor")
         async def project_honor(projection: HonorProjection) -> None:
+            if self.fail_honor_writes:
+                raise ApplicationError("数据库不可写（测试）", non_retryable=True)
             self.honors.append(projection)
 
         @activity.defn(name="publish-notices")

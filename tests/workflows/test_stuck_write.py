@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.testing import WorkflowEnvironment
 
 from contracts.cycle import ApplicationState, CycleState, StageState
+from contracts.honor import FraudCommand, HonorGrant, HonorInput
 from domain.phases import Phase
 from domain.rules import default_rules
 from domain.scoring import recommend_shortlist, shortlist_order
@@ -25,6 +26,7 @@ from tests.support.codec import CONVERTER
 from tests.workflows.mock_activities import Recorder, mock_worker
 from tests.workflows.test_concurrency import application, business_now, start
 from workflows.cycle import AwardCycleWorkflow
+from workflows.honor import HonorWorkflow
 
 
 @pytest.fixture
@@ -96,4 +98,53 @@ async def test_a_recommended_shortlist_whose_write_is_stuck_is_answered_by_the_c
         written = recorder.applications(handle.id)
         assert sorted(c for c, a in written.items() if a.shortlisted) == sorted(expected)
         assert recorder.last(handle.id).phase == Phase.SITE_REVIEW
+        await handle.terminate("test finished")
+
+
+async def test_an_honor_command_whose_write_is_stuck_completes_once_the_office_resumes(
+    env: WorkflowEnvironment,
+) -> None:
+    """An honor's command writes before it answers: with its write stuck it waits, the
+    honor shows the attention, and the office's `resume` lets the write land."""
+    recorder = Recorder()
+    task_queue = f"stuck-honor-{uuid.uuid4()}"
+    async with mock_worker(env.client, task_queue, recorder):
+        today = (await business_now(env)).date()
+        workflow_id = f"honor-stuck-{uuid.uuid4().hex[:8]}"
+        grant = HonorGrant(
+            credit_code="91331126MA0000001H",
+            organization_id=1,
+            award=Award.QUALITY,
+            year=today.year,
+            awarded_on=today,
+            bonus_cny=200_000,
+            takes_quota_place=True,
+            valid_until=today + timedelta(days=5 * 365),
+            revocation_window_closes=today + timedelta(days=2 * 365),
+            reapply_from=today + timedelta(days=4 * 365),
+            workflow_id=workflow_id,
+        )
+        handle = await env.client.start_workflow(
+            HonorWorkflow.run,
+            HonorInput(workflow_id=workflow_id, grant=grant, name="甲", rules=default_rules()),
+            id=workflow_id,
+            task_queue=task_queue,
+        )
+        recorder.fail_honor_writes = True
+        report = asyncio.create_task(
+            handle.execute_update(HonorWorkflow.report_fraud, FraudCommand(note="虚报数据"))
+        )
+        for _ in range(200):
+            if (await handle.query(HonorWorkflow.status)).attention is not None:
+                break
+            await asyncio.sleep(0.02)
+        assert (await handle.query(HonorWorkflow.status)).attention is not None
+        assert not report.done()
+        assert recorder.honors == []
+
+        recorder.fail_honor_writes = False
+        await handle.execute_update("resume")
+        _ = await asyncio.wait_for(report, 10)  # its answer (typed by the SDK as a coroutine)
+        assert (await handle.query(HonorWorkflow.status)).attention is None
+        assert [p.pending_revocation for p in recorder.honors] == ["fraud"]
         await handle.terminate("test finished")
