@@ -77,7 +77,7 @@ from services import idempotency, registry
 from services.documents import site_report_to_confirm
 from services.errors import from_temporal
 from services.schemas import CycleCreate, HistoricalHonorCreate
-from services.supervision import check_assignable
+from services.supervision import panel_facts
 from workflows.base import CONTINUING_AS_NEW
 from workflows.cycle import AwardCycleWorkflow
 from workflows.honor import HonorWorkflow
@@ -333,8 +333,7 @@ class AwardService:
     async def assign_panel(
         self, year: int | None, credit_code: str, stage: Stage, reviewers: list[str], leader: str
     ) -> None:
-        infos = await self._read(registry.reviewer_infos, reviewers)
-        await self._read(check_assignable, reviewers, self.now().date())  # §2(3)3, §6(7)
+        infos = await self._read(panel_facts, reviewers, self.now().date())  # §2(3)3, §6(7)
         await self._update(
             year,
             AwardCycleWorkflow.assign_panel,

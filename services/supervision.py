@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Literal
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
+from contracts.commands import ReviewerInfo
 from db.models import (
     Reviewer,
     ReviewerAppointment,
@@ -34,7 +35,7 @@ from db.repositories import cycles, reviewers
 from db.repositories import supervision as rows
 from domain.errors import DomainError, ErrorCode
 from domain.panel_draw import Appointment, assignable
-from services.registry import find_reviewer
+from services.registry import find_reviewer, reviewer_infos
 from services.views import find_cycle
 
 if TYPE_CHECKING:
@@ -70,13 +71,22 @@ def appointments_on(
 
 def check_assignable(session: Session, codes: Sequence[str], on: date) -> None:
     """§2(3)3, §6(7): every named reviewer is in term and not disqualified on `on`."""
-    found = reviewers.by_codes(session, codes)
-    standing = appointments_on(session, [r.id for r in found.values()], on)
+    found = reviewers.ids_by_code(session, codes)
+    standing = appointments_on(session, list(found.values()), on)
     for code in codes:
         if code in found:
-            refusal = assignable(standing[found[code].id], on)
+            refusal = assignable(standing[found[code]], on)
             if refusal is not None:
                 raise DomainError(refusal, code)
+
+
+def panel_facts(session: Session, codes: list[str], on: date) -> list[ReviewerInfo]:
+    """What the cycle needs to check a panel (`registry.reviewer_infos`: an unknown code
+    refuses first), once every named reviewer is found in term and not disqualified on `on`
+    (`check_assignable`). One unit of work: an assignment's reads in one trip."""
+    infos = reviewer_infos(session, codes)
+    check_assignable(session, codes, on)
+    return infos
 
 
 def status_of(appointment: Appointment, on: date) -> str:

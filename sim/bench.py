@@ -127,8 +127,9 @@ async def run_floor(env: WorkflowEnvironment, plan: FloorPlan) -> tuple[float, C
         )
         # The SDK's overloads type an async update handler's result as a coroutine.
         step: Any = FloorWorkflow.step
+        argument = "x" * plan.update_argument
         for n in range(plan.updates):
-            done: int = await handle.execute_update(step)
+            done: int = await handle.execute_update(step, argument)
             assert done == n + 1
         for _ in range(plan.signals):
             await handle.signal(FloorWorkflow.poke)

@@ -38,6 +38,9 @@ _LOCAL_ACTIVITY = "core_local_activity"
 """The marker name the SDK gives a local activity's result."""
 
 
+_SUMMED = ("updates", "signals", "activities", "timers", "children", "update_input_bytes")
+
+
 @dataclass
 class Counts:
     """Operations of one workflow (all its runs), read from its histories."""
@@ -49,6 +52,9 @@ class Counts:
     activities: int = 0
     timers: int = 0
     children: int = 0
+    update_input_bytes: int = 0
+    """The updates' arguments, in bytes (as the codec sealed them): the floor's updates carry
+    as much (`FloorPlan.update_argument`)."""
     payload: PayloadSize = field(default_factory=PayloadSize)
     """The largest single payload in any of its histories."""
 
@@ -56,7 +62,7 @@ class Counts:
         self.runs += other.runs
         self.largest = max(self.largest, other.largest)
         self.payload = self.payload.larger(other.payload)
-        for name in ("updates", "signals", "activities", "timers", "children"):
+        for name in _SUMMED:
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
@@ -84,6 +90,9 @@ async def workflow_counts(client: Client, workflow_id: str) -> Counts:
                 continue
             if name is not None:
                 setattr(counts, name, getattr(counts, name) + 1)
+            if event.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED:
+                args = event.workflow_execution_update_accepted_event_attributes.accepted_request
+                counts.update_input_bytes += sum(len(p.data) for p in args.input.args.payloads)
         started = events[0].workflow_execution_started_event_attributes
         if not started.continued_execution_run_id:
             return counts
@@ -113,6 +122,7 @@ class Load:
         return FloorPlan(
             history_limit=history_limit(),
             updates=self.total.updates,
+            update_argument=_argument_length(self.total),
             signals=self.total.signals,
             activities=self.root.activities,
             timers=self.root.timers,
@@ -121,6 +131,19 @@ class Load:
                 for n, c in enumerate(self.children.values())
             ],
         )
+
+
+def _argument_length(total: Counts) -> int:
+    """The length of the floor's update argument (a string): as many bytes, once sealed, as
+    the measured updates' arguments had on average. A sealed string argument is about
+    `SEALING` bytes longer than the string (JSON quotes, the inner payload's encoding, the
+    codec's nonce, tag and key id)."""
+    if not total.updates:
+        return 0
+    return max(0, total.update_input_bytes // total.updates - SEALING)
+
+
+SEALING = 56
 
 
 async def measured_load(

@@ -41,6 +41,10 @@ class FloorPlan(_Model):
 
     history_limit: int = 7_000
     updates: int = 0
+    update_argument: int = 0
+    """Each update's argument: a string of this length (the measured updates' arguments'
+    mean size: a command's argument costs the engine its encoding, the codec and the SDK's
+    payload visits, whatever it holds)."""
     signals: int = 0
     activities: int = 0
     timers: int = 0
@@ -81,7 +85,8 @@ class FloorWorkflow:
     """Updates that only change state; a writer task runs the activities they owe.
 
     The same shape as the cycle workflow (its handlers queue, a writer writes), with
-    nothing else: no domain logic, no payloads, no database.
+    nothing else: no domain logic, no database, and each update's argument a string as long
+    as the measured commands' arguments were on average.
     """
 
     @workflow.init
@@ -142,7 +147,7 @@ class FloorWorkflow:
         return workflow.info().get_current_history_length() > self._plan.history_limit
 
     @workflow.update(name="bench-floor-step")
-    def step(self) -> int:
+    def step(self, argument: str = "") -> int:
         # The client sends one update at a time, so the count done is this update's index.
         self._plan.owed += self._plan.activities_of_update(self._plan.updates_done)
         self._plan.updates_done += 1

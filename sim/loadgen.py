@@ -30,10 +30,20 @@ class Load:
         return self.statuses[status] / self.seconds if self.seconds > 0 else 0.0
 
 
-def request_bytes(host: str, port: int, path: str, headers: dict[str, str]) -> bytes:
-    lines = [f"GET {path} HTTP/1.1", f"Host: {host}:{port}"]
+def request_bytes(
+    host: str,
+    port: int,
+    path: str,
+    headers: dict[str, str],
+    *,
+    method: str = "GET",
+    body: bytes = b"",
+) -> bytes:
+    lines = [f"{method} {path} HTTP/1.1", f"Host: {host}:{port}"]
     lines += [f"{name}: {value}" for name, value in headers.items()]
-    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+    if body or method != "GET":
+        lines.append(f"Content-Length: {len(body)}")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
 
 
 async def read_answer(reader: asyncio.StreamReader) -> tuple[int, dict[str, str], bytes]:

@@ -23,6 +23,14 @@ def by_codes(session: Session, codes: Collection[str]) -> dict[str, Reviewer]:
     return {r.code: r for r in session.scalars(select(Reviewer).where(Reviewer.code.in_(codes)))}
 
 
+def ids_by_code(session: Session, codes: Collection[str]) -> dict[str, int]:
+    """Code → id of the codes that are in the pool (plain columns: a panel check's lookup)."""
+    rows = session.execute(
+        select(REVIEWERS.c.code, REVIEWERS.c.id).where(REVIEWERS.c.code.in_(codes))
+    )
+    return {row.code: row.id for row in rows}
+
+
 def by_ids(session: Session, ids: Collection[int]) -> dict[int, Reviewer]:
     return {r.id: r for r in session.scalars(select(Reviewer).where(Reviewer.id.in_(ids)))}
 
