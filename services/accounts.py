@@ -334,12 +334,18 @@ async def identify(
 
 def _token_holder(session: Session, token: str, now: datetime) -> Viewer | None:
     found = account_rows.holder_of(session, _digest(token))
-    if found is None:
+    if found is None or _aware(found.expires_at) <= now or not found.active:
         return None
-    user, expires_at = found
-    if _aware(expires_at) <= now or not user.active:
-        return None
-    return _viewer(session, user)
+    return Viewer(
+        user_id=found.user_id,
+        username=found.username,
+        role=Role(found.role),
+        reviewer_id=found.reviewer_id,
+        reviewer_code=found.reviewer_code,
+        organization_id=found.organization_id,
+        credit_code=found.credit_code,
+        must_change_password=found.must_change_password,
+    )
 
 
 async def logout(session: AsyncSession, token: str) -> None:

@@ -5,11 +5,16 @@ Checkpoints of the chain's head are appended beside them, likewise never changed
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from typing import cast
+
+from sqlalchemy import Table, func, select
+from sqlalchemy import insert as insert_into
 from sqlalchemy.orm import Session
 
 from db.models import AuditEntry
 from db.models.audit import AuditCheckpoint
+
+_ENTRIES = cast(Table, AuditEntry.__table__)
 
 CHAIN_LOCK = 0x5141_7564_6974
 """The PostgreSQL advisory lock key of the chain's head ("QAudit")."""
@@ -25,14 +30,18 @@ def lock_chain(session: Session) -> None:
 
 def last_link(session: Session) -> tuple[int, str] | None:
     """The id and mac of the newest entry (None for an empty trail)."""
-    found = session.execute(
-        select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)
-    ).first()
+    found = session.connection().execute(_LAST_LINK).first()
     return None if found is None else (found[0], found[1])
 
 
-def add(session: Session, entry: AuditEntry) -> None:
-    session.add(entry)
+def insert(session: Session, values: dict[str, object]) -> None:
+    """One entry, as a plain INSERT (no unit of work: an append happens on every command)."""
+    session.connection().execute(_INSERT, values)
+
+
+# Built once: an append runs on every command.
+_LAST_LINK = select(_ENTRIES.c.id, _ENTRIES.c.hash).order_by(_ENTRIES.c.id.desc()).limit(1)
+_INSERT = insert_into(_ENTRIES)
 
 
 def from_id(session: Session, first_id: int, limit: int) -> list[AuditEntry]:

@@ -66,7 +66,7 @@ async def test_a_retry_after_the_api_died_between_command_and_bookkeeping_acts_a
         if instant == "before the settlement":
             patch.setattr(idempotency.Settlement, "apply", _die)
         else:
-            patch.setattr(audit_rows, "add", _die)
+            patch.setattr(audit_rows, "insert", _die)
         with pytest.raises(Killed):
             await api.post(user, path, json={"award": "quality"}, headers=key)
 
