@@ -37,7 +37,8 @@ variant, through `services.rehearsals` in a process of its own (target < 30 s).
 Printed (`sim.bench_report`): a Markdown table per size — wall time, peak RSS (our process +
 the test server), largest history, largest payload in bytes, floor wall time and the ratio —
 the largest payload's kind and workflow, the operation counts, and the p50/p95 of the HTTP
-command and of the raw update with the ratio of their p50s. Exit status 1 when a target is
+command, of the raw update (the same command sent straight to its workflow) and of a no-op
+update, with the ratio of the first two p50s. Exit status 1 when a target is
 missed (each miss is named: ratio ≤ 1.5 and wall < 120 s at 1,000; largest history < 10,240
 events and largest payload ≤ 256 KB at every size; HTTP p50 ≤ 1.3 × raw p50), 0 otherwise.
 """

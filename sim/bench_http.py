@@ -1,5 +1,5 @@
-"""`qaward bench`'s command latency: one cycle command through the real HTTP API, against a
-raw workflow update round trip measured side by side on the same server.
+"""`qaward bench`'s command latency: one cycle command through the real HTTP API, against the
+raw update round trip of the same command, measured side by side on the same server.
 
 The API (`api.app.create_app`) is served for real by uvicorn on 127.0.0.1 (a free port), with
 a real worker (`worker.registry.build_worker`) on a fresh time-skipping server and a throwaway
@@ -11,12 +11,13 @@ prepared request (`sim.loadgen`; httpx prepares the office's setup requests). It
 what the office's page sends: authentication, the audit record, the service's reads, the
 `record-finding` update and the projection write it waits for (`read_your_writes`).
 
-The raw round trip is `FloorWorkflow`'s no-op update (`sim.floor`) on a worker of its own
-in the same process. Between the two, the same `record-finding` update is sent straight to
-the cycle's workflow by the Temporal client: the HTTP command minus that is what the API
-itself costs (authentication, the audit entry, FastAPI, uvicorn), the rest is the
-workflow's (its write). The three alternate, one of each in turn, so a slow second on a
-shared machine slows all; each starts with a warm-up that is not counted.
+The raw round trip is the same `record-finding` update sent straight to the cycle's workflow
+by the Temporal client: the HTTP command over it (the target, ≤ 1.3) is what HTTP and the
+API add (authentication, the audit entry, FastAPI, uvicorn). Beside them, for information,
+`FloorWorkflow`'s no-op update (`sim.floor`) on a worker of its own in the same process: the
+raw update over it is the workflow's part (its write). The three alternate, one of each in
+turn, so a slow second on a shared machine slows all; each starts with a warm-up that is
+not counted.
 """
 
 from __future__ import annotations

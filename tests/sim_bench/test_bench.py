@@ -69,6 +69,8 @@ def test_bench_prints_one_row_per_size_and_names_every_missed_target(
     assert "findings" in http[0]
     assert 0 < float(http[1]) <= float(http[2])
     assert 0 < float(raw[1]) <= float(raw[2])
+    noop = _rows(out, "空更新")[0]
+    assert 0 < float(noop[1]) <= float(noop[2])
     assert "p50 比值 / ratio" in out
     missed = "未达标 / targets missed" in out
     assert code == (1 if missed else 0)
@@ -124,12 +126,16 @@ def test_every_target_is_checked_where_it_applies() -> None:
 
 
 def test_the_command_latency_target_is_the_ratio_of_the_medians() -> None:
-    near = Latency.of("POST x", [12.0, 13.0, 14.0], [10.0, 10.0, 11.0])
-    assert (near.http_p50_ms, near.raw_p50_ms) == (13.0, 10.0)
+    """HTTP over the same command sent straight to its workflow; the no-op beside it."""
+    near = Latency.of("POST x", [12.0, 13.0, 14.0], [4.0, 4.0, 5.0], [10.0, 10.0, 11.0])
+    assert (near.http_p50_ms, near.direct_p50_ms, near.raw_p50_ms) == (13.0, 10.0, 4.0)
+    assert near.ratio == 1.3
+    assert near.noop_ratio == 3.25
     assert near.misses() == []
-    far = Latency.of("POST x", [30.0] * 5, [10.0] * 5)
+    far = Latency.of("POST x", [30.0] * 5, [5.0] * 5, [10.0] * 5)
     assert far.ratio == 3.0
     assert "HTTP command latency target" in far.misses()[0]
+    assert Latency.of("POST x", [1.0], [1.0]).misses()  # no raw update measured: a miss
     assert Latency(error="boom").misses() == [
         "HTTP 命令延迟测量失败 / the command latency run failed: boom"
     ]
