@@ -133,6 +133,10 @@ class Load:
         )
 
 
+SEALING = 56
+"""A sealed string argument's bytes beyond the string's (measured with the default key id)."""
+
+
 def _argument_length(total: Counts) -> int:
     """The length of the floor's update argument (a string): as many bytes, once sealed, as
     the measured updates' arguments had on average. A sealed string argument is about
@@ -141,9 +145,6 @@ def _argument_length(total: Counts) -> int:
     if not total.updates:
         return 0
     return max(0, total.update_input_bytes // total.updates - SEALING)
-
-
-SEALING = 56
 
 
 async def measured_load(

@@ -10,11 +10,10 @@ from sqlalchemy import Table, bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from db.models import AccessToken, Organization, Reviewer, User
+from db.repositories.lookups import ORGANIZATIONS, REVIEWERS
 
 _USERS = cast(Table, User.__table__)
 _TOKENS = cast(Table, AccessToken.__table__)
-_REVIEWERS = cast(Table, Reviewer.__table__)
-_ORGANIZATIONS = cast(Table, Organization.__table__)
 
 
 def by_username(session: Session, username: str) -> User | None:
@@ -96,14 +95,14 @@ _HOLDER = (
         _USERS.c.active,
         _USERS.c.must_change_password,
         _USERS.c.reviewer_id,
-        _REVIEWERS.c.code,
+        REVIEWERS.c.code,
         _USERS.c.organization_id,
-        _ORGANIZATIONS.c.credit_code,
+        ORGANIZATIONS.c.credit_code,
         _TOKENS.c.expires_at,
     )
     .join(_USERS, _TOKENS.c.user_id == _USERS.c.id)
-    .outerjoin(_REVIEWERS, _REVIEWERS.c.id == _USERS.c.reviewer_id)
-    .outerjoin(_ORGANIZATIONS, _ORGANIZATIONS.c.id == _USERS.c.organization_id)
+    .outerjoin(REVIEWERS, REVIEWERS.c.id == _USERS.c.reviewer_id)
+    .outerjoin(ORGANIZATIONS, ORGANIZATIONS.c.id == _USERS.c.organization_id)
     .where(_TOKENS.c.token_hash == bindparam("token_hash"))
 )
 
